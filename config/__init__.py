@@ -1,1 +1,1 @@
-"""signaalbot package."""
+"""Default data shipped with signaalbot: themes, stages, messages, lexicon."""

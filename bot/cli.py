@@ -1,0 +1,195 @@
+"""The ``signaalbot`` command line (typer).
+
+Exit codes: 0 fine, 1 the database or a file is not usable, 2 bad settings or arguments.
+Every command takes ``--db URL``; without it the URL comes from the settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+
+from bot.settings import Settings, SettingsError, load_settings
+from storage.db import DatabaseUnavailableError, SchemaOutdatedError, safe_url
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="signaalbot",
+    help="Signaalbot: signals and research questions from practice, and the learning cycle.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database: migrate and inspect the schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default: SIGNAALBOT_DATABASE_URL or ./signaalbot.db)"),
+]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+def settings_for(db: str | None) -> Settings:
+    """Settings with an optional ``--db`` override; bad settings end the command in one line."""
+    try:
+        return load_settings(**({"database_url": db} if db else {}))
+    except SettingsError as exc:
+        raise fail(str(exc), 2) from None
+
+
+def run_async(make: Callable[[], Awaitable[T]], settings: Settings) -> T:
+    """Run a coroutine, turning database trouble into a clear message and exit code 1."""
+    try:
+        return asyncio.run(make())  # type: ignore[arg-type]
+    except DatabaseUnavailableError:
+        raise fail(f"Database not reachable or locked: {safe_url(settings.database_url)}") from None
+    except SchemaOutdatedError as exc:
+        raise fail(f"Database schema is outdated: {exc}") from None
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Migrate the database to the newest schema."""
+    from storage.db import upgrade
+
+    settings = settings_for(db)
+    try:
+        upgrade(settings.database_url)
+    except DatabaseUnavailableError:
+        raise fail(f"Database not reachable: {safe_url(settings.database_url)}") from None
+    typer.echo(f"Database is up to date: {safe_url(settings.database_url)}")
+
+
+@db_app.command("current")
+def db_current(db: DbOption = None) -> None:
+    """Show the schema revision of the database and the newest one."""
+    from storage.db import current_revision, head_revision
+
+    settings = settings_for(db)
+    try:
+        current = current_revision(settings.database_url)
+    except DatabaseUnavailableError:
+        raise fail(f"Database not reachable: {safe_url(settings.database_url)}") from None
+    head = head_revision(settings.database_url)
+    typer.echo(f"current: {current or 'empty'}  newest: {head}")
+    if current != head:
+        raise typer.Exit(1)
+
+
+@app.command("chat")
+def chat(
+    as_: Annotated[str, typer.Option("--as", help="Your name in the console chat")] = "console",
+    role: Annotated[
+        str | None,
+        typer.Option("--role", help="Give this person a role (console is for local use)"),
+    ] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="nl or en")] = None,
+    db: DbOption = None,
+) -> None:
+    """Chat with the bot in the terminal (also reads piped input)."""
+    from bot.adapters.console import ConsoleAdapter
+    from bot.app import build_app
+    from bot.core import Identity, Platform, Role
+    from bot.logging import configure_logging
+
+    settings = settings_for(db)
+    configure_logging(settings.log_format, "warning")
+    if role is not None and role not in Role._value2member_map_:
+        raise fail(f"Unknown role {role!r}; choose from {', '.join(r.value for r in Role)}", 2)
+    identity = Identity(platform=Platform.CONSOLE, user_id=as_, display_name=as_, locale=lang)
+
+    async def main() -> None:
+        bot = build_app(settings)
+        try:
+            await bot.start()
+            if role is not None:
+                await grant_console_role(bot, identity, role)
+            await ConsoleAdapter(bot, identity, sys.stdin, sys.stdout).run()
+        finally:
+            await bot.stop()
+
+    run_async(main, settings)
+
+
+async def grant_console_role(bot: object, identity: object, role: str) -> None:
+    """Give the console person ``role`` (creating them first when new)."""
+    from bot.app import Signaalbot
+    from bot.core import Identity
+
+    assert isinstance(bot, Signaalbot) and isinstance(identity, Identity)
+    now = bot.services.clock.now()
+    async with bot.services.uow() as uow:
+        person = await uow.people.find_by_identity(identity.platform, identity.user_id)
+        if person is None:
+            person = await uow.people.create(
+                platform=identity.platform.value,
+                user_id=identity.user_id,
+                now=now,
+                display_name=identity.display_name,
+                roles=frozenset({role}),
+                org_type="provider" if role == "provider" else "municipality",
+            )
+        elif role not in person.roles:
+            await uow.people.set_roles(person.id, person.roles | {role})
+        await uow.audit.record(
+            actor_id=person.id,
+            action="person.role",
+            entity="person",
+            entity_id=person.id,
+            now=now,
+            details={"role": role, "via": "console"},
+        )
+        await uow.commit()
+
+
+@app.command("serve")
+def serve(db: DbOption = None) -> None:
+    """Run the web server for Slack and Teams (and /healthz)."""
+    from aiohttp import web
+
+    from bot.app import build_app
+    from bot.logging import configure_logging, get_logger
+    from bot.web import build_web_app
+
+    settings = settings_for(db)
+    configure_logging(settings.log_format, settings.log_level)
+    log = get_logger("signaalbot.serve")
+
+    async def main() -> None:
+        bot = build_app(settings)
+        await bot.start()
+        runner = web.AppRunner(build_web_app(bot))
+        await runner.setup()
+        site = web.TCPSite(runner, settings.host, settings.port)
+        await site.start()
+        log.info("serving", host=settings.host, port=settings.port)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+            await bot.stop()
+
+    run_async(main, settings)
+
+
+@app.command("run")
+def run(db: DbOption = None) -> None:
+    """Start the bot: the web server when Slack or Teams is configured, else the console chat."""
+    settings = settings_for(db)
+    if settings.slack_enabled or settings.teams_enabled:
+        serve(db)
+    else:
+        chat(as_="console", role=None, lang=None, db=db)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,130 @@
+"""Settings, read once at start-up and passed down.
+
+Why pydantic-settings: every value can come from the environment (prefix ``SIGNAALBOT_``)
+or from an optional ``signaalbot.toml`` in the working directory, is validated in one place,
+and secrets are ``SecretStr`` so they never end up in a log line or a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+from typing_extensions import override
+
+DEFAULT_DATABASE_URL = "sqlite:///./signaalbot.db"
+
+
+class SettingsError(Exception):
+    """A setting is invalid; the message names the setting in one line."""
+
+
+class Settings(BaseSettings):
+    """All settings of signaalbot. The README's settings table mirrors this class."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SIGNAALBOT_",
+        toml_file="signaalbot.toml",
+        extra="ignore",
+        frozen=True,
+    )
+
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        description="Database URL: a SQLite file (default) or postgresql://…",
+    )
+    default_locale: Literal["nl", "en"] = Field(default="nl", description="Language for new users")
+    timezone: str = Field(default="Europe/Amsterdam", description="Default time zone of people")
+    log_format: Literal["console", "json"] = Field(
+        default="console", description="console: readable; json: one JSON object per line"
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(default="info")
+    municipality: str = Field(default="Gemeente", description="Name shown in messages")
+    duplicate_threshold: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=100.0,
+        description="Score (0-100) from which a match counts as duplicate; 0 = matcher default",
+    )
+    config_dir: Path | None = Field(
+        default=None, description="Folder with your own themes.toml, lexicon.toml, … overrides"
+    )
+    provider_tenants: list[str] = Field(
+        default_factory=list,
+        description="Teams tenant ids of providers (their guests get the provider role)",
+    )
+    provider_email_domains: list[str] = Field(
+        default_factory=list, description='E-mail domains of providers, e.g. ["zorgaanbieder.nl"]'
+    )
+    # Slack
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    # Teams
+    teams_app_id: str | None = None
+    teams_app_password: SecretStr | None = None
+    teams_tenant_id: str | None = None
+    teams_app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = "MultiTenant"
+    # Web server
+    host: str = "0.0.0.0"  # noqa: S104 - a bot must be reachable by Slack/Teams
+    port: int = Field(default=3000, ge=1, le=65535)
+    base_url: str | None = Field(default=None, description="Public https URL of this bot")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql", "postgres")):
+            raise ValueError("use a sqlite:/// or postgresql:// URL")
+        return value
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_bot_token is not None or self.slack_client_id is not None
+
+    @property
+    def teams_enabled(self) -> bool:
+        return self.teams_app_id is not None
+
+    @override
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Order of precedence: explicit arguments, environment, then signaalbot.toml.
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning a validation error into one line that names the setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "_".join(str(part) for part in first["loc"]) or "settings"
+        raise SettingsError(f"Invalid setting SIGNAALBOT_{name.upper()}: {first['msg']}") from None

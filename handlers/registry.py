@@ -1,0 +1,102 @@
+"""Listeners registered with decorators, in the spirit of bolt's ``app.command(...)``.
+
+Why a registry object rather than module-level decorators: handler modules expose
+``register(router)``; the composition root decides which ones are active, and tests can build a
+router with just the handlers they need. A decorator only records the plain function, so a test
+can also call the function directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+
+from bot.core import Action, Command, Message, Role, Submit
+from handlers.context import TurnContext
+
+Handler = Callable[[TurnContext], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    handler: Handler
+    roles: frozenset[Role] = frozenset()
+
+
+@dataclass(slots=True)
+class Router:
+    commands: dict[str, Route] = field(default_factory=dict)
+    actions: dict[str, Route] = field(default_factory=dict)
+    submits: dict[str, Route] = field(default_factory=dict)
+    fallback: Route | None = None
+
+    def command(self, *names: str, roles: Iterable[Role] = ()) -> Callable[[Handler], Handler]:
+        """Register a command; names may be several words (``mijn signalen``)."""
+
+        def decorate(handler: Handler) -> Handler:
+            for name in names:
+                self.commands[_norm(name)] = Route(handler, frozenset(roles))
+            return handler
+
+        return decorate
+
+    def action(self, *prefixes: str, roles: Iterable[Role] = ()) -> Callable[[Handler], Handler]:
+        """Register a button/choice handler by action id prefix (``signal.support``)."""
+
+        def decorate(handler: Handler) -> Handler:
+            for prefix in prefixes:
+                self.actions[prefix] = Route(handler, frozenset(roles))
+            return handler
+
+        return decorate
+
+    def submit(self, *form_ids: str, roles: Iterable[Role] = ()) -> Callable[[Handler], Handler]:
+        def decorate(handler: Handler) -> Handler:
+            for form_id in form_ids:
+                self.submits[form_id] = Route(handler, frozenset(roles))
+            return handler
+
+        return decorate
+
+    def message(self) -> Callable[[Handler], Handler]:
+        """Register the handler for free text that is not a command."""
+
+        def decorate(handler: Handler) -> Handler:
+            self.fallback = Route(handler)
+            return handler
+
+        return decorate
+
+    def route_for(self, event: Command | Message | Action | Submit) -> Route | None:
+        if isinstance(event, Command):
+            return self.commands.get(_norm(event.name))
+        if isinstance(event, Action):
+            # Longest matching prefix wins, so ``signal.support.extra`` can override ``signal``.
+            for prefix in sorted(self.actions, key=len, reverse=True):
+                if event.action_id == prefix or event.action_id.startswith(prefix + "."):
+                    return self.actions[prefix]
+            return None
+        if isinstance(event, Submit):
+            return self.submits.get(event.form_id)
+        return self.fallback
+
+    def parse_text(self, text: str, idempotency_key: str | None = None) -> Command | Message:
+        """Turn typed text into a command when it starts with a known command name.
+
+        The same parser serves Slack DMs, Teams messages and the console, so "signaal …" means
+        the same everywhere. A leading slash is accepted (``/signaal``).
+        """
+        stripped = text.strip()
+        words = stripped.lstrip("/").split()
+        lowered = [w.lower() for w in words]
+        for length in range(min(3, len(words)), 0, -1):
+            name = " ".join(lowered[:length])
+            if name in self.commands:
+                rest = stripped.lstrip("/").split(None, length)
+                arg = rest[length] if len(rest) > length else ""
+                return Command(name=name, text=arg.strip(), idempotency_key=idempotency_key)
+        return Message(text=text, idempotency_key=idempotency_key)
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.lower().lstrip("/").split())

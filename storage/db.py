@@ -1,0 +1,161 @@
+"""The database: engines, sessions, migrations and the schema check at start-up.
+
+Why two URLs: the app runs on asyncio (aiosqlite / psycopg async) while Alembic migrations
+run synchronously. Both are derived from the one ``SIGNAALBOT_DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+
+class DatabaseUnavailableError(Exception):
+    """The database cannot be reached or is locked; the caller tells the person to retry."""
+
+
+class SchemaOutdatedError(Exception):
+    """The database schema is older (or newer) than this version of signaalbot expects."""
+
+
+def sync_url(url: str) -> str:
+    """The URL with a synchronous driver, for Alembic and scripts."""
+    parsed = make_url(_canonical(url))
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.set(drivername="sqlite").render_as_string(hide_password=False)
+    return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+def async_url(url: str) -> str:
+    """The URL with an asyncio driver, for the running app."""
+    parsed = make_url(_canonical(url))
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
+    return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+def _canonical(url: str) -> str:
+    if url.startswith("postgres://"):
+        return "postgresql://" + url.removeprefix("postgres://")
+    return url
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(_canonical(url)).get_backend_name() == "sqlite"
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    return make_url(_canonical(url)).render_as_string(hide_password=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def alembic_config(url: str) -> Config:
+    """Alembic configuration pointing at the migrations shipped inside the package."""
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("storage") / "migrations"))
+    config.set_main_option("sqlalchemy.url", sync_url(url).replace("%", "%%"))
+    return config
+
+
+def make_sync_engine(url: str) -> Engine:
+    engine = create_engine(sync_url(url))
+    if is_sqlite(url):
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Migrate the database to ``revision`` (default: the newest)."""
+    try:
+        command.upgrade(alembic_config(url), revision)
+    except OperationalError as exc:
+        raise DatabaseUnavailableError(safe_url(url)) from exc
+
+
+def head_revision(url: str) -> str | None:
+    return ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+
+
+def current_revision(url: str) -> str | None:
+    engine = make_sync_engine(url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except OperationalError as exc:
+        raise DatabaseUnavailableError(safe_url(url)) from exc
+    finally:
+        engine.dispose()
+
+
+def ensure_schema(url: str) -> None:
+    """Migrate SQLite automatically; refuse to run on an outdated PostgreSQL schema.
+
+    Why the difference: the embedded SQLite file belongs to this one bot, so migrating it is
+    always safe. A PostgreSQL database is shared and managed by IT, who run
+    ``signaalbot db upgrade`` deliberately (for example before starting a second instance).
+    """
+    if is_sqlite(url):
+        upgrade(url)
+        return
+    current, head = current_revision(url), head_revision(url)
+    if current != head:
+        raise SchemaOutdatedError(
+            f"database schema is at {current or 'empty'}, this version needs {head}: "
+            "run `signaalbot db upgrade` first"
+        )
+
+
+class Database:
+    """The async engine and a session factory; one session per unit of work."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        kwargs: dict[str, Any] = {"echo": echo}
+        if not is_sqlite(url):
+            kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
+        self.engine: AsyncEngine = create_async_engine(async_url(url), **kwargs)
+        if is_sqlite(url):
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A session whose connection errors become :class:`DatabaseUnavailableError`."""
+        try:
+            async with self.sessions() as session:
+                yield session
+        except (OperationalError, DBAPIError) as exc:
+            if isinstance(exc, OperationalError) or exc.connection_invalidated:
+                raise DatabaseUnavailableError(safe_url(self.url)) from exc
+            raise
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,120 @@
+"""Themes, sub-domains and studies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.domain import Study, Theme
+from storage.models import StudyRow, ThemeRow
+
+
+def to_theme(row: ThemeRow) -> Theme:
+    return Theme(
+        key=row.key,
+        kind=row.kind,
+        name_nl=row.name_nl,
+        name_en=row.name_en,
+        position=row.position,
+        active=row.active,
+    )
+
+
+def to_study(row: StudyRow) -> Study:
+    return Study(
+        id=row.id,
+        ref=row.ref,
+        title=row.title,
+        summary=row.summary,
+        year=row.year,
+        source=row.source,
+        url=row.url,
+        status=row.status,
+        finished_at=row.finished_at,
+    )
+
+
+class ThemeRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def find(self, kind: str | None = None, *, active_only: bool = True) -> list[Theme]:
+        query = select(ThemeRow).order_by(ThemeRow.kind, ThemeRow.position, ThemeRow.key)
+        if kind is not None:
+            query = query.where(ThemeRow.kind == kind)
+        if active_only:
+            query = query.where(ThemeRow.active.is_(True))
+        return [to_theme(r) for r in await self._session.scalars(query)]
+
+    async def get(self, key: str) -> Theme | None:
+        row = await self._session.scalar(select(ThemeRow).where(ThemeRow.key == key))
+        return to_theme(row) if row else None
+
+    async def upsert(self, theme: Theme) -> None:
+        row = await self._session.scalar(select(ThemeRow).where(ThemeRow.key == theme.key))
+        if row is None:
+            row = ThemeRow(key=theme.key)
+            self._session.add(row)
+        row.kind, row.name_nl, row.name_en = theme.kind, theme.name_nl, theme.name_en
+        row.position, row.active = theme.position, theme.active
+        await self._session.flush()
+
+    async def seed(self, themes: Iterable[Theme]) -> int:
+        """Insert themes that do not exist yet; never overwrite a municipality's own edits."""
+        existing = set(await self._session.scalars(select(ThemeRow.key)))
+        added = 0
+        for theme in themes:
+            if theme.key not in existing:
+                await self.upsert(theme)
+                added += 1
+        return added
+
+
+class StudyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get_by_ref(self, ref: str) -> Study | None:
+        row = await self._session.scalar(select(StudyRow).where(StudyRow.ref == ref))
+        return to_study(row) if row else None
+
+    async def get(self, study_id: int) -> Study | None:
+        row = await self._session.get(StudyRow, study_id)
+        return to_study(row) if row else None
+
+    async def upsert(
+        self,
+        *,
+        ref: str,
+        title: str,
+        now: datetime,
+        summary: str = "",
+        year: int | None = None,
+        source: str = "",
+        url: str = "",
+        status: str = "finished",
+    ) -> tuple[Study, bool]:
+        """Insert or update by ``ref``; returns the study and whether it was new."""
+        row = await self._session.scalar(select(StudyRow).where(StudyRow.ref == ref))
+        created = row is None
+        if row is None:
+            row = StudyRow(ref=ref, created_at=now)
+            self._session.add(row)
+        row.title, row.summary, row.year = title, summary, year
+        row.source, row.url, row.status = source, url, status
+        await self._session.flush()
+        return to_study(row), created
+
+    async def all(self) -> list[Study]:
+        return [
+            to_study(r) for r in await self._session.scalars(select(StudyRow).order_by(StudyRow.id))
+        ]
+
+    async def mark_finished(self, study_id: int, now: datetime) -> None:
+        row = await self._session.get(StudyRow, study_id)
+        if row is None:
+            raise LookupError(study_id)
+        row.status, row.finished_at = "finished", now
