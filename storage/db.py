@@ -73,6 +73,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_connect(dbapi_connection: Any, record: Any) -> None:
+    # The sqlite3 driver's own transaction handling breaks SAVEPOINTs; SQLAlchemy's documented
+    # recipe hands transaction control to us (autocommit off at driver level, BEGIN on begin).
+    _sqlite_pragmas(dbapi_connection, record)
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
 def alembic_config(url: str) -> Config:
     """Alembic configuration pointing at the migrations shipped inside the package."""
     config = Config()
@@ -139,7 +150,8 @@ class Database:
             kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
         self.engine: AsyncEngine = create_async_engine(async_url(url), **kwargs)
         if is_sqlite(url):
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine.sync_engine, "connect", _sqlite_connect)
+            event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property

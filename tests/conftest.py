@@ -1,0 +1,111 @@
+"""Shared fixtures: real SQLite files, real PostgreSQL databases, a bot assembled for tests.
+
+PostgreSQL: each test that asks for it gets a database of its own, created on the server at
+``SIGNAALBOT_TEST_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``) and
+dropped afterwards. Without a server those tests are skipped with the reason shown.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.app import Signaalbot, build_app
+from bot.clock import ManualClock
+from bot.settings import Settings
+from storage.db import upgrade
+
+POSTGRES_URL = os.environ.get(
+    "SIGNAALBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # a Monday morning
+
+
+def _admin_conninfo() -> str:
+    url = make_url(POSTGRES_URL)
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def postgres_available() -> str | None:
+    """None when the server answers, else the reason it does not."""
+    try:
+        with psycopg.connect(_admin_conninfo(), connect_timeout=3):
+            return None
+    except psycopg.OperationalError as exc:
+        return f"PostgreSQL not reachable at {make_url(POSTGRES_URL).render_as_string()}: {exc}"
+
+
+@pytest.fixture(scope="session")
+def postgres_reason() -> str | None:
+    return postgres_available()
+
+
+@pytest.fixture
+def postgres_url(postgres_reason: str | None) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test."""
+    if postgres_reason is not None:
+        if os.environ.get("SIGNAALBOT_REQUIRE_POSTGRES") == "1":
+            pytest.fail(postgres_reason)  # CI has a server: a skip there would hide a gap
+        pytest.skip(postgres_reason)
+    name = f"sb_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'signaalbot.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each test using this runs twice: on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'signaalbot.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+def make_settings(url: str, **overrides: object) -> Settings:
+    return Settings(database_url=url, _env_file=None, **overrides)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+async def bot(db_url: str, clock: ManualClock) -> AsyncIterator[Signaalbot]:
+    """A migrated bot on SQLite and on PostgreSQL."""
+    upgrade(db_url)
+    app = build_app(make_settings(db_url), clock=clock)
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.stop()
+
+
+@pytest.fixture
+async def sqlite_bot(sqlite_url: str, clock: ManualClock) -> AsyncIterator[Signaalbot]:
+    """A bot on SQLite only, for tests of conversation logic."""
+    app = build_app(make_settings(sqlite_url), clock=clock)
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.stop()

@@ -1,0 +1,24 @@
+"""Small helpers for driving the bot in tests without a platform."""
+
+from __future__ import annotations
+
+from bot.app import Signaalbot
+from bot.core import Action, Command, Identity, Message, Platform, Reply, Submit
+
+
+def person(name: str, platform: Platform = Platform.CONSOLE, locale: str | None = None) -> Identity:
+    return Identity(platform=platform, user_id=name, display_name=name, locale=locale)
+
+
+async def say(bot: Signaalbot, who: Identity, text: str) -> list[Reply]:
+    return await bot.handle(who, bot.parse_text(text))
+
+
+async def act(
+    bot: Signaalbot, who: Identity, event: Command | Message | Action | Submit
+) -> list[Reply]:
+    return await bot.handle(who, event)
+
+
+def texts(replies: list[Reply]) -> str:
+    return "\n".join(r.plain_text for r in replies)
