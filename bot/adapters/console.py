@@ -35,6 +35,7 @@ class ConsoleAdapter:
         self._in = stdin
         self._out = stdout
         self._pending: list[Action] = []
+        self._eof = False
 
     # --- input/output ---------------------------------------------------------------------
 
@@ -47,6 +48,7 @@ class ConsoleAdapter:
         self._out.flush()
         line = await asyncio.to_thread(self._in.readline)
         if line == "":
+            self._eof = True
             return None  # end of input
         return line.rstrip("\r\n")
 
@@ -140,6 +142,8 @@ class ConsoleAdapter:
             for field in todo:
                 answer = await self._ask(field, values.get(field.name, ""))
                 if answer is None:
+                    if self._eof:
+                        return  # input ended, not a choice to stop: the draft stays for later
                     self._write(t("core.cancelled"))
                     await self.bot.clear_draft(self.identity, form.form_id)
                     return

@@ -1,0 +1,121 @@
+"""The console chat as a person uses it, driven through piped text."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.console import ConsoleAdapter
+from bot.app import Signaalbot, build_app
+from bot.clock import ManualClock
+from bot.core import Platform
+from storage.db import DatabaseUnavailableError
+from tests.conftest import START, make_settings
+from tests.helpers import person, say, texts
+
+SIGNAL = "Steeds meer jongeren komen met schulden bij het wijkteam, vooral rond hun achttiende."
+
+
+async def run_console(bot: Signaalbot, name: str, lines: list[str]) -> str:
+    out = io.StringIO()
+    await ConsoleAdapter(bot, person(name), io.StringIO("\n".join(lines) + "\n"), out).run()
+    return out.getvalue()
+
+
+async def test_report_and_list_survive_a_restart(sqlite_url: str) -> None:
+    clock = ManualClock(START)
+    first = build_app(make_settings(sqlite_url), clock=clock)
+    await first.start()
+    output = await run_console(first, "anna", ["signaal", SIGNAL, "6", "stop"])
+    await first.stop()
+    assert "S-2026-0001" in output
+
+    second = build_app(make_settings(sqlite_url), clock=clock)  # a restart: new process state
+    await second.start()
+    output = await run_console(second, "anna", ["mijn signalen", "status S-2026-0001"])
+    await second.stop()
+    assert "S-2026-0001" in output
+    assert SIGNAL in output
+    assert "Jeugd" in output
+
+
+async def test_form_errors_keep_what_was_typed(sqlite_bot: Signaalbot) -> None:
+    # Too short first; the bot asks again for that field only, the theme is kept.
+    output = await run_console(sqlite_bot, "bram", ["signaal", "te kort", "7", SIGNAL, "stop"])
+    assert "minstens 20 tekens" in output
+    assert "S-2026-0001" in output
+    replies = await say(sqlite_bot, person("bram"), "status S-2026-0001")
+    assert "Wmo" in texts(replies)
+
+
+async def test_half_filled_form_survives_a_restart(sqlite_url: str) -> None:
+    clock = ManualClock(START)
+    first = build_app(make_settings(sqlite_url), clock=clock)
+    await first.start()
+    await run_console(first, "cem", ["signaal", SIGNAL])  # input ends before the theme
+    await first.stop()
+
+    second = build_app(make_settings(sqlite_url), clock=clock)
+    await second.start()
+    output = await run_console(second, "cem", ["signaal", "", "8", "stop"])  # Enter keeps the text
+    await second.stop()
+    assert "al aan begonnen" in output
+    assert "S-2026-0001" in output
+
+
+async def test_unknown_command_gets_help_in_the_users_language(sqlite_bot: Signaalbot) -> None:
+    nl = texts(await say(sqlite_bot, person("dirk"), "abracadabra"))
+    en = texts(await say(sqlite_bot, person("emma", locale="en-GB"), "abracadabra"))
+    assert "Dat begrijp ik niet" in nl and "help" in nl
+    assert "I don't understand" in en
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "🙂🙂🙂", "<!channel> <b>vet</b>", "x" * 10_000],
+)
+async def test_odd_input_gets_a_kind_answer(sqlite_bot: Signaalbot, text: str) -> None:
+    replies = await say(sqlite_bot, person("fleur"), text)
+    assert replies
+    assert "Er ging iets mis" not in texts(replies)
+
+
+async def test_language_choice_is_remembered(sqlite_bot: Signaalbot) -> None:
+    who = person("gijs", locale="nl")
+    assert "English" in texts(await say(sqlite_bot, who, "taal en"))
+    assert "I don't understand" in texts(await say(sqlite_bot, who, "hmm"))
+    assert "ken ik niet" in texts(await say(sqlite_bot, who, "taal xx")) or "don't know" in texts(
+        await say(sqlite_bot, who, "taal xx")
+    )
+
+
+async def test_database_away_is_a_clear_message_and_the_chat_goes_on(
+    tmp_path: Path,
+) -> None:
+    # A database file in a folder that does not exist cannot be opened: "briefly away".
+    bot = build_app(
+        make_settings(f"sqlite:///{tmp_path}/missing/db.sqlite"), clock=ManualClock(START)
+    )
+    with pytest.raises(DatabaseUnavailableError):
+        await bot.start()
+    output = await run_console(bot, "hans", ["help", "mijn signalen"])
+    await bot.stop()
+    assert output.count("lukt nu even niet") == 2
+    assert "Tot ziens" in output
+
+
+async def test_retried_event_is_handled_once(sqlite_bot: Signaalbot) -> None:
+    from bot.core import Submit
+
+    who = person("ina", platform=Platform.SLACK)
+    submit = Submit(
+        form_id="signal.report", values={"text": SIGNAL, "theme": "jeugd"}, idempotency_key="Ev42"
+    )
+    first = await sqlite_bot.handle(who, submit)
+    again = await sqlite_bot.handle(who, submit)
+    assert "S-2026-0001" in texts(first)
+    assert again == []
+    async with sqlite_bot.services.uow() as uow:
+        assert await uow.signals.count() == 1
