@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -122,8 +122,21 @@ def current_revision(url: str) -> str | None:
         engine.dispose()
 
 
+def has_tables(url: str) -> bool:
+    engine = make_sync_engine(url)
+    try:
+        with engine.connect() as connection:
+            return bool(inspect(connection).get_table_names())
+    except OperationalError as exc:
+        raise DatabaseUnavailableError(safe_url(url)) from exc
+    finally:
+        engine.dispose()
+
+
 def ensure_schema(url: str) -> None:
     """Migrate SQLite automatically; refuse to run on an outdated PostgreSQL schema.
+
+    A PostgreSQL database without any table is set up, since there is nothing to protect.
 
     Why the difference: the embedded SQLite file belongs to this one bot, so migrating it is
     always safe. A PostgreSQL database is shared and managed by IT, who run
@@ -133,6 +146,9 @@ def ensure_schema(url: str) -> None:
         upgrade(url)
         return
     current, head = current_revision(url), head_revision(url)
+    if current is None and not has_tables(url):
+        upgrade(url)  # a brand-new, empty database: nothing to protect, so set it up
+        return
     if current != head:
         raise SchemaOutdatedError(
             f"database schema is at {current or 'empty'}, this version needs {head}: "

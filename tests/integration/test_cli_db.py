@@ -23,14 +23,28 @@ def test_db_upgrade_and_current(db_url: str) -> None:
 
 
 async def test_postgres_refuses_an_outdated_schema(postgres_url: str) -> None:
+    # An older schema is simulated by stamping a revision that is not the newest.
+    upgrade(postgres_url)
+    import psycopg
+
+    with psycopg.connect(postgres_url.replace("postgresql+psycopg", "postgresql")) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'old0'")
     bot = build_app(make_settings(postgres_url))
     with pytest.raises(SchemaOutdatedError, match="signaalbot db upgrade"):
         await bot.start()
     await bot.stop()
-    upgrade(postgres_url)
+    with psycopg.connect(postgres_url.replace("postgresql+psycopg", "postgresql")) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = %s", (head_revision(postgres_url),))
     bot = build_app(make_settings(postgres_url))
     await bot.start()  # now fine
     await bot.stop()
+
+
+async def test_empty_postgres_is_set_up_on_start(postgres_url: str) -> None:
+    bot = build_app(make_settings(postgres_url))
+    await bot.start()
+    await bot.stop()
+    assert current_revision(postgres_url) == head_revision(postgres_url)
 
 
 async def test_sqlite_is_migrated_on_start(sqlite_url: str) -> None:
