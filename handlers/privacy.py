@@ -130,6 +130,17 @@ _EMAIL = re.compile(
     re.VERBOSE,
 )
 
+# Obfuscated: "p.bakker (at) voorbeeld.nl", "p.bakker[at]voorbeeld[dot]nl".
+_EMAIL_OBFUSCATED = re.compile(
+    r"""
+    (?<![\w.+-])
+    [\w.+-]+ \s?[(\[]\s?(?i:at|apenstaartje)\s?[)\]]\s?
+    [\w-]+ (?:(?:\.|\s?[(\[]\s?(?i:dot|punt)\s?[)\]]\s?)[\w-]+)+
+    (?![\w-])
+    """,
+    re.VERBOSE,
+)
+
 # Nine digits, plain or grouped 3-3-3 / 4-2-3 / 2-3-2-2; checked with the elfproef afterwards.
 _BSN = re.compile(
     r"""
@@ -176,10 +187,13 @@ _DATE_LIKE = re.compile(r"\d{1,2}[-/]\d{1,2}[-/]\d{2,4}")
 _IBAN = re.compile(
     r"""
     (?<![\w])
-    (?P<number>[A-Z]{2}\d{2}\s?(?:[A-Z]{4}\s?)?(?:[0-9A-Z]\s?){9,26}[0-9A-Z])
+    (?P<number>
+        (?i:nl)\d{2}\s?(?i:[a-z]{4})(?:\s?\d){10}                  # NL91 ABNA 0417 1643 00
+      | [A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?  # other countries
+    )
     (?![\w])
     """,
-    re.VERBOSE | re.IGNORECASE,
+    re.VERBOSE,
 )
 
 # Postcode: 4 digits (not starting with 0) + 2 letters (never SA, SD, SS); upper case with
@@ -206,15 +220,18 @@ _YEAR_WORDS = frozenset({"EN", "OF", "IN", "OP", "DE", "IS", "AL", "EU", "NU", "
 # risky ones ("markt": arbeidsmarkt, "baan": loopbaan, "pad": fietspad) only capitalised.
 _SAFE_SUFFIX = (
     "straat|straatje|laan|laantje|weg|plein|pleintje|dijk|singel|gracht|kade|steeg|dreef"
-    "|boulevard|plantsoen|dreef|hof|veld|akker|ven|oord"
+    "|boulevard|plantsoen|hof"
 )
-_RISKY_SUFFIX = "markt|baan|pad|park|erf|wal|ring|poort|haven|berg|vest|dam|kamp|hoven|gaarde"
+_RISKY_SUFFIX = (
+    "markt|baan|pad|park|erf|wal|ring|poort|haven|berg|vest|dam|kamp|hoven|gaarde|veld|akker"
+    "|ven|oord"
+)
 _NOT_STREETS = _wordset(
     """
     snelweg autoweg spoorweg leerweg onderweg zijweg ommeweg rijksweg tussenweg middenweg
     fietspad wandelpad zebrapad zorgpad loopbaan werkbaan arbeidsmarkt woningmarkt
     huurmarkt koopmarkt veld werkveld speelveld krachtenveld aandachtsveld kinderopvang
-    opvang gerechtshof rechtshof ziekenhof berg ven oord dam kamp hoven haven poort vest
+    opvang gerechtshof rechtshof ziekenhof
     achterpad leerpad groeipad behandelpad zorgpark
     """
 )
@@ -225,8 +242,8 @@ _STREET = re.compile(
     rf"""
     (?<![\w-])
     (?P<street>(?:[^\W\d_][\w'’-]*?)?(?i:{_SAFE_SUFFIX}|{_RISKY_SUFFIX}))
-    \s+
-    (?P<house>(?:nr\.?\s*)?\d{{1,4}}(?:\s?-?\s?[a-zA-Z](?![\w])|-\d{{1,4}}(?![\w]))?)
+    [ \t]+                                          # same line: no "heading\n12"
+    (?P<house>(?:nr\.?[ ]?)?\d{{1,4}}(?:[ ]?-?[ ]?[a-zA-Z](?![\w])|-\d{{1,4}}(?![\w]))?)
     (?![\w]|[.,]\d|\s*(?:%|°))
     """,
     re.VERBOSE,
@@ -238,11 +255,11 @@ _COUNT_WORDS = _wordset(
     bewoners kinderen jongeren mensen personen adressen jaar jaren maanden maand weken week
     dagen dag uur uren minuten meter m km kilometer procent euro panden portieken flats
     huizen incidenten zaken casussen cliënten clienten deelnemers plekken plaatsen bedden
-    kamers woonplekken stuks tot en of
+    kamers woonplekken stuks
     """
 )
 _WORD_AFTER = re.compile(r"\s*([^\W\d_]+|%|€)")
-_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*)\s+$")
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*)[ \t]+$")
 
 _TITLE = (
     r"(?i:mevrouw|mevr\.?|mw\.|meneer|mnr\.?|mijnheer|dhr\.?|de\s+heer|mr\.|juffrouw|juf"
@@ -251,7 +268,10 @@ _TITLE = (
 _RELATIVE = (
     r"(?i:zoon|zoontje|dochter|dochtertje|moeder|vader|broer|broertje|zus|zusje|oma|opa"
     r"|partner|echtgenoot|echtgenote|vriend|vriendin|stiefvader|stiefmoeder|pleegzoon"
-    r"|pleegdochter|cliënt|client|cliënte|jongen|meisje|baby|kind|neef|nicht|tante|oom)"
+    r"|pleegdochter|cliënt|client|cliënte|jongen|meisje|baby|kind|neef|nicht|tante|oom"
+    r"|gezin|jongere|leerling|bewoner|bewoonster|aanvrager|aanvraagster|mantelzorger"
+    r"|werkzoekende|deelnemer|deelneemster|buurman|buurvrouw|kleinzoon|kleindochter"
+    r"|vrouw|man|dame|jongeman|ex|ex-partner|ex-man|ex-vrouw)"
 )
 _NAME_AFTER_TITLE = re.compile(
     rf"""
@@ -265,6 +285,8 @@ _NAME_AFTER_TITLE = re.compile(
     """,
     re.VERBOSE,
 )
+_DETERMINER_BEFORE = re.compile(r"(?i:haar|zijn|hun|mijn|onze|diens|wiens|de|het)\s+$")
+_CLAUSE_START_BEFORE = re.compile(r"(?:^|[.!?:;\n(]\s*|[-•*]\s)$")
 _NAME_AFTER_RELATIVE = re.compile(
     rf"""
     (?<![\w])(?P<title>{_RELATIVE})\s+
@@ -273,6 +295,10 @@ _NAME_AFTER_RELATIVE = re.compile(
     """,
     re.VERBOSE,
 )
+# A capitalised word, optionally followed by a surname: candidates for the first-name list.
+_NAME_SEQUENCE = re.compile(
+    rf"(?<![\w])(?P<name>{_WORD}(?:\s+(?:{_TV}\s+){{0,3}}{_SURNAME})?)(?![\w])"
+)
 _NAME_WITH_AGE = re.compile(
     rf"""
     (?<![\w])
@@ -280,6 +306,31 @@ _NAME_WITH_AGE = re.compile(
     \s*\(\s*\d{{1,2}}(?:\s*(?i:jaar|jr\.?|j\.?))?\s*\)
     """,
     re.VERBOSE,
+)
+
+# Common first names in the Netherlands (Dutch, Frisian, Moroccan, Turkish, Surinamese,
+# Antillean, Polish, Syrian, Eritrean ...). Words that are also ordinary Dutch words or
+# months (Roos, Job, Max, Mark, April, Bo) are left out. A listed first name is flagged
+# alone ("ik sprak Fatima") or with a following surname ("Sanne Dijkstra").
+_FIRST_NAMES = _wordset(
+    """
+    Aad Aafke Aaliyah Aart Abdel Abdelkader Abdul Abdullah Adam Adnan Ahmed Ahmet Aisha Ali
+    Alexander Amber Amina Amir Ana Anke Anna Anne Annemieke Annie Anouk Ans Anton Arjen Arie
+    Arjan Aya Ayoub Ayse Ayşe Bart Bas Bastiaan Bayu Benjamin Bert Bianca Bilal Bram Brenda Britt
+    Carla Carmen Cas Charlotte Chantal Chris Cindy Claudia Corrie Daan Dave David Demi Dennis
+    Dewi Dirk Dylan Ebru Ed Edwin Elif Elise Elizabeth Ellen Emily Emine Emma Emre Esra Esther
+    Eva Evi Fatima Fatma Femke Finn Fleur Floor Frank Freek Fenna Gerda Gerard Gerrit Gijs Hamza
+    Hanna Hannah Hans Hasan Hatice Henk Hendrik Hüseyin Ibrahim Ilse Imane Inge Ingrid Iris
+    Isa Ismail Ivo Jacqueline Jamal Jan Janneke Jasper Jayden Jeroen Jesse Jessica Joost Jordy
+    Joris Jorrit Julia Julian Kees Kevin Khadija Kim Koen Kofi Lars Laura Lieke Linda Lisa Liam
+    Lotte Luca Lucas Luuk Maaike Manon Marco Maria Marieke Marijke Marloes Martijn Martin Mehmet
+    Meryem Milan Mila Mohamed Mohammed Mounir Mustafa Naima Nadia Natasja Nathalie Nick Niels
+    Nienke Noah Noor Nora Nour Olga Omar Oscar Patrick Paul Peter Petra Pieter Piet Priya
+    Rachid Rajesh Ramon Rick Ricardo Rik Rob Robin Ronald Rosa Ruben Rutger Sam Samira Sander
+    Sandra Sanne Sara Sarah Saskia Sem Senna Sevda Sharon Shirley Sietse Silvia Simone Sofia
+    Sophie Stefan Stijn Suzanne Tamara Tessa Thijs Thomas Tim Tom Tomasz Tycho Usman Vera
+    Wendy Willem Wim Wouter Yara Yasmin Yasmina Youssef Yusuf Zainab Zeynep Zoë Zoe Zofia
+    """
 )
 
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
@@ -302,6 +353,7 @@ _BIRTH_BEFORE = re.compile(
     """,
     re.VERBOSE,
 )
+_BIRTH_AFTER = re.compile(r"\s*,?\s*(?i:geboren|jarig)\b")
 # Person context: "(" or "," right after a family word or a capitalised (name) word.
 _PERSON_BEFORE = re.compile(
     rf"(?:(?<![\w]){_RELATIVE}|(?P<word>{_WORD}))\s*(?:\(|,)\s*$",
@@ -324,7 +376,18 @@ _CASE = re.compile(
     re.VERBOSE,
 )
 # Structured case numbers recognisable without a label: "Z/23/456789", "Z-2023-004512".
-_CASE_BARE = re.compile(r"(?<![\w/-])Z[/-](?:\d{2}|\d{4})[/-]\d{4,9}(?![\w/-])")
+_CASE_BARE = re.compile(
+    r"""
+    (?<![\w/-])
+    (?:
+        Z[/-](?:\d{2}|\d{4})[/-]\d{4,9}           # zaaknummer Z/23/456789
+      | [A-Z]{1,3}-(?:19|20)\d{2}-\d{3,8}         # VT-2023-004512, JZ-2024-0071
+      | (?:19|20)\d{2}[-/]\d{5,8}                 # 2024-087312 (year + serial)
+    )
+    (?![\w/-])
+    """,
+    re.VERBOSE,
+)
 _YEAR_OR_RANGE = re.compile(r"(?:19|20)\d{2}(?:[-/](?:19|20)?\d{2})?")
 
 
@@ -371,8 +434,9 @@ def _word_after(text: str, pos: int) -> str:
 
 
 def _emails(text: str) -> Iterator[Finding]:
-    for m in _EMAIL.finditer(text):
-        yield Finding("email", m.start(), m.end())
+    for pattern in (_EMAIL, _EMAIL_OBFUSCATED):
+        for m in pattern.finditer(text):
+            yield Finding("email", m.start(), m.end())
 
 
 def _ibans(text: str) -> Iterator[Finding]:
@@ -414,6 +478,9 @@ def _postcodes(text: str) -> Iterator[Finding]:
             yield Finding("postcode", m.start(), m.start("postcode") + len(postcode))
 
 
+_STREET_PARTICLES = frozenset({"van", "de", "der", "den", "het", "'t", "ter", "ten", "la"})
+
+
 def _extend_street_left(text: str, start: int) -> int:
     """Include preceding name parts: "Jan van Goyenlaan", "Oude Markt", "Van Abbelaan"."""
     best = start
@@ -424,7 +491,7 @@ def _extend_street_left(text: str, start: int) -> int:
         if m is None or m.end() != pos:
             break
         word = m.group(1)
-        if re.fullmatch(_TV, word) and particles < 3:
+        if word.lower() in _STREET_PARTICLES and particles < 3:
             particles += 1
             pos = m.start()
             continue
@@ -440,17 +507,13 @@ def _addresses(text: str) -> Iterator[Finding]:
     for m in _STREET.finditer(text):
         street = m.group("street")
         lower = street.lower()
-        if lower in _NOT_STREETS or any(lower.endswith(w) for w in ("snelweg", "onderweg")):
-            continue
-        suffix_only = lower in _BARE_STREETS or re.fullmatch(
-            rf"(?:{_SAFE_SUFFIX}|{_RISKY_SUFFIX})", lower
-        )
+        if lower in _NOT_STREETS or lower.endswith(("snelweg", "onderweg", "ering")):
+            continue  # "Vroegsignalering 24" is a nominalisation, not a -ring road
+        suffix_only = re.fullmatch(rf"(?:{_SAFE_SUFFIX}|{_RISKY_SUFFIX})", lower) is not None
         risky = re.search(rf"(?:{_RISKY_SUFFIX})$", lower) is not None and not re.search(
             rf"(?:{_SAFE_SUFFIX})$", lower
         )
         if (suffix_only or risky) and not street[0].isupper():
-            continue
-        if suffix_only and lower not in _BARE_STREETS:
             continue
         house = m.group("house")
         digits = "".join(ch for ch in house if ch.isdigit())
@@ -458,13 +521,20 @@ def _addresses(text: str) -> Iterator[Finding]:
             continue
         if _word_after(text, m.end()) in _COUNT_WORDS:
             continue
-        yield Finding("address", _extend_street_left(text, m.start()), m.end())
+        start = _extend_street_left(text, m.start())
+        # A bare "Berg 12" is only a street with a name part before it ("Kleine Berg 12").
+        if suffix_only and lower not in _BARE_STREETS and start == m.start():
+            continue
+        yield Finding("address", start, m.end())
 
 
 def _birth_dates(text: str) -> Iterator[Finding]:
     for m in _DATE.finditer(text):
         window = text[max(0, m.start() - 60) : m.start()]
         if _BIRTH_BEFORE.search(window):
+            yield Finding("birth_date", m.start(), m.end())
+            continue
+        if _BIRTH_AFTER.match(text, m.end()):
             yield Finding("birth_date", m.start(), m.end())
             continue
         year = m.group("year")
@@ -491,7 +561,12 @@ def _case_numbers(text: str) -> Iterator[Finding]:
         yield Finding("case_number", m.start(), m.end())
 
 
-def _name_span(m: re.Match[str]) -> Finding | None:
+def _name_spans(m: re.Match[str]) -> list[Finding]:
+    """The full name and, as a fallback, its first part ("De Boer" of "De Boer op Karel").
+
+    Names have the lowest priority; when the full span collides with an address or a
+    date, the shorter fallback can still be kept.
+    """
     base = m.start("name")
     words = list(re.finditer(r"\S+", m.group("name")))
     # Drop trailing ordinary words ("mevrouw Jansen Vorige") and trailing particles.
@@ -499,24 +574,44 @@ def _name_span(m: re.Match[str]) -> Finding | None:
         words[-1].group().lower() in _NOT_NAMES or re.fullmatch(_TV, words[-1].group())
     ):
         words.pop()
-    surnames = [
-        w.group()
-        for w in words
+    surname_at = [
+        i
+        for i, w in enumerate(words)
         if w.group()[0].isupper()
         and not w.group().endswith(".")
         and not re.fullmatch(_TV, w.group())
     ]
-    if not surnames or surnames[0].lower() in _NOT_NAMES:
-        return None
-    return Finding("name", base + words[0].start(), base + words[-1].end())
+    if not surname_at or words[surname_at[0]].group().lower() in _NOT_NAMES:
+        return []
+    spans = [Finding("name", base + words[0].start(), base + words[-1].end())]
+    first_end = base + words[surname_at[0]].end()
+    if first_end < spans[0].end:
+        spans.append(Finding("name", spans[0].start, first_end))
+    return spans
 
 
 def _names(text: str) -> Iterator[Finding]:
-    for pattern in (_NAME_AFTER_TITLE, _NAME_AFTER_RELATIVE, _NAME_WITH_AGE):
-        for m in pattern.finditer(text):
-            finding = _name_span(m)
-            if finding is not None:
-                yield finding
+    for m in _NAME_AFTER_TITLE.finditer(text):
+        yield from _name_spans(m)
+    for m in _NAME_AFTER_RELATIVE.finditer(text):
+        # "haar zoon Kevin", "Gezin Verhoeven woont ...": a possessive or the start of a
+        # sentence before the family word; otherwise only a known first name counts
+        # ("Partner Medewerker" in a table heading is no name).
+        if (
+            m.group("name").split()[0] in _FIRST_NAMES
+            or _DETERMINER_BEFORE.search(text, max(0, m.start() - 12), m.start())
+            or _CLAUSE_START_BEFORE.search(text, max(0, m.start() - 4), m.start())
+            or m.start() == 0
+        ):
+            yield from _name_spans(m)
+    for m in _NAME_WITH_AGE.finditer(text):
+        first_word = m.group("name").split()[0]
+        if re.fullmatch(_RELATIVE, first_word) or re.fullmatch(_TITLE, first_word):
+            continue  # "Moeder (29)", "Vrouw (34)": a role, not a name
+        yield from _name_spans(m)
+    for m in _NAME_SEQUENCE.finditer(text):
+        if m.group("name").split()[0] in _FIRST_NAMES:
+            yield from _name_spans(m)
 
 
 # Detectors in order of priority: on overlap the earlier (then the longer) one wins.
