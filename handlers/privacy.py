@@ -17,7 +17,8 @@ Kinds
                  is flagged even when the check fails (a typo is still a BSN).
 ``email``        e-mail address (also inside Slack ``<mailto:…|…>`` markup).
 ``phone``        Dutch phone number: mobile, landline, ``+31``/``0031``, 0800/0900.
-``iban``         bank account number with a valid mod-97 check.
+``iban``         bank account number: Dutch layout (NL + 2 + 4 letters + 10 digits), or
+                 another country's with a valid mod-97 check.
 ``postcode``     postcode alone (``5611 AB``); a four-digit area code alone is not flagged.
 ``address``      street + house number (``Kerkstraat 12``) or postcode + house number.
 ``birth_date``   a date in birth context (``geboren op 3 maart 1985``, ``geb. 03-03-1985``) or a
@@ -171,7 +172,7 @@ _BSN_LABELLED = re.compile(
 _PSEP = r"(?:\s-\s|[ /-])?"
 _PHONE = re.compile(
     rf"""
-    (?<![\w+])(?<![\w+][.,])
+    (?<![\w+])(?<![\w+][.,])(?<!\d[ ])        # not inside a longer run of number groups
     (?P<number>
         (?:\+31|0031)\s?(?:\(0\)\s?)?[1-9](?:{_PSEP}\d){{8}}    # +31 6 12345678, 0031 20 …
       | \(0\d{{1,3}}\)\s?\d(?:{_PSEP}\d){{5,7}}                 # (040) 123 4567
@@ -416,8 +417,9 @@ def _iban_ok(candidate: str) -> bool:
     compact = "".join(candidate.split()).upper()
     if not 15 <= len(compact) <= 34 or not compact[:2].isalpha():
         return False
-    if compact.startswith("NL") and (len(compact) != 18 or not compact[8:].isdigit()):
-        return False
+    if compact.startswith("NL"):
+        # The Dutch layout is specific enough: a typo in the check digits is still an IBAN.
+        return len(compact) == 18 and compact[4:8].isalpha() and compact[8:].isdigit()
     rearranged = compact[4:] + compact[:4]
     number = "".join(str(int(ch, 36)) for ch in rearranged)
     return int(number) % 97 == 1
