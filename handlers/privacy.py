@@ -113,6 +113,9 @@ _NOT_NAMES = _wordset(
     aanvragen wijken scholen jongens meisjes deelnemers leerlingen signalen casussen
     vragen klachten mensen personen bewoners aanbieders professionals week weken jaar
     jaren maanden dagen uur artikel lid bijlage tabel figuur hoofdstuk fase stap
+    jeugdzorg thuiszorg buurtteam wijkteams woonbedrijf woonstichting zorgverzekeraar politie
+    school bibliotheek ggz-instelling cjib belastingdienst duo philips lumens trudo vestide
+    nederland sint
     """
 )
 
@@ -296,6 +299,14 @@ _NAME_AFTER_RELATIVE = re.compile(
     """,
     re.VERBOSE,
 )
+# A name part ending like this names an institution: "Anna Ziekenhuis", "Jeroen Bosch
+# Ziekenhuis", "Emma Kinderziekenhuis", "Maria School".
+_INSTITUTION = re.compile(
+    r"(?i:ziekenhuis|kliniek|school|college|lyceum|academie|huis|centrum|stichting|fonds"
+    r"|instituut|museum|kerk|zaal|hoeve|oord|stede)$"
+)
+_INSTITUTION_AFTER = re.compile(r"[ \t]+([^\W\d_]+)")
+_SAINT_BEFORE = re.compile(r"(?i:sint|st\.)[ -]?$")
 # A capitalised word, optionally followed by a surname: candidates for the first-name list.
 _NAME_SEQUENCE = re.compile(
     rf"(?<![\w])(?P<name>{_WORD}(?:\s+(?:{_TV}\s+){{0,3}}{_SURNAME})?)(?![\w])"
@@ -319,7 +330,7 @@ _FIRST_NAMES = _wordset(
     Alexander Amber Amina Amir Ana Anke Anna Anne Annemieke Annie Anouk Ans Anton Arjen Arie
     Arjan Aya Ayoub Ayse Ayşe Bart Bas Bastiaan Bayu Benjamin Bert Bianca Bilal Bram Brenda Britt
     Carla Carmen Cas Charlotte Chantal Chris Cindy Claudia Corrie Daan Dave David Demi Dennis
-    Dewi Dirk Dylan Ebru Ed Edwin Elif Elise Elizabeth Ellen Emily Emine Emma Emre Esra Esther
+    Dewi Dylan Ebru Ed Edwin Elif Elise Elizabeth Ellen Emily Emine Emma Emre Esra Esther
     Eva Evi Fatima Fatma Femke Finn Fleur Floor Frank Freek Fenna Gerda Gerard Gerrit Gijs Hamza
     Hanna Hannah Hans Hasan Hatice Henk Hendrik Hüseyin Ibrahim Ilse Imane Inge Ingrid Iris
     Isa Ismail Ivo Jacqueline Jamal Jan Janneke Jasper Jayden Jeroen Jesse Jessica Joost Jordy
@@ -585,6 +596,8 @@ def _name_spans(m: re.Match[str]) -> list[Finding]:
     ]
     if not surname_at or words[surname_at[0]].group().lower() in _NOT_NAMES:
         return []
+    if any(_INSTITUTION.search(w.group()) for w in words[1:]):
+        return []
     spans = [Finding("name", base + words[0].start(), base + words[-1].end())]
     first_end = base + words[surname_at[0]].end()
     if first_end < spans[0].end:
@@ -612,8 +625,14 @@ def _names(text: str) -> Iterator[Finding]:
             continue  # "Moeder (29)", "Vrouw (34)": a role, not a name
         yield from _name_spans(m)
     for m in _NAME_SEQUENCE.finditer(text):
-        if m.group("name").split()[0] in _FIRST_NAMES:
-            yield from _name_spans(m)
+        if m.group("name").split()[0] not in _FIRST_NAMES:
+            continue
+        after = _INSTITUTION_AFTER.match(text, m.end())
+        if after is not None and _INSTITUTION.search(after.group(1)):
+            continue  # "Jeroen Bosch Ziekenhuis"
+        if _SAINT_BEFORE.search(text, max(0, m.start() - 5), m.start()):
+            continue  # "de Sint Jan", "St. Anna"
+        yield from _name_spans(m)
 
 
 # Detectors in order of priority: on overlap the earlier (then the longer) one wins.

@@ -302,6 +302,12 @@ def test_names(text: str, name: str) -> None:
         "Moeder (29) en vader zijn gescheiden.",
         "Gezinnen (12) melden zich vaker.",
         "Inwoner Partner Medewerker Financieel",
+        "Ze doet boodschappen bij de Dirk omdat het goedkoper is.",
+        "Na opname in het Jeroen Bosch Ziekenhuis kwam ze thuis.",
+        "Het Anna Ziekenhuis en het Emma Kinderziekenhuis.",
+        "De Sint Jan is vol.",
+        "Er belde een mevrouw van de gemeente.",
+        "Een meneer van Jeugdzorg Nederland belde.",
     ],
 )
 def test_not_names(text: str) -> None:
