@@ -360,7 +360,8 @@ _DATE = re.compile(
 # Birth context ending right before the date, within the same clause.
 _BIRTH_BEFORE = re.compile(
     r"""
-    (?i:geboren|geboortedatum|geboortedag|geb(?:oorte)?\.?\s?datum|geb(?:\.|\b)|d\.o\.b\.|dob\b)
+    (?i:geboren|(?<!\w)(?:geboortedatum|geboortedag|geb(?:oorte)?\.?\s?datum|geb(?:\.|\b)
+       |d\.o\.b\.|dob\b))
     [^.!?\n;]{0,40}$
     """,
     re.VERBOSE,
@@ -376,7 +377,7 @@ _CASE = re.compile(
     (?<![\w])
     (?P<label>
         (?i:dossier|zaak|casus|cli[eë]nt|klant|relatie|registratie|beschikkings?|aanvraag
-           |meldings?|debiteur|polis|verwijzings?|kenmerk|referentie|inschrijf|bsn-?dossier)
+           |meldings?|debiteur|polis|verwijzings?|kenmerk|referentie|inschrijf)
         (?i:-?(?:nummer|nr|no|id|code)(?:\.|\b))?
       | (?i:ref\.|ref\b)
     )
@@ -434,6 +435,17 @@ def _iban_ok(candidate: str) -> bool:
     rearranged = compact[4:] + compact[:4]
     number = "".join(str(int(ch, 36)) for ch in rearranged)
     return int(number) % 97 == 1
+
+
+# Endings of Dutch plurals and abstract nouns; a sentence-initial word with one of these
+# before "(45)" is a noun with a count, not a name.
+_NOUN_ENDINGS = ("en", "s", "ing", "heid", "tie", "teit", "ers", "sen")
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    """True if ``pos`` starts the text, a sentence, a line or a list item."""
+    before = text[max(0, pos - 8) : pos].rstrip(" \t")
+    return not before or before[-1] in ".!?:;\n(•*-|"
 
 
 def _word_after(text: str, pos: int) -> str:
@@ -557,8 +569,16 @@ def _birth_dates(text: str) -> Iterator[Finding]:
         if person is None:
             continue
         word = person.group("word")
-        if word is not None and word.lower() in _NOT_NAMES:
-            continue
+        if word is not None and word not in _FIRST_NAMES:
+            # A capitalised word: only a proper noun (mid-sentence) before "(":
+            # "Jansen (12-05-2009)" but not "Overleg (12-05-2024)" or "Evaluatie, 12-05-2024".
+            word_start = m.start() - len(window) + person.start("word")
+            if (
+                word.lower() in _NOT_NAMES
+                or not person.group().rstrip().endswith("(")
+                or _sentence_initial(text, word_start)
+            ):
+                continue
         yield Finding("birth_date", m.start(), m.end())
 
 
@@ -623,6 +643,12 @@ def _names(text: str) -> Iterator[Finding]:
         first_word = m.group("name").split()[0]
         if re.fullmatch(_RELATIVE, first_word) or re.fullmatch(_TITLE, first_word):
             continue  # "Moeder (29)", "Vrouw (34)": a role, not a name
+        if (
+            first_word not in _FIRST_NAMES
+            and _sentence_initial(text, m.start())
+            and first_word.lower().endswith(_NOUN_ENDINGS)
+        ):
+            continue  # "Aanmeldingen (45) stijgen": a capitalised noun with a count
         yield from _name_spans(m)
     for m in _NAME_SEQUENCE.finditer(text):
         if m.group("name").split()[0] not in _FIRST_NAMES:

@@ -206,7 +206,7 @@ def test_street_and_postcode_together() -> None:
         ("geboortedatum 1-2-2010", "1-2-2010"),
         ("Geb.datum: 12/05/2009", "12/05/2009"),
         ("De zoon (12-05-2009) gaat niet naar school.", "12-05-2009"),
-        ("Jansen (12-05-2009) staat op de wachtlijst.", "12-05-2009"),
+        ("Het dossier van Jansen (12-05-2009) is overgedragen.", "12-05-2009"),
         ("Hij is op 1-4-1945 geboren.", "1-4-1945"),
     ],
 )
@@ -223,6 +223,8 @@ def test_birth_date_in_context(text: str, date: str) -> None:
         "Het onderzoek van 15-03-2024 tot 30-06-2024.",
         "Geboren en getogen in Eindhoven.",
         "Mensen geboren in de jaren 50.",
+        "Overleg (12-05-2024) gaat niet door.",
+        "Evaluatie, 12-05-2024: de toegang werkt sneller.",
     ],
 )
 def test_event_dates_are_not_birth_dates(text: str) -> None:
@@ -302,6 +304,7 @@ def test_names(text: str, name: str) -> None:
         "Moeder (29) en vader zijn gescheiden.",
         "Gezinnen (12) melden zich vaker.",
         "Inwoner Partner Medewerker Financieel",
+        "Aanmeldingen (45) stijgen sinds de zomer.",
         "Ze doet boodschappen bij de Dirk omdat het goedkoper is.",
         "Na opname in het Jeroen Bosch Ziekenhuis kwam ze thuis.",
         "Het Anna Ziekenhuis en het Emma Kinderziekenhuis.",
