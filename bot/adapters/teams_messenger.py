@@ -135,6 +135,15 @@ def _no_client_retries(context: TurnContext, adapter: Any) -> None:
         policy.retries = 0
 
 
+async def _not_a_reply(
+    _context: TurnContext, activities: list[Activity], next_send: Callable[[], Any]
+) -> Any:
+    """A proactive message starts a new message; botbuilder would reply to the continuation."""
+    for activity in activities:
+        activity.reply_to_id = None
+    return await next_send()
+
+
 class TeamsMessenger:
     """Implements :class:`bot.messenger.Messenger` for Teams."""
 
@@ -163,6 +172,7 @@ class TeamsMessenger:
 
         async def deliver(context: TurnContext) -> None:
             _no_client_retries(context, self._adapter)
+            context.on_send_activities(_not_a_reply)
             if update_id:
                 activity.id = update_id
                 await context.update_activity(activity)
