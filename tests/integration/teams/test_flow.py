@@ -59,3 +59,15 @@ async def test_mention_in_a_channel_starts_intake(teams: TeamsChat) -> None:
     text_input = next(i for i in find(card, "Input.Text") if i["id"] == "text")
     assert text_input["value"] == "Wachtlijsten voor jeugdhulp worden langer"
     assert data["form_id"] == "signal.report"
+
+
+async def test_bad_input_gets_a_kind_answer(sqlite_teams: TeamsChat) -> None:
+    sqlite_teams.conversation_type = "groupChat"
+    sqlite_teams.conversation_id = "19:group@thread.v2"
+    assert "leeg" in texts(await sqlite_teams.say("", mention=True))
+    calls = await sqlite_teams.say("signaal " + "🙂<!channel> " * 1000, mention=True)
+    card = cards_of(calls[-1].body)[0]
+    value = next(i for i in find(card, "Input.Text") if i["id"] == "text")["value"]
+    assert value.startswith("🙂<!channel>") and len(value) <= 2000
+    # A click on a card the bot does not know any more.
+    assert "werkt niet meer" in texts(await sqlite_teams.submit({"unknown": "x"}))
