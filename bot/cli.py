@@ -167,7 +167,12 @@ def serve(db: DbOption = None) -> None:
     async def main() -> None:
         bot = build_app(settings)
         await bot.start()
-        runner = web.AppRunner(build_web_app(bot))
+        web_app = build_web_app(bot)
+        if settings.teams_enabled:
+            from bot.adapters.teams import mount_teams
+
+            mount_teams(web_app, bot)
+        runner = web.AppRunner(web_app)
         await runner.setup()
         site = web.TCPSite(runner, settings.host, settings.port)
         await site.start()
@@ -193,3 +198,8 @@ def run(db: DbOption = None) -> None:
 
 def main() -> None:
     app()
+
+
+from bot import cli_teams  # noqa: E402 - platform commands register after the core ones
+
+cli_teams.register(app)

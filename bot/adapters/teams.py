@@ -1,0 +1,593 @@
+"""The Microsoft Teams adapter: botbuilder's CloudAdapter at ``POST /api/messages``.
+
+It only translates. A Teams activity (a message, a card submit, a universal ``Action.Execute``,
+a dialog or the "Meld als signaal" message action) becomes one neutral event and one call to
+``Signaalbot.handle``; the neutral replies go back as text or Adaptive Cards
+(:mod:`bot.adapters.teams_cards`). Proactive messages go through
+:class:`~bot.adapters.teams_messenger.TeamsMessenger` with a conversation reference stored in
+the database. Every botbuilder detail stays in these three modules, so moving to the Microsoft
+365 Agents SDK later touches only them.
+
+Security: with ``SIGNAALBOT_TEAMS_APP_ID`` set every request must carry a Bot Framework token
+that botbuilder validates (no or bad token → 401, before anything is sent anywhere). Without an
+app id, only requests from this machine are accepted (local testing with the Bot Framework
+Emulator or the tests), and a warning is logged at start-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from dataclasses import dataclass
+from http import HTTPStatus
+from json import JSONDecodeError
+from typing import Any
+
+import jwt
+from aiohttp import web
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botbuilder.schema import Activity
+from typing_extensions import override
+
+from bot.adapters import teams_cards as cards
+from bot.adapters.teams_messenger import (
+    TeamsMessenger,
+    is_personal,
+    reference_data,
+    reply_activity,
+    tenant_of,
+)
+from bot.app import Signaalbot
+from bot.core import Action, Command, Form, Identity, Message, Platform, Reply, Submit
+from bot.i18n import Translator
+from bot.logging import get_logger
+from storage.db import DatabaseUnavailableError
+
+log = get_logger("signaalbot.teams")
+
+ROUTE = "/api/messages"
+PLATFORM = Platform.TEAMS.value
+ADAPTIVE_CARD_RESPONSE = "application/vnd.microsoft.card.adaptive"
+MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
+MESSAGE_ACTION_COMMANDS = {"reportSignal": "signaal"}
+
+Event = Command | Message | Action | Submit
+
+
+class BotFrameworkConfig:
+    """The configuration object botbuilder's ``ConfigurationBotFrameworkAuthentication`` reads."""
+
+    def __init__(
+        self, app_id: str | None, password: str | None, tenant_id: str | None, app_type: str
+    ) -> None:
+        self.APP_ID = app_id or None  # upper case: the names botbuilder reads
+        self.APP_PASSWORD = password or None
+        self.APP_TENANTID = tenant_id or None
+        self.APP_TYPE = app_type
+
+
+# --- what the adapter remembers about cards it sent (in the database, never in memory) ---------
+
+
+def _conversation_key(conversation_id: str) -> str:
+    return "conv:" + hashlib.sha256(conversation_id.encode()).hexdigest()[:40]
+
+
+def _flow(prefix: str, key: str) -> str:
+    return f"{prefix}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
+
+
+class CardMemory:
+    """Forms and updatable messages this conversation has seen, kept in ``conversation_state``.
+
+    A form is remembered per conversation so that ``Reply.errors`` can show the same form again
+    with what was typed; an ``update_key`` maps onto the Teams activity id to update in place.
+    """
+
+    def __init__(self, bot: Signaalbot) -> None:
+        self._bot = bot
+
+    async def _put(self, conversation_id: str, flow: str, data: dict[str, Any]) -> None:
+        try:
+            async with self._bot.services.uow() as uow:
+                await uow.conversations.put(
+                    PLATFORM,
+                    _conversation_key(conversation_id),
+                    flow,
+                    data,
+                    self._bot.services.clock.now(),
+                )
+                await uow.commit()
+        except DatabaseUnavailableError:
+            log.warning("teams_card_not_remembered", flow=flow.split(":")[0])
+
+    async def _get(self, conversation_id: str, flow: str) -> dict[str, Any] | None:
+        try:
+            async with self._bot.services.uow() as uow:
+                return await uow.conversations.get(
+                    PLATFORM, _conversation_key(conversation_id), flow
+                )
+        except DatabaseUnavailableError:
+            return None
+
+    async def remember_form(self, conversation_id: str, form: Form) -> None:
+        await self._put(
+            conversation_id, _flow("form", form.form_id), {"form": form.model_dump(mode="json")}
+        )
+
+    async def form(self, conversation_id: str, form_id: str) -> Form | None:
+        data = await self._get(conversation_id, _flow("form", form_id))
+        if not data or "form" not in data:
+            return None
+        return Form.model_validate(data["form"])
+
+    async def remember_message(self, conversation_id: str, key: str, activity_id: str) -> None:
+        await self._put(conversation_id, _flow("msg", key), {"activity_id": activity_id})
+
+    async def message(self, conversation_id: str, key: str) -> str | None:
+        data = await self._get(conversation_id, _flow("msg", key))
+        value = (data or {}).get("activity_id")
+        return str(value) if value else None
+
+
+# --- the activity handler ---------------------------------------------------------------------
+
+
+def invoke(body: Any = None, status: int = HTTPStatus.OK) -> InvokeResponse:
+    return InvokeResponse(status=int(status), body=body)
+
+
+class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
+    """Turns Teams activities into neutral events and neutral replies into Teams messages."""
+
+    def __init__(self, bot: Signaalbot, memory: CardMemory) -> None:
+        super().__init__()
+        self.bot = bot
+        self.memory = memory
+
+    # --- who and where ---------------------------------------------------------------------
+
+    def _t(self, activity: Activity) -> Translator:
+        return self.bot.services.translator(activity.locale)
+
+    async def _identity(self, context: TurnContext) -> Identity:
+        activity = context.activity
+        sender = activity.from_property
+        tenant = tenant_of(activity)
+        aad = getattr(sender, "aad_object_id", None) or sender.id
+        user_id = f"{tenant}:{aad}"
+        home_tenant, email_domain = tenant or None, None
+        if await self._is_new(user_id):
+            home_tenant, email_domain = await self._profile(context, sender.id, home_tenant)
+        return Identity(
+            platform=Platform.TEAMS,
+            user_id=user_id,
+            display_name=(sender.name or "")[:200],
+            locale=activity.locale,
+            tenant=home_tenant,
+            email_domain=email_domain,
+        )
+
+    async def _is_new(self, user_id: str) -> bool:
+        try:
+            async with self.bot.services.uow() as uow:
+                return await uow.people.find_by_identity(PLATFORM, user_id) is None
+        except DatabaseUnavailableError:
+            return False
+
+    async def _profile(
+        self, context: TurnContext, member_id: str, tenant: str | None
+    ) -> tuple[str | None, str | None]:
+        """Home tenant and e-mail domain of a new person (guests: their own organisation)."""
+        try:
+            member = await TeamsInfo.get_member(context, member_id)
+        except Exception as exc:  # the profile is a nicety; never fail a turn on it
+            log.info("teams_member_lookup_failed", error=type(exc).__name__)
+            return tenant, None
+        return getattr(member, "tenant_id", None) or tenant, email_domain(
+            getattr(member, "email", None), getattr(member, "user_principal_name", None)
+        )
+
+    async def _handle(self, context: TurnContext, identity: Identity, event: Event) -> list[Reply]:
+        """One call into the bot; the conversation reference is saved on the way."""
+        activity = context.activity
+        reference = reference_data(activity)
+        personal = is_personal(activity)
+        replies = await self.bot.handle(
+            identity, event, conversation_ref=reference if personal else None
+        )
+        if not personal:
+            await self._keep_reference(identity, reference, only_if_missing=True)
+        return replies
+
+    async def _keep_reference(
+        self, identity: Identity, reference: dict[str, Any], *, only_if_missing: bool
+    ) -> None:
+        """Save where to reach a known person; a channel never replaces their personal chat."""
+        try:
+            async with self.bot.services.uow() as uow:
+                person = await uow.people.find_by_identity(PLATFORM, identity.user_id)
+                stored = person.identity(PLATFORM) if person else None
+                if stored is None or (only_if_missing and stored.conversation_ref):
+                    return
+                await uow.people.touch(
+                    PLATFORM, identity.user_id, self.bot.services.clock.now(), reference
+                )
+                await uow.commit()
+        except DatabaseUnavailableError:
+            log.warning("teams_reference_not_saved")
+
+    # --- messages and classic card submits ---------------------------------------------------
+
+    @override
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        identity = await self._identity(turn_context)
+        event: Event | None
+        if isinstance(activity.value, dict) and not (activity.text or "").strip():
+            event = cards.event_from_data(activity.value, activity.id)
+            if event is None:
+                await turn_context.send_activity(self._t(activity)("teams.unknown_card"))
+                return
+        else:
+            names = (getattr(activity.recipient, "name", None) or "",)
+            text = cards.strip_mentions(activity.text or "", names)
+            event = self.bot.parse_text(text, activity.id)
+        replies = await self._handle(turn_context, identity, event)
+        await self._deliver(turn_context, event, replies, card_id=activity.reply_to_id)
+
+    async def _deliver(
+        self,
+        context: TurnContext,
+        event: Event,
+        replies: list[Reply],
+        *,
+        card_id: str | None,
+    ) -> None:
+        """Send the replies; a form with errors replaces the submitted card in place."""
+        activity = context.activity
+        t = self._t(activity)
+        conversation_id = activity.conversation.id
+        submitted = isinstance(event, Submit)
+        form = (
+            await self.memory.form(conversation_id, event.form_id)
+            if isinstance(event, Submit)
+            else None
+        )
+        failed = any(r.errors for r in replies)
+        for reply in replies:
+            if reply.errors and isinstance(event, Submit):
+                outgoing = reply_activity(reply, t, form=form, values=event.values)
+                if card_id:
+                    await self._update(context, outgoing, card_id)
+                    continue
+                await context.send_activity(outgoing)
+                continue
+            outgoing = reply_activity(reply, t)
+            if reply.form is not None:
+                await self.memory.remember_form(conversation_id, reply.form)
+            if reply.update_key:
+                earlier = await self.memory.message(conversation_id, reply.update_key)
+                if earlier:
+                    await self._update(context, outgoing, earlier)
+                    continue
+            response = await context.send_activity(outgoing)
+            if reply.update_key and response is not None and response.id:
+                await self.memory.remember_message(conversation_id, reply.update_key, response.id)
+        if submitted and replies and not failed and card_id and form is not None:
+            # The form card becomes "sent", so nobody submits the same card twice.
+            await self._update(context, reply_card_activity(cards.sent_card(form, t)), card_id)
+
+    async def _update(self, context: TurnContext, outgoing: Activity, activity_id: str) -> None:
+        outgoing.id = activity_id
+        await context.update_activity(outgoing)
+
+    # --- invokes: universal actions, dialogs and the message action ---------------------------
+
+    @override
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        name = turn_context.activity.name or ""
+        if name == "adaptiveCard/action":
+            return await self._universal_action(turn_context)
+        if name in ("composeExtension/fetchTask", "task/fetch"):
+            return await self._fetch_task(turn_context)
+        if name in ("composeExtension/submitAction", "task/submit"):
+            return await self._submit_task(turn_context)
+        response: InvokeResponse = await super().on_invoke_activity(turn_context)
+        return response
+
+    async def _universal_action(self, context: TurnContext) -> InvokeResponse:
+        activity = context.activity
+        t = self._t(activity)
+        value = activity.value if isinstance(activity.value, dict) else {}
+        action = value.get("action") or {}
+        event = cards.event_from_data(action.get("data"), activity.id, action.get("verb"))
+        if event is None:
+            return invoke(_message_response(t("teams.unknown_card")))
+        identity = await self._identity(context)
+        replies = await self._handle(context, identity, event)
+        if isinstance(event, Submit):
+            form = await self.memory.form(activity.conversation.id, event.form_id)
+            errors = {k: v for r in replies for k, v in r.errors.items()}
+            if errors:
+                content = cards.render_card(Reply(errors=errors), t, form=form, values=event.values)
+                return invoke(_card_response(content))
+            await self._deliver(context, event, replies, card_id=None)
+            if form is not None:
+                return invoke(_card_response(cards.sent_card(form, t)))
+            return invoke(_message_response(t("teams.done")))
+        await self._deliver(context, event, replies, card_id=None)
+        return invoke(_message_response(t("teams.done")))
+
+    async def _fetch_task(self, context: TurnContext) -> InvokeResponse:
+        """Open a dialog: the message action prefills the signal form with the message text."""
+        activity = context.activity
+        t = self._t(activity)
+        value = activity.value if isinstance(activity.value, dict) else {}
+        event: Event | None
+        if activity.name == "composeExtension/fetchTask":
+            command = MESSAGE_ACTION_COMMANDS.get(str(value.get("commandId")), "signaal")
+            event = Command(
+                name=command, text=_message_payload_text(value), idempotency_key=activity.id
+            )
+        else:
+            event = cards.event_from_data(value.get("data"), activity.id)
+        if event is None:
+            return invoke(_task_message(t("teams.unknown_card")))
+        identity = await self._identity(context)
+        replies = await self._handle(context, identity, event)
+        return invoke(await self._task_response(activity, replies, t))
+
+    async def _task_response(
+        self, activity: Activity, replies: list[Reply], t: Translator
+    ) -> dict[str, Any]:
+        with_form = next((r for r in replies if r.form is not None), None)
+        if with_form is None or with_form.form is None:
+            text = "\n\n".join(r.plain_text for r in replies if r.plain_text)
+            return _task_message(text or t("teams.nothing_to_show"))
+        await self.memory.remember_form(activity.conversation.id, with_form.form)
+        content = cards.render_card(with_form, t)
+        return _task_continue(with_form.form.title, content)
+
+    async def _submit_task(self, context: TurnContext) -> InvokeResponse:
+        activity = context.activity
+        t = self._t(activity)
+        value = activity.value if isinstance(activity.value, dict) else {}
+        event = cards.event_from_data(value.get("data"), activity.id)
+        if event is None:
+            return invoke(_task_message(t("teams.unknown_card")))
+        identity = await self._identity(context)
+        replies = await self._handle(context, identity, event)
+        errors = {k: v for r in replies for k, v in r.errors.items()}
+        if isinstance(event, Submit) and errors:
+            form = await self.memory.form(activity.conversation.id, event.form_id)
+            content = cards.render_card(Reply(errors=errors), t, form=form, values=event.values)
+            return invoke(_task_continue(form.title if form else t("teams.task_title"), content))
+        if activity.name == "task/submit":
+            # A dialog opened from one of our cards: answer in the conversation, close the dialog.
+            await self._deliver(context, event, replies, card_id=None)
+            return invoke(None)
+        # The message action may run in a chat the bot is not part of: answer in the dialog.
+        return invoke(await self._task_response(activity, replies, t))
+
+    # --- installation and conversation updates: save where to reach people -------------------
+
+    @override
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if not is_personal(activity):
+            await turn_context.send_activity(self._t(activity)("teams.installed_channel"))
+            return
+        identity = await self._identity(turn_context)
+        event = Command(name="help", idempotency_key=activity.id)
+        replies = await self._handle(turn_context, identity, event)
+        await self._deliver(turn_context, event, replies, card_id=None)
+
+    @override
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if not is_personal(activity):
+            return
+        identity = await self._identity(turn_context)
+        try:
+            async with self.bot.services.uow() as uow:
+                await uow.people.mark_unreachable(
+                    PLATFORM, identity.user_id, self.bot.services.clock.now()
+                )
+                await uow.commit()
+        except DatabaseUnavailableError:
+            log.warning("teams_unreachable_not_saved")
+
+    @override
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        sender = activity.from_property
+        if sender is None or not getattr(sender, "id", None):
+            return
+        identity = await self._identity(turn_context)
+        await self._keep_reference(
+            identity, reference_data(activity), only_if_missing=not is_personal(activity)
+        )
+
+
+def reply_card_activity(content: cards.Card) -> Activity:
+    from botbuilder.schema import ActivityTypes, Attachment
+
+    return Activity(
+        type=ActivityTypes.message,
+        attachments=[Attachment(content_type=cards.CARD_CONTENT_TYPE, content=content)],
+    )
+
+
+def _card_response(content: cards.Card) -> dict[str, Any]:
+    return {"statusCode": 200, "type": ADAPTIVE_CARD_RESPONSE, "value": content}
+
+
+def _message_response(text: str) -> dict[str, Any]:
+    return {"statusCode": 200, "type": MESSAGE_RESPONSE, "value": text}
+
+
+def _task_continue(title: str, content: cards.Card) -> dict[str, Any]:
+    return {
+        "task": {
+            "type": "continue",
+            "value": {
+                "title": title,
+                "width": "large",
+                "height": "large",
+                "card": cards.attachment(content),
+            },
+        }
+    }
+
+
+def _task_message(text: str) -> dict[str, Any]:
+    return {"task": {"type": "message", "value": text}}
+
+
+def _message_payload_text(value: dict[str, Any]) -> str:
+    payload = value.get("messagePayload") or {}
+    body = payload.get("body") or {} if isinstance(payload, dict) else {}
+    content = str(body.get("content") or "") if isinstance(body, dict) else ""
+    if str(body.get("contentType", "html")).lower() == "html":
+        content = cards.html_to_text(content)
+    return cards.strip_mentions(content)[:2000]
+
+
+def email_domain(email: str | None, upn: str | None) -> str | None:
+    """The organisation's domain of a person; guests' UPNs look like ``jan_zorg.nl#EXT#@…``."""
+    for candidate in (email, upn):
+        if not candidate or "@" not in candidate:
+            continue
+        local, _, domain = candidate.rpartition("@")
+        if "#EXT#" in local.upper():
+            original = local[: local.upper().index("#EXT#")]
+            if "_" in original:
+                return original.rpartition("_")[2].lower() or None
+            continue
+        return domain.lower() or None
+    return None
+
+
+# --- the HTTP endpoint ---------------------------------------------------------------------
+
+
+@dataclass
+class TeamsAdapter:
+    """Everything Teams: botbuilder's adapter, our handler, the messenger for the outbox."""
+
+    bot: Signaalbot
+    cloud: CloudAdapter
+    handler: SignaalbotTeamsHandler
+    messenger: TeamsMessenger
+    app_id: str | None
+
+    async def process(self, request: web.Request) -> web.StreamResponse:
+        refusal = self._refuse(request)
+        if refusal is not None:
+            return refusal
+        try:
+            body = await request.json()
+        except (JSONDecodeError, UnicodeDecodeError, ValueError):
+            return web.json_response({"error": "body must be a JSON activity"}, status=400)
+        if not isinstance(body, dict):
+            return web.json_response({"error": "body must be a JSON activity"}, status=400)
+        activity = Activity().deserialize(body)
+        if not activity.type or activity.conversation is None or not activity.service_url:
+            return web.json_response({"error": "not an activity"}, status=400)
+        header = request.headers.get("Authorization", "") if self.app_id else ""
+        try:
+            authenticated = await self.cloud.bot_framework_authentication.authenticate_request(
+                activity, header
+            )
+        except Exception as exc:  # PermissionError, jwt errors, metadata fetch failures
+            log.warning("teams_unauthorized", reason=type(exc).__name__)
+            return web.json_response({"error": "unauthorized"}, status=401)
+        try:
+            result = await self.cloud.process_activity(
+                authenticated, activity, self.handler.on_turn
+            )
+        except Exception:
+            log.exception("teams_turn_failed", activity_type=activity.type, activity_id=activity.id)
+            return web.json_response({"error": "the bot could not handle this"}, status=500)
+        if result is not None:
+            return web.json_response(result.body, status=result.status)
+        return web.Response(status=HTTPStatus.OK)
+
+    def _refuse(self, request: web.Request) -> web.Response | None:
+        if self.app_id:
+            header = request.headers.get("Authorization", "")
+            if not _looks_like_bearer_jwt(header):
+                log.warning("teams_unauthorized", reason="no bearer token")
+                return web.json_response({"error": "unauthorized"}, status=401)
+            return None
+        if not _is_local(request):
+            log.warning("teams_refused_remote_without_app_id")
+            return web.json_response(
+                {"error": "set SIGNAALBOT_TEAMS_APP_ID to accept requests from Teams"}, status=403
+            )
+        return None
+
+
+def _looks_like_bearer_jwt(header: str) -> bool:
+    scheme, _, token = header.partition(" ")
+    if scheme != "Bearer" or token.count(".") != 2:
+        return False
+    try:
+        jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        return False
+    return True
+
+
+def _is_local(request: web.Request) -> bool:
+    """Loopback and not forwarded by a proxy (a proxy on this machine would look local)."""
+    if any(h in request.headers for h in ("Forwarded", "X-Forwarded-For", "X-Real-IP")):
+        return False
+    try:
+        return ipaddress.ip_address(request.remote or "").is_loopback
+    except ValueError:
+        return False
+
+
+TEAMS_KEY: web.AppKey[TeamsAdapter] = web.AppKey("teams", TeamsAdapter)
+
+
+def build_teams_adapter(bot: Signaalbot) -> TeamsAdapter:
+    """Assemble the Teams adapter from the settings and register its messenger on the bot."""
+    settings = bot.settings
+    password = (
+        settings.teams_app_password.get_secret_value() if settings.teams_app_password else None
+    )
+    config = BotFrameworkConfig(
+        settings.teams_app_id, password, settings.teams_tenant_id, settings.teams_app_type
+    )
+    cloud = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
+    handler = SignaalbotTeamsHandler(bot, CardMemory(bot))
+    messenger = TeamsMessenger(cloud, settings.teams_app_id, bot.services.translator)
+    bot.messengers[PLATFORM] = messenger
+    return TeamsAdapter(
+        bot=bot,
+        cloud=cloud,
+        handler=handler,
+        messenger=messenger,
+        app_id=settings.teams_app_id,
+    )
+
+
+def mount_teams(web_app: web.Application, bot: Signaalbot) -> TeamsAdapter:
+    """Serve Teams at ``POST /api/messages`` in the shared aiohttp application."""
+    adapter = build_teams_adapter(bot)
+    if not adapter.app_id:
+        log.warning(
+            "teams_without_app_id",
+            detail="SIGNAALBOT_TEAMS_APP_ID is not set: only requests from this machine are accepted",
+        )
+    web_app[TEAMS_KEY] = adapter
+    web_app.router.add_post(ROUTE, adapter.process)
+    return adapter

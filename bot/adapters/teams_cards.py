@@ -1,0 +1,338 @@
+"""Neutral replies as Adaptive Cards 1.5, and card submits back into neutral events.
+
+Only translation lives here: no botbuilder imports, no database, so the rendering can be tested
+as plain dictionaries and reused unchanged by a later Microsoft 365 Agents SDK adapter.
+
+Submit data contract (what our cards send back, by ``Action.Submit`` or ``Action.Execute``):
+
+* a button: ``{"action_id": ..., "value": ...}``
+* a choice: ``{"action_id": ..., "choice_input": "<input id>"}`` plus the chosen value under
+  that input id (Teams merges the inputs into the data)
+* a form: ``{"form_id": ..., "context": ...}`` plus every input value under its input name
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import re
+from collections.abc import Mapping
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+from bot.core import (
+    Action,
+    Buttons,
+    Choice,
+    Fields,
+    Form,
+    Image,
+    Input,
+    Reply,
+    Submit,
+    Text,
+)
+from bot.i18n import Translator
+
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+CARD_VERSION = "1.5"
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+META_KEYS = frozenset({"action_id", "value", "choice_input", "form_id", "context", "msteams"})
+MAX_INLINE_IMAGE = 512 * 1024  # bytes; larger images need a URL (cards are limited to ~28 KB+)
+
+Card = dict[str, Any]
+
+
+# --- replies → cards ------------------------------------------------------------------------
+
+
+def is_plain(reply: Reply) -> bool:
+    """A reply of only plain text paragraphs is sent as a normal chat message, not a card."""
+    return (
+        bool(reply.blocks)
+        and not reply.errors
+        and all(isinstance(b, Text) and b.style == "plain" for b in reply.blocks)
+    )
+
+
+def plain_text(reply: Reply) -> str:
+    return "\n\n".join(b.text for b in reply.blocks if isinstance(b, Text))
+
+
+def render_card(
+    reply: Reply,
+    t: Translator,
+    *,
+    form: Form | None = None,
+    values: Mapping[str, str] | None = None,
+) -> Card:
+    """Render a reply as one Adaptive Card.
+
+    ``form`` and ``values`` serve ``Reply.errors``: the form the person submitted is shown again
+    with what they typed and the error texts next to the inputs.
+    """
+    body: list[dict[str, Any]] = []
+    errors = dict(reply.errors)
+    form_shown = False
+    for index, block in enumerate(reply.blocks):
+        if isinstance(block, Text):
+            body.append(_text_block(block))
+        elif isinstance(block, Fields):
+            body.append(
+                {
+                    "type": "FactSet",
+                    "facts": [{"title": i.label, "value": i.value} for i in block.items],
+                }
+            )
+        elif isinstance(block, Buttons):
+            body.append(
+                {
+                    "type": "ActionSet",
+                    "actions": [
+                        {
+                            "type": "Action.Submit",
+                            "title": b.label,
+                            "style": _STYLES[b.style],
+                            "data": {"action_id": b.action_id, "value": b.value},
+                        }
+                        for b in block.buttons
+                    ],
+                }
+            )
+        elif isinstance(block, Choice):
+            body.extend(_choice(block, index, t))
+        elif isinstance(block, Form):
+            body.extend(_form(block, t, values or {}, errors))
+            form_shown = True
+        elif isinstance(block, Image):
+            image = _image(block)
+            if image is not None:
+                body.append(image)
+    if errors and not form_shown:
+        if form is not None:
+            body.extend(_form(form, t, values or {}, errors))
+        else:
+            body.extend(_error_block(message) for message in errors.values())
+    return card(body)
+
+
+def card(body: list[dict[str, Any]]) -> Card:
+    return {
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA,
+        "version": CARD_VERSION,
+        "body": body,
+        "msteams": {"width": "Full"},
+    }
+
+
+def sent_card(form: Form, t: Translator) -> Card:
+    """What a submitted form card turns into, so it cannot be sent twice by accident."""
+    return card(
+        [
+            {"type": "TextBlock", "text": form.title, "weight": "Bolder", "wrap": True},
+            {"type": "TextBlock", "text": t("teams.form_sent"), "isSubtle": True, "wrap": True},
+        ]
+    )
+
+
+def attachment(content: Card) -> dict[str, Any]:
+    return {"contentType": CARD_CONTENT_TYPE, "content": content}
+
+
+_STYLES = {"default": "default", "primary": "positive", "danger": "destructive"}
+
+
+def _text_block(block: Text) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "TextBlock", "text": block.text, "wrap": True}
+    if block.style == "header":
+        element.update(weight="Bolder", size="Medium")
+    elif block.style == "muted":
+        element.update(isSubtle=True)
+    elif block.style == "warning":
+        element.update(color="Attention")
+    return element
+
+
+def _error_block(message: str) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": message, "color": "Attention", "wrap": True}
+
+
+def _choice(block: Choice, index: int, t: Translator) -> list[dict[str, Any]]:
+    input_id = f"choice_{index}"
+    return [
+        {
+            "type": "Input.ChoiceSet",
+            "id": input_id,
+            "label": block.label,
+            "style": "expanded" if len(block.options) <= 5 else "compact",
+            "isRequired": True,
+            "errorMessage": t("core.field_pick_option"),
+            "choices": [{"title": o.label, "value": o.value} for o in block.options],
+        },
+        {
+            "type": "ActionSet",
+            "actions": [
+                {
+                    "type": "Action.Submit",
+                    "title": t("teams.choose"),
+                    "data": {"action_id": block.action_id, "choice_input": input_id},
+                    "associatedInputs": "auto",
+                }
+            ],
+        },
+    ]
+
+
+def _form(
+    form: Form, t: Translator, values: Mapping[str, str], errors: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    body: list[dict[str, Any]] = [
+        {
+            "type": "TextBlock",
+            "text": form.title,
+            "weight": "Bolder",
+            "size": "Medium",
+            "wrap": True,
+        }
+    ]
+    if "_form" in errors:
+        body.append(_error_block(errors["_form"]))
+    for field in form.inputs:
+        if field.hint:
+            body.append(
+                {
+                    "type": "TextBlock",
+                    "text": field.hint,
+                    "isSubtle": True,
+                    "size": "Small",
+                    "wrap": True,
+                }
+            )
+        body.append(_input(field, t, values.get(field.name, field.initial)))
+        if field.name in errors:
+            body.append(_error_block(errors[field.name]))
+    body.append(
+        {
+            "type": "ActionSet",
+            "actions": [
+                {
+                    "type": "Action.Submit",
+                    "title": form.submit_label,
+                    "style": "positive",
+                    "data": {"form_id": form.form_id, "context": form.context},
+                    "associatedInputs": "auto",
+                }
+            ],
+        }
+    )
+    return body
+
+
+def _input(field: Input, t: Translator, value: str) -> dict[str, Any]:
+    common: dict[str, Any] = {
+        "id": field.name,
+        "label": field.label,
+        "isRequired": field.required,
+        "errorMessage": t("core.field_required"),
+    }
+    if field.kind == "select":
+        return {
+            "type": "Input.ChoiceSet",
+            **common,
+            "style": "compact",
+            "choices": [{"title": o.label, "value": o.value} for o in field.options],
+            "value": value,
+            "errorMessage": t("core.field_pick_option"),
+        }
+    if field.kind == "date":
+        return {"type": "Input.Date", **common, "value": value}
+    element = {
+        "type": "Input.Text",
+        **common,
+        "isMultiline": field.kind == "multiline",
+        "maxLength": field.max_length,
+        "value": value,
+    }
+    if field.hint and field.kind != "multiline":
+        element["placeholder"] = field.hint
+    return element
+
+
+def _image(block: Image) -> dict[str, Any] | None:
+    url = block.url
+    if url is None and block.path:
+        path = Path(block.path)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return {"type": "TextBlock", "text": block.alt, "wrap": True}
+        if len(data) > MAX_INLINE_IMAGE:
+            return {"type": "TextBlock", "text": block.alt, "wrap": True}
+        mime = mimetypes.guess_type(path.name)[0] or "image/png"
+        url = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    if url is None:
+        return None
+    return {"type": "Image", "url": url, "altText": block.alt, "size": "Stretch"}
+
+
+# --- card submits → events ------------------------------------------------------------------
+
+
+def event_from_data(
+    data: Mapping[str, Any] | None, idempotency_key: str | None, verb: str | None = None
+) -> Action | Submit | None:
+    """Turn the data of a card submit into a neutral event; None when it is not ours."""
+    if not isinstance(data, Mapping):
+        data = {}
+    if data.get("form_id"):
+        values = {
+            str(k): _as_text(v) for k, v in data.items() if k not in META_KEYS and v is not None
+        }
+        return Submit(
+            form_id=str(data["form_id"]),
+            values=values,
+            context=_as_text(data.get("context", "")),
+            idempotency_key=idempotency_key,
+        )
+    action_id = data.get("action_id") or verb
+    if not action_id:
+        return None
+    choice_input = data.get("choice_input")
+    value = data.get(choice_input) if isinstance(choice_input, str) else data.get("value", "")
+    return Action(action_id=str(action_id), value=_as_text(value), idempotency_key=idempotency_key)
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+_TAG = re.compile(r"<[^>]+>")
+_BREAK = re.compile(r"<\s*(br|/p|/div)\s*/?>", re.IGNORECASE)
+
+
+def html_to_text(html: str) -> str:
+    """The text of a Teams message body (HTML), for prefilling a form."""
+    text = _BREAK.sub("\n", html)
+    text = _TAG.sub("", text)
+    lines = [" ".join(line.split()) for line in unescape(text).splitlines()]
+    return "\n".join(line for line in lines if line).strip()
+
+
+_MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
+
+
+def strip_mentions(text: str, names: tuple[str, ...] = ()) -> str:
+    """Remove ``<at>Bot</at>`` mentions (and plain leading bot names) from a message."""
+    text = _MENTION.sub(" ", text)
+    lines = [" ".join(line.split()) for line in text.replace("\r", "").split("\n")]
+    stripped = "\n".join(lines).strip()
+    for name in names:
+        if name and stripped.lower().startswith(name.lower()):
+            stripped = stripped[len(name) :].lstrip(" :,")
+    return stripped.strip()

@@ -1,0 +1,144 @@
+"""Rendering neutral replies as Adaptive Cards, and card data back into events."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.adapters.teams import email_domain
+from bot.adapters.teams_cards import (
+    event_from_data,
+    html_to_text,
+    is_plain,
+    render_card,
+    strip_mentions,
+)
+from bot.app import Signaalbot
+from bot.core import (
+    Action,
+    Button,
+    Buttons,
+    Choice,
+    FieldItem,
+    Fields,
+    Image,
+    Option,
+    Reply,
+    Submit,
+    Text,
+)
+from bot.i18n import Catalogue, placeholders
+from handlers.context import TurnContext
+from tests.integration.teams.driver import TeamsChat
+from tests.integration.teams.fake_connector import find
+
+T = Catalogue.load().translator("nl")
+
+
+def test_blocks_become_card_elements(tmp_path: Path) -> None:
+    png = tmp_path / "grafiek.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\nfake")
+    reply = Reply(
+        blocks=(
+            Text(text="Signaal S-2026-0001", style="header"),
+            Fields(items=(FieldItem(label="Status", value="nieuw"),)),
+            Buttons(
+                buttons=(
+                    Button(
+                        label="Ik zie dit ook",
+                        action_id="signal.support",
+                        value="7",
+                        style="primary",
+                    ),
+                )
+            ),
+            Choice(
+                label="Thema",
+                action_id="signal.theme",
+                options=(Option(label="Jeugd", value="jeugd"),),
+            ),
+            Image(alt="Grafiek", path=str(png)),
+        )
+    )
+    card = render_card(reply, T)
+    assert card["version"] == "1.5"
+    assert card["body"][0]["weight"] == "Bolder" and card["body"][0]["wrap"] is True
+    assert find(card, "FactSet")[0]["facts"] == [{"title": "Status", "value": "nieuw"}]
+    button = find(card, "Action.Submit")[0]
+    assert button["data"] == {"action_id": "signal.support", "value": "7"}
+    assert button["style"] == "positive"
+    choice = find(card, "Input.ChoiceSet")[0]
+    assert choice["choices"] == [{"title": "Jeugd", "value": "jeugd"}]
+    picked = find(card, "Action.Submit")[1]["data"]
+    assert event_from_data({**picked, choice["id"]: "jeugd"}, "k") == Action(
+        action_id="signal.theme", value="jeugd", idempotency_key="k"
+    )
+    assert find(card, "Image")[0]["url"].startswith("data:image/png;base64,")
+
+
+def test_form_data_becomes_a_submit() -> None:
+    event = event_from_data(
+        {
+            "form_id": "signal.report",
+            "context": "S-1",
+            "text": "x",
+            "theme": "leren",
+            "msteams": {},
+        },
+        "id-1",
+    )
+    assert event == Submit(
+        form_id="signal.report",
+        values={"text": "x", "theme": "leren"},
+        context="S-1",
+        idempotency_key="id-1",
+    )
+    assert event_from_data({}, "id") is None
+    assert event_from_data(None, "id", verb="signal.refresh") == Action(
+        action_id="signal.refresh", idempotency_key="id"
+    )
+
+
+def test_text_helpers() -> None:
+    assert (
+        strip_mentions("<at>Signaalbot</at> signaal  Veel   schulden\nregel 2")
+        == "signaal Veel schulden\nregel 2"
+    )
+    assert html_to_text("<p>Een &amp; twee</p><p>drie<br>vier</p>") == "Een & twee\ndrie\nvier"
+    assert is_plain(Reply(blocks=(Text(text="a"),)))
+    assert not is_plain(Reply(blocks=(Text(text="a", style="warning"),)))
+    assert email_domain(None, "jan_zorg.nl#EXT#@gemeente.onmicrosoft.com") == "zorg.nl"
+    assert email_domain("Piet@Gemeente.NL", None) == "gemeente.nl"
+    assert email_domain(None, None) is None
+
+
+def test_catalogue_keys_and_placeholders_agree() -> None:
+    catalogue = Catalogue.load()
+    nl = {k for k in catalogue.keys("nl") if k.startswith("teams.")}
+    en = {k for k in catalogue.keys("en") if k.startswith("teams.")}
+    assert nl == en and nl
+    for key in nl:
+        assert placeholders(catalogue.raw("nl", key) or "") == placeholders(
+            catalogue.raw("en", key) or ""
+        )
+
+
+async def test_reply_with_update_key_is_updated_in_place(
+    sqlite_teams: TeamsChat, sqlite_bot: Signaalbot
+) -> None:
+    count = {"n": 0}
+
+    async def counter(ctx: TurnContext) -> None:
+        count["n"] += 1
+        await ctx.reply(
+            Reply(
+                blocks=(Text(text=f"Stand {count['n']}", style="header"),),
+                update_key="teller",
+            )
+        )
+
+    sqlite_bot.router.command("teller")(counter)
+    first = await sqlite_teams.say("teller")
+    assert first[-1].method == "POST"
+    second = await sqlite_teams.say("teller")
+    assert second[-1].method == "PUT" and second[-1].activity_id == first[-1].response_id
+    assert "Stand 2" in str(second[-1].body)
