@@ -239,7 +239,22 @@ async def overview(ctx: TurnContext) -> None:
     await ctx.reply(Reply(blocks=tuple(blocks)))
 
 
+async def help_intake(ctx: TurnContext) -> None:
+    """``help signalen``: the intake commands this person may use."""
+    t = ctx.t
+    blocks: list[Any] = [
+        Text(text=t("intake.help_title"), style="header"),
+        Text(text=t("intake.help_everyone")),
+    ]
+    if ctx.actor.has(Role.RESEARCH_DESK, Role.PROGRAMME_LEADER):
+        blocks.append(Text(text=t("intake.help_desk")))
+    if ctx.actor.has(Role.ADMIN):
+        blocks.append(Text(text=t("intake.help_admin")))
+    await ctx.reply(Reply(blocks=tuple(blocks)))
+
+
 def register(router: Router) -> None:
+    router.command("help signalen", "help signals", "hulp signalen")(help_intake)
     router.command("mijn signalen", "my signals")(my_signals)
     router.command("status")(status)
     router.command("overzicht", "overview", roles=OVERSEERS)(overview)
