@@ -284,9 +284,3 @@ class IntakeRepository:
         await self._session.execute(
             delete(OutboxRow).where(OutboxRow.person_id == person_id, OutboxRow.status == "pending")
         )
-
-    async def clear_support_context(self, person_id: int) -> None:
-        for row in await self._session.scalars(
-            select(SignalSupportRow).where(SignalSupportRow.person_id == person_id)
-        ):
-            row.context = ""
