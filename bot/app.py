@@ -30,7 +30,7 @@ from bot.i18n import Catalogue, normalise_locale
 from bot.logging import get_logger
 from bot.messenger import Messenger
 from bot.settings import Settings
-from handlers import general, signals
+from handlers import admin, general, privacy, questions, signals, support, triage, views
 from handlers.context import Services, TurnContext
 from handlers.registry import Router
 from storage.db import Database, DatabaseUnavailableError, ensure_schema
@@ -40,7 +40,7 @@ log = get_logger("signaalbot.app")
 
 Event = Command | Message | Action | Submit
 
-HANDLER_MODULES = (general, signals)
+HANDLER_MODULES = (general, signals, support, triage, questions, views, admin)
 
 
 def build_router(modules: Iterable[Any] = HANDLER_MODULES) -> Router:
@@ -133,7 +133,12 @@ class Signaalbot:
             return {}
         return {k: str(v) for k, v in (data or {}).items()}
 
-    async def save_draft(self, identity: Identity, form_id: str, values: dict[str, str]) -> None:
+    async def save_draft(self, identity: Identity, form_id: str, values: dict[str, str]) -> bool:
+        """Keep a half-filled form; False (not saved) when it holds personal data or the
+        database is away. The privacy guard runs first: personal data never reaches storage."""
+        if any(privacy.contains_personal_data(str(v)) for v in values.values()):
+            log.info("draft_not_saved_personal_data", platform=identity.platform.value)
+            return False
         try:
             async with self.services.uow() as uow:
                 await uow.conversations.put(
@@ -146,6 +151,8 @@ class Signaalbot:
                 await uow.commit()
         except DatabaseUnavailableError:
             log.warning("draft_not_saved", platform=identity.platform.value)
+            return False
+        return True
 
     async def clear_draft(self, identity: Identity, form_id: str) -> None:
         try:

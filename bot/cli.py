@@ -196,6 +196,16 @@ def run(db: DbOption = None) -> None:
         chat(as_="console", role=None, lang=None, db=db)
 
 
+def _register_extensions() -> None:
+    from bot import cli_export, cli_privacy
+
+    cli_privacy.register(app)
+    cli_export.register(app)
+
+
+_register_extensions()
+
+
 def main() -> None:
     app()
 

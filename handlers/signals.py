@@ -1,23 +1,74 @@
-"""Reporting a signal and following it: the simple flow of the foundation.
+"""Reporting a signal: the full form, the privacy guard, the duplicate check and confirmation.
 
-The full intake (privacy guard, all fields, matching, support, triage) builds on this module.
+Flow: ``signaal`` opens the form (prefilled from a saved draft, so a half-filled form survives
+a restart) → submit → form checks and the privacy guard (nothing is stored while personal data
+is in it) → when a matcher is configured, similar signals and studies are offered with one click
+("ik zie dit ook", "dit beantwoordt mijn vraag", "nee, dit is nieuw") → stored with reference
+S-YYYY-NNNN and told what happens next.
 """
 
 from __future__ import annotations
 
-from bot.core import Command, FieldItem, Fields, Form, Input, Option, Reply, Submit, Text
+import importlib
+from typing import Any
+
+from bot.core import (
+    Button,
+    Buttons,
+    Command,
+    FieldItem,
+    Fields,
+    Form,
+    Input,
+    Option,
+    OrgType,
+    Reply,
+    Submit,
+    Text,
+)
+from bot.logging import get_logger
 from handlers.context import TurnContext
 from handlers.forms import cleaned, validate_form
+from handlers.intake import (
+    WHOLE_MUNICIPALITY,
+    area_name,
+    areas,
+    neutralise,
+    privacy_errors,
+    themes,
+)
 from handlers.registry import Router
 from storage.domain import NewSignal, Signal
-from storage.repositories.signals import SignalFilter
+from storage.uow import UnitOfWork
+
+log = get_logger("signaalbot.signals")
 
 SIGNAL_FORM = "signal.report"
+PENDING_FLOW = "signal.pending"
+SINCE = ("lt3m", "3to12m", "gt1y")
+FREQUENCY = ("once", "monthly", "weekly", "daily")
+GUARDED = ("text", "affected")
 
 
-def signal_form(ctx: TurnContext, initial_text: str = "") -> Form:
+async def signal_form(
+    ctx: TurnContext, uow: UnitOfWork, initial: dict[str, str] | None = None
+) -> Form:
     t, locale = ctx.t, ctx.actor.locale
-    themes = (*ctx.services.domain.themes, *ctx.services.domain.subdomains)
+    init = initial or {}
+    theme_opts = tuple(
+        Option(label=th.name(locale), value=th.key) for th in await themes(uow, ctx, "theme")
+    )
+    sub_opts = tuple(
+        Option(label=th.name(locale), value=th.key) for th in await themes(uow, ctx, "subdomain")
+    )
+    area_opts = (
+        Option(label=t("signals.area_whole"), value=WHOLE_MUNICIPALITY),
+        *(Option(label=a.name, value=a.key) for a in await areas(uow, ctx)),
+    )
+
+    def opts(group: str, keys: tuple[str, ...]) -> tuple[Option, ...]:
+        return tuple(Option(label=t(f"signals.{group}.{k}"), value=k) for k in keys)
+
     return Form(
         form_id=SIGNAL_FORM,
         title=t("signals.form_title"),
@@ -28,7 +79,7 @@ def signal_form(ctx: TurnContext, initial_text: str = "") -> Form:
                 label=t("signals.text_label"),
                 kind="multiline",
                 hint=t("signals.text_hint"),
-                initial=initial_text,
+                initial=init.get("text", ""),
                 min_length=20,
                 max_length=2000,
             ),
@@ -36,33 +87,211 @@ def signal_form(ctx: TurnContext, initial_text: str = "") -> Form:
                 name="theme",
                 label=t("signals.theme_label"),
                 kind="select",
-                options=tuple(Option(label=th.name(locale), value=th.key) for th in themes),
+                options=theme_opts,
+                initial=init.get("theme", ""),
+            ),
+            Input(
+                name="subdomain",
+                label=t("signals.subdomain_label"),
+                kind="select",
+                options=sub_opts,
+                initial=init.get("subdomain", ""),
+                required=False,
+            ),
+            Input(
+                name="affected",
+                label=t("signals.affected_label"),
+                hint=t("signals.affected_hint"),
+                initial=init.get("affected", ""),
+                required=False,
+                max_length=300,
+            ),
+            Input(
+                name="area",
+                label=t("signals.area_label"),
+                kind="select",
+                options=area_opts,
+                initial=init.get("area", ""),
+            ),
+            Input(
+                name="since",
+                label=t("signals.since_label"),
+                kind="select",
+                options=opts("since", SINCE),
+                initial=init.get("since", ""),
+            ),
+            Input(
+                name="frequency",
+                label=t("signals.frequency_label"),
+                kind="select",
+                options=opts("frequency", FREQUENCY),
+                initial=init.get("frequency", ""),
+                required=False,
+            ),
+            Input(
+                name="org_type",
+                label=t("signals.org_type_label"),
+                kind="select",
+                options=tuple(
+                    Option(label=t(f"signals.org_type.{o.value}"), value=o.value) for o in OrgType
+                ),
+                initial=init.get("org_type", ctx.actor.org_type.value),
             ),
         ),
     )
 
 
 async def start_report(ctx: TurnContext) -> None:
-    initial = ctx.event.text if isinstance(ctx.event, Command) else ""
-    await ctx.reply(Reply(blocks=(signal_form(ctx, initial[:2000]),)))
+    """``signaal [text]``: the form, with the saved draft or the typed text filled in."""
+    typed = ctx.event.text if isinstance(ctx.event, Command) else ""
+    async with ctx.uow() as uow:
+        draft = await uow.conversations.get(
+            ctx.actor.platform.value, ctx.actor.user_id, f"draft:{SIGNAL_FORM}"
+        )
+        initial = {k: str(v) for k, v in (draft or {}).items()}
+        if typed.strip():
+            initial["text"] = typed.strip()[:2000]
+        form = await signal_form(ctx, uow, initial)
+    await ctx.reply(Reply(blocks=(form,)))
 
 
 async def submit_report(ctx: TurnContext) -> None:
     assert isinstance(ctx.event, Submit)
-    form = signal_form(ctx)
+    async with ctx.uow() as uow:
+        form = await signal_form(ctx, uow)
     errors = validate_form(form, ctx.event.values, ctx.t)
+    values = cleaned(ctx.event.values)
+    errors.update(
+        {k: v for k, v in privacy_errors(ctx.t, values, GUARDED).items() if k not in errors}
+    )
     if errors:
         await ctx.reply(Reply(errors=errors))
         return
-    values = cleaned(ctx.event.values)
-    theme = values["theme"]
+    markup_removed = False
+    for name in GUARDED:
+        values[name], changed = neutralise(values.get(name, ""))
+        markup_removed = markup_removed or changed
+    if len(values["text"]) < 20:
+        await ctx.reply(Reply(errors={"text": ctx.t("core.field_too_short", min=20)}))
+        return
+    keep = {i.name: values.get(i.name, "") for i in form.inputs}
+    keep["markup_removed"] = "1" if markup_removed else ""
+    matcher = ctx.services.matcher
+    if matcher is not None and await offer_matches(ctx, keep):
+        return
+    await store_signal(ctx, keep)
+
+
+async def offer_matches(ctx: TurnContext, values: dict[str, str]) -> bool:
+    """Show similar signals and studies; True when there were any (the signal then waits)."""
+    matcher = ctx.services.matcher
+    text = values["text"]
+    hits: list[Any] = [
+        *matcher.search(text, kind="signal", limit=3),
+        *matcher.search(text, kind="study", limit=2),
+    ]
+    if not hits:
+        return False
+    t = ctx.t
     async with ctx.uow() as uow:
+        await uow.conversations.put(
+            ctx.actor.platform.value, ctx.actor.user_id, PENDING_FLOW, dict(values), ctx.now()
+        )
+        await uow.commit()
+    blocks: list[Any] = [Text(text=t("signals.similar_intro"), style="header")]
+    for hit in hits:
+        label_key = "signals.similar_signal" if hit.kind == "signal" else "signals.similar_study"
+        line = t(label_key, ref=hit.ref, title=hit.title, score=round(float(hit.score)))
+        if getattr(hit, "duplicate", False):
+            line += " " + t("signals.similar_duplicate")
+        blocks.append(Text(text=line))
+        if hit.kind == "signal":
+            button = Button(
+                label=t("signals.button_me_too", ref=hit.ref),
+                action_id="signal.match.support",
+                value=hit.ref,
+            )
+        else:
+            button = Button(
+                label=t("signals.button_answers", ref=hit.ref),
+                action_id="signal.match.answered",
+                value=hit.ref,
+            )
+        blocks.append(Buttons(buttons=(button,)))
+    blocks.append(
+        Buttons(
+            buttons=(
+                Button(
+                    label=t("signals.button_new"),
+                    action_id="signal.match.new",
+                    style="primary",
+                ),
+            )
+        )
+    )
+    await ctx.reply(Reply(blocks=tuple(blocks)))
+    return True
+
+
+async def pending_values(ctx: TurnContext, uow: UnitOfWork) -> dict[str, str] | None:
+    data = await uow.conversations.get(ctx.actor.platform.value, ctx.actor.user_id, PENDING_FLOW)
+    return {k: str(v) for k, v in data.items()} if data else None
+
+
+async def clear_pending(ctx: TurnContext, uow: UnitOfWork) -> None:
+    await uow.conversations.clear(ctx.actor.platform.value, ctx.actor.user_id, PENDING_FLOW)
+    await uow.conversations.clear(
+        ctx.actor.platform.value, ctx.actor.user_id, f"draft:{SIGNAL_FORM}"
+    )
+
+
+async def confirm_new(ctx: TurnContext) -> None:
+    """ "Nee, dit is nieuw": store the signal that waited for this answer."""
+    async with ctx.uow() as uow:
+        values = await pending_values(ctx, uow)
+    if values is None:
+        await ctx.say("signals.nothing_pending")
+        return
+    await store_signal(ctx, values)
+
+
+async def answered_by_study(ctx: TurnContext) -> None:
+    """ "Dit beantwoordt mijn vraag": nothing is stored; the study is named for reading."""
+    ref = getattr(ctx.event, "value", "")
+    async with ctx.uow() as uow:
+        values = await pending_values(ctx, uow)
+        if values is None:
+            await ctx.say("signals.nothing_pending")
+            return
+        study = await uow.studies.get_by_ref(ref)
+        await clear_pending(ctx, uow)
+        await uow.audit.record(
+            actor_id=ctx.actor.person_id,
+            action="signal.answered_by_study",
+            entity="study",
+            entity_id=ref[:100],
+            now=ctx.now(),
+        )
+        await uow.commit()
+    title = study.title if study else ref
+    await ctx.say("signals.answered_thanks", ref=ref[:100], title=title)
+
+
+async def store_signal(ctx: TurnContext, values: dict[str, str]) -> Signal:
+    theme, sub = values.get("theme", ""), values.get("subdomain", "")
+    async with ctx.uow() as uow:
+        theme_keys = {th.key for th in await themes(uow, ctx, "theme")}
+        sub_keys = {th.key for th in await themes(uow, ctx, "subdomain")}
         signal = await uow.signals.add(
             NewSignal(
                 text=values["text"],
-                theme_key=theme if theme in _theme_keys(ctx, "theme") else None,
-                subdomain_key=theme if theme in _theme_keys(ctx, "subdomain") else None,
-                org_type=ctx.actor.org_type.value,
+                theme_key=theme if theme in theme_keys else None,
+                subdomain_key=sub if sub in sub_keys else None,
+                affected=values.get("affected", ""),
+                area=values.get("area", ""),
+                since=values.get("since", ""),
+                frequency=values.get("frequency", ""),
+                org_type=values.get("org_type") or ctx.actor.org_type.value,
                 reporter_id=ctx.actor.person_id,
             ),
             ctx.now(),
@@ -73,98 +302,56 @@ async def submit_report(ctx: TurnContext) -> None:
             entity="signal",
             entity_id=signal.ref,
             now=ctx.now(),
+            details={"fields": sorted(k for k, v in values.items() if v)},
         )
+        await clear_pending(ctx, uow)
+        where = await area_name(uow, ctx, signal.area)
         await uow.commit()
-    await ctx.say("signals.saved", ref=signal.ref)
-    await ctx.say("signals.next_steps", ref=signal.ref)
-
-
-def _theme_keys(ctx: TurnContext, kind: str) -> set[str]:
-    domain = ctx.services.domain
-    return {t.key for t in (domain.themes if kind == "theme" else domain.subdomains)}
-
-
-async def my_signals(ctx: TurnContext) -> None:
-    async with ctx.uow() as uow:
-        signals = await uow.signals.find(
-            SignalFilter(reporter_id=ctx.actor.person_id, include_merged=True), limit=20
-        )
-    if not signals:
-        await ctx.say("signals.mine_empty")
-        return
+    index_signal(ctx, signal)
+    log.info("signal_created", signal=signal.ref, person_id=ctx.actor.person_id)
     t = ctx.t
-    lines = [
-        t(
-            "signals.mine_line",
-            ref=s.ref,
-            status=t(f"signals.status.{s.status}"),
-            date=t.date(s.created_at.date()),
-        )
-        for s in signals
-    ]
-    await ctx.reply(
-        Reply(
-            blocks=(
-                Text(text=t("signals.mine_title"), style="header"),
-                Text(text="\n".join(lines)),
+    blocks: list[Any] = [
+        Text(text=t("signals.saved", ref=signal.ref), style="header"),
+        Fields(
+            items=(
+                FieldItem(
+                    label=t("signals.field_theme"),
+                    value=ctx.services.domain.theme_name(
+                        signal.theme_key or signal.subdomain_key, ctx.actor.locale
+                    ),
+                ),
+                FieldItem(label=t("signals.area_label"), value=where),
             )
-        )
-    )
-
-
-async def status(ctx: TurnContext) -> None:
-    ref = (
-        ctx.event.text.strip().split()[0]
-        if isinstance(ctx.event, Command) and ctx.event.text.strip()
-        else ""
-    )
-    if not ref:
-        await ctx.say("signals.status_missing_ref")
-        return
-    async with ctx.uow() as uow:
-        signal = await uow.signals.get_by_ref(ref)
-    if signal is None or not _may_see(ctx, signal):
-        await ctx.say("signals.not_found", ref=ref[:40])
-        return
-    await ctx.reply(status_card(ctx, signal))
-
-
-def _may_see(ctx: TurnContext, signal: Signal) -> bool:
-    """Providers are guests: they see their own signals and what was shared with them."""
-    from bot.core import Role
-
-    if ctx.actor.has(
-        Role.PROFESSIONAL, Role.POLICY_OFFICER, Role.RESEARCH_DESK, Role.PROGRAMME_LEADER
-    ):
-        return True
-    return signal.reporter_id == ctx.actor.person_id or signal.shared_with_providers
-
-
-def status_card(ctx: TurnContext, signal: Signal) -> Reply:
-    t = ctx.t
-    items = [
-        FieldItem(label=t("signals.field_status"), value=t(f"signals.status.{signal.status}")),
-        FieldItem(
-            label=t("signals.field_theme"),
-            value=ctx.services.domain.theme_name(
-                signal.theme_key or signal.subdomain_key, ctx.actor.locale
-            ),
         ),
-        FieldItem(label=t("signals.field_reported"), value=t.date(signal.created_at.date())),
+        Text(text=t("signals.next_steps", ref=signal.ref)),
     ]
-    if signal.status_reason:
-        items.append(FieldItem(label=t("signals.field_reason"), value=signal.status_reason))
-    return Reply(
-        blocks=(
-            Text(text=t("signals.status_title", ref=signal.ref), style="header"),
-            Text(text=signal.text),
-            Fields(items=tuple(items)),
-        )
-    )
+    if values.get("markup_removed"):
+        blocks.append(Text(text=t("signals.markup_removed"), style="muted"))
+    await ctx.reply(Reply(blocks=tuple(blocks)))
+    return signal
+
+
+def index_signal(ctx: TurnContext, signal: Signal) -> None:
+    """Add a new signal to the duplicate index, when the matching library is there."""
+    matcher = ctx.services.matcher
+    if matcher is None:
+        return
+    try:
+        document = getattr(importlib.import_module("matching"), "Document", None)
+    except ImportError:  # the matching library is not merged yet
+        return
+    if document is None:
+        return
+    matcher.add(document(kind="signal", ref=signal.ref, title=signal.text[:80], text=signal.text))
+
+
+def unindex_signal(ctx: TurnContext, ref: str) -> None:
+    if ctx.services.matcher is not None:
+        ctx.services.matcher.remove("signal", ref)
 
 
 def register(router: Router) -> None:
     router.command("signaal", "signal", "meld")(start_report)
     router.submit(SIGNAL_FORM)(submit_report)
-    router.command("mijn signalen", "my signals")(my_signals)
-    router.command("status")(status)
+    router.action("signal.match.new")(confirm_new)
+    router.action("signal.match.answered")(answered_by_study)

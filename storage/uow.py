@@ -19,6 +19,7 @@ from storage.repositories.infra import (
     OutboxRepository,
     ProcessedEventRepository,
 )
+from storage.repositories.intake import IntakeRepository
 from storage.repositories.people import PeopleRepository
 from storage.repositories.signals import QuestionRepository, SignalRepository
 
@@ -35,6 +36,7 @@ class UnitOfWork:
         self.processed = ProcessedEventRepository(session)
         self.audit = AuditRepository(session)
         self.outbox = OutboxRepository(session)
+        self.intake = IntakeRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -8,6 +8,7 @@ from storage.models.infra import (
     OutboxRow,
     ProcessedEventRow,
 )
+from storage.models.intake import AreaRow
 from storage.models.people import OrganisationRow, PersonIdentityRow, PersonRoleRow, PersonRow
 from storage.models.signals import (
     ResearchQuestionRow,
@@ -18,6 +19,7 @@ from storage.models.signals import (
 )
 
 __all__ = [
+    "AreaRow",
     "AuditEventRow",
     "Base",
     "ConversationStateRow",

@@ -1,0 +1,153 @@
+"""``signaalbot privacy``: scan texts for personal data, and AVG export/erasure of a person.
+
+PERSON is a person id (``12``) or ``platform:user_id`` (``slack:T1:U2``, ``console:anna``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from bot.cli import DbOption, fail, run_async, settings_for
+
+
+def _scan_json(text: str) -> str:
+    from handlers.privacy import scan
+
+    return json.dumps(
+        [{"kind": f.kind, "start": f.start, "end": f.end} for f in scan(text)], ensure_ascii=False
+    )
+
+
+def register(app: typer.Typer) -> None:
+    privacy_app = typer.Typer(
+        help="Privacy: find personal data in text; AVG export and erasure.", no_args_is_help=True
+    )
+    app.add_typer(privacy_app, name="privacy")
+
+    @privacy_app.command("scan")
+    def scan_cmd(
+        text: Annotated[str | None, typer.Argument(help="The text to scan")] = None,
+        stdin: Annotated[bool, typer.Option("--stdin", help="One text per line on stdin")] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="JSON output (the default)")] = True,
+    ) -> None:
+        """Print the personal data found: a JSON list of {"kind","start","end"} per text."""
+        if stdin == (text is not None):
+            raise fail("Give a TEXT or --stdin (one text per line).", 2)
+        texts = [line.rstrip("\r\n") for line in sys.stdin] if stdin else [text or ""]
+        for item in texts:
+            typer.echo(_scan_json(item))
+
+    @privacy_app.command("export")
+    def export_cmd(
+        person: Annotated[str, typer.Argument(help="Person id or platform:user_id")],
+        db: DbOption = None,
+    ) -> None:
+        """Print everything stored on a person as JSON (AVG right of access)."""
+        settings = settings_for(db)
+
+        async def main() -> dict[str, Any] | None:
+            from bot.app import build_app
+
+            bot = build_app(settings)
+            try:
+                await bot.start()
+                return await export_person(bot, person)
+            finally:
+                await bot.stop()
+
+        data = run_async(main, settings)
+        if data is None:
+            raise fail(f"No person {person!r}.", 1)
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+    @privacy_app.command("erase")
+    def erase_cmd(
+        person: Annotated[str, typer.Argument(help="Person id or platform:user_id")],
+        db: DbOption = None,
+    ) -> None:
+        """Remove a person's identity; their signals stay, anonymous (AVG right to erasure)."""
+        settings = settings_for(db)
+
+        async def main() -> int | None:
+            from bot.app import build_app
+
+            bot = build_app(settings)
+            try:
+                await bot.start()
+                return await erase_person(bot, person)
+            finally:
+                await bot.stop()
+
+        erased = run_async(main, settings)
+        if erased is None:
+            raise fail(f"No person {person!r}.", 1)
+        typer.echo(f"Person {erased} erased; their signals are kept without identity.")
+
+
+async def export_person(bot: Any, ref: str) -> dict[str, Any] | None:
+    from handlers.admin import find_person
+
+    async with bot.services.uow() as uow:
+        person = await find_person(uow, ref)
+        if person is None:
+            return None
+        data = await uow.intake.person_data(person.id)
+        audit = await uow.audit.by_actor(person.id)
+        await uow.audit.record(
+            actor_id=None,
+            action="person.export",
+            entity="person",
+            entity_id=person.id,
+            now=bot.services.clock.now(),
+        )
+        await uow.commit()
+    return {
+        "person": {
+            "id": person.id,
+            "display_name": person.display_name,
+            "locale": person.locale,
+            "timezone": person.timezone,
+            "org_type": person.org_type,
+            "roles": sorted(person.roles),
+            "erased": person.erased,
+            "identities": [
+                {"platform": i.platform, "user_id": i.user_id, "tenant": i.tenant}
+                for i in person.identities
+            ],
+        },
+        **data,
+        "audit": [
+            {
+                "at": e.at.isoformat(),
+                "action": e.action,
+                "entity": e.entity,
+                "entity_id": e.entity_id,
+            }
+            for e in audit
+        ],
+    }
+
+
+async def erase_person(bot: Any, ref: str) -> int | None:
+    from handlers.admin import find_person
+
+    async with bot.services.uow() as uow:
+        person = await find_person(uow, ref)
+        if person is None:
+            return None
+        await uow.intake.forget_conversations([(i.platform, i.user_id) for i in person.identities])
+        await uow.intake.drop_pending_messages(person.id)
+        await uow.people.erase(person.id)
+        await uow.audit.record(
+            actor_id=None,
+            action="person.erase",
+            entity="person",
+            entity_id=person.id,
+            now=bot.services.clock.now(),
+        )
+        await uow.commit()
+    return int(person.id)

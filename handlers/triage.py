@@ -1,0 +1,248 @@
+"""Triage by the research desk, and feedback on every status change.
+
+Statuses (seed 004): nieuw → in_behandeling → stimuleren / faciliteren / aanjagen /
+actief_ondersteunen → gekoppeld (aan vraag of onderzoek) → afgerond, or niet_opgepakt with a
+reason. Every change is queued in the outbox for the reporter and all supporters, each in their
+own language and with the reason: providers always hear back.
+"""
+
+from __future__ import annotations
+
+from bot.core import Button, Buttons, Form, Input, Reply, Submit, Text
+from handlers.context import TurnContext
+from handlers.forms import cleaned
+from handlers.intake import (
+    DESK,
+    Notice,
+    load_visible_signal,
+    neutralise,
+    notify_followers,
+    privacy_errors,
+    short,
+    status_label,
+    words,
+)
+from handlers.registry import Router
+from storage.domain import Signal
+from storage.uow import UnitOfWork
+
+REASON_FORM = "triage.reason"
+APPROACHES = ("stimuleren", "faciliteren", "aanjagen", "actief_ondersteunen")
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "nieuw": ("in_behandeling", "niet_opgepakt"),
+    "in_behandeling": (*APPROACHES, "gekoppeld", "niet_opgepakt"),
+    **{a: ("gekoppeld", "afgerond", "niet_opgepakt") for a in APPROACHES},
+    "gekoppeld": ("afgerond", "niet_opgepakt"),
+    "afgerond": ("in_behandeling",),
+    "niet_opgepakt": ("in_behandeling",),
+    "samengevoegd": (),
+}
+REASON_REQUIRED = {"niet_opgepakt"}
+
+
+async def triage_card(ctx: TurnContext) -> None:
+    """``triage S-…``: the signal with one button per next status.
+
+    ``triage S-… STATUS [reden]`` sets the status at once (handy for scripts and the console).
+    """
+    args = words(ctx)
+    async with ctx.uow() as uow:
+        signal = await load_visible_signal(ctx, uow, args[0] if args else "")
+        if signal is None:
+            return
+        if len(args) >= 2:
+            reason, _ = neutralise(" ".join(args[2:]))
+            await set_status(ctx, uow, signal, args[1].lower(), reason)
+            return
+    t = ctx.t
+    options = TRANSITIONS.get(signal.status, ())
+    buttons = tuple(
+        Button(
+            label=status_label(t, status),
+            action_id="triage.set",
+            value=f"{signal.ref}|{status}",
+            style="danger" if status == "niet_opgepakt" else "default",
+        )
+        for status in options
+    )
+    blocks: list[Text | Buttons] = [
+        Text(
+            text=t("intake.triage_title", ref=signal.ref, status=status_label(t, signal.status)),
+            style="header",
+        ),
+        Text(text=signal.text),
+    ]
+    blocks.append(Buttons(buttons=buttons) if buttons else Text(text=t("intake.triage_final")))
+    await ctx.reply(Reply(blocks=tuple(blocks)))
+
+
+async def choose_status(ctx: TurnContext) -> None:
+    """A status button: ask for the reason (required when the signal is not taken up)."""
+    value = str(getattr(ctx.event, "value", ""))
+    ref, _, status = value.partition("|")
+    async with ctx.uow() as uow:
+        signal = await load_visible_signal(ctx, uow, ref)
+        if signal is None:
+            return
+        if not await _allowed(ctx, signal, status):
+            return
+    t = ctx.t
+    await ctx.reply(
+        Reply(
+            blocks=(
+                Form(
+                    form_id=REASON_FORM,
+                    title=t(
+                        "intake.triage_reason_title", ref=signal.ref, status=status_label(t, status)
+                    ),
+                    submit_label=t("intake.triage_reason_submit"),
+                    inputs=(
+                        Input(
+                            name="reason",
+                            label=t("intake.triage_reason_label"),
+                            hint=t("intake.triage_reason_hint"),
+                            kind="multiline",
+                            required=status in REASON_REQUIRED,
+                            max_length=1000,
+                        ),
+                    ),
+                    context=f"{signal.ref}|{status}",
+                ),
+            )
+        )
+    )
+
+
+async def submit_reason(ctx: TurnContext) -> None:
+    assert isinstance(ctx.event, Submit)
+    ref, _, status = ctx.event.context.partition("|")
+    values = cleaned(ctx.event.values)
+    reason = values.get("reason", "")
+    if status in REASON_REQUIRED and not reason:
+        await ctx.reply(Reply(errors={"reason": ctx.t("intake.triage_reason_required")}))
+        return
+    if len(reason) > 1000:
+        await ctx.reply(
+            Reply(errors={"reason": ctx.t("core.field_too_long", max=1000, length=len(reason))})
+        )
+        return
+    errors = privacy_errors(ctx.t, values, ("reason",))
+    if errors:
+        await ctx.reply(Reply(errors=errors))
+        return
+    reason, _ = neutralise(reason)
+    async with ctx.uow() as uow:
+        signal = await load_visible_signal(ctx, uow, ref)
+        if signal is None:
+            return
+        await set_status(ctx, uow, signal, status, reason)
+
+
+async def _allowed(ctx: TurnContext, signal: Signal, status: str) -> bool:
+    if status not in TRANSITIONS:
+        await ctx.say("intake.triage_unknown_status", status=short(status))
+        return False
+    if status not in TRANSITIONS.get(signal.status, ()):
+        t = ctx.t
+        await ctx.say(
+            "intake.triage_not_now",
+            ref=signal.ref,
+            current=status_label(t, signal.status),
+            wanted=status_label(t, status),
+        )
+        return False
+    return True
+
+
+async def set_status(
+    ctx: TurnContext,
+    uow: UnitOfWork,
+    signal: Signal,
+    status: str,
+    reason: str,
+    *,
+    check: bool = True,
+    reply: bool = True,
+) -> Signal | None:
+    """Change the status, write the audit entry and tell every follower; commits."""
+    if check and not await _allowed(ctx, signal, status):
+        return None
+    if status in REASON_REQUIRED and not reason:
+        await ctx.say("intake.triage_reason_required")
+        return None
+    if privacy_errors(ctx.t, {"reason": reason}, ("reason",)):
+        await ctx.reply(Reply(errors=privacy_errors(ctx.t, {"reason": reason}, ("reason",))))
+        return None
+    updated = await uow.signals.set_status(signal.id, status, reason, ctx.now())
+    await uow.audit.record(
+        actor_id=ctx.actor.person_id,
+        action="signal.status",
+        entity="signal",
+        entity_id=signal.ref,
+        now=ctx.now(),
+        details={"from": signal.status, "to": status, "with_reason": bool(reason)},
+    )
+    queued = await notify_followers(
+        ctx,
+        uow,
+        updated,
+        Notice(
+            key="intake.notice_status",
+            params={"ref": signal.ref, "status": f"t:signals.status.{status}"},
+            reason=reason,
+        ),
+        event_key=f"signal-status:{signal.ref}:{status}:{ctx.now().isoformat()}",
+        skip=[ctx.actor.person_id],
+    )
+    await uow.commit()
+    if reply:
+        t = ctx.t
+        await ctx.say(
+            "intake.triage_done", ref=signal.ref, status=status_label(t, status), count=queued
+        )
+    return updated
+
+
+async def share(ctx: TurnContext) -> None:
+    """``delen S-…``: providers (guests) may see this signal from now on."""
+    args = words(ctx)
+    async with ctx.uow() as uow:
+        signal = await load_visible_signal(ctx, uow, args[0] if args else "")
+        if signal is None:
+            return
+        await uow.intake.set_shared(signal.id, True, ctx.now())
+        await uow.audit.record(
+            actor_id=ctx.actor.person_id,
+            action="signal.share",
+            entity="signal",
+            entity_id=signal.ref,
+            now=ctx.now(),
+        )
+        await uow.commit()
+    await ctx.say("intake.shared", ref=signal.ref)
+
+
+async def withdraw(ctx: TurnContext) -> None:
+    """``intrekken S-…``: only the reporter may withdraw their own signal."""
+    args = words(ctx)
+    async with ctx.uow() as uow:
+        signal = await load_visible_signal(ctx, uow, args[0] if args else "")
+        if signal is None:
+            return
+        if signal.reporter_id != ctx.actor.person_id:
+            await ctx.say("intake.not_yours", ref=signal.ref)
+            return
+        if signal.status in {"afgerond", "niet_opgepakt", "samengevoegd"}:
+            await ctx.say("intake.withdraw_closed", ref=signal.ref)
+            return
+        await set_status(
+            ctx, uow, signal, "niet_opgepakt", ctx.t("intake.withdrawn_reason"), check=False
+        )
+
+
+def register(router: Router) -> None:
+    router.command("triage", roles=DESK)(triage_card)
+    router.action("triage.set", roles=DESK)(choose_status)
+    router.submit(REASON_FORM, roles=DESK)(submit_reason)
+    router.command("delen", "share", roles=DESK)(share)
+    router.command("intrekken", "withdraw")(withdraw)

@@ -1,0 +1,261 @@
+"""What people see: "mijn signalen", "status S-…"/"status V-…", and the overview for the
+research desk and programme leader (filters: theme, status, period, organisation type; paged).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.core import Button, Buttons, FieldItem, Fields, Reply, Role, Text
+from handlers.context import TurnContext
+from handlers.intake import (
+    OVERSEERS,
+    QUESTION_REF,
+    STAFF,
+    area_name,
+    load_visible_signal,
+    short,
+    status_label,
+    words,
+)
+from handlers.questions import summary_lines
+from handlers.registry import Router
+from handlers.support import support_button, support_summary
+from storage.domain import SIGNAL_STATUSES, Signal
+from storage.repositories.signals import SignalFilter
+
+PAGE_SIZE = 10
+_FILTER = re.compile(
+    r"^(thema|theme|status|periode|period|org|organisatie|pagina|page|offset)=(\S+)$"
+)
+_ALIASES = {"theme": "thema", "period": "periode", "organisatie": "org", "page": "pagina"}
+
+
+async def my_signals(ctx: TurnContext) -> None:
+    t = ctx.t
+    async with ctx.uow() as uow:
+        mine = await uow.signals.find(
+            SignalFilter(reporter_id=ctx.actor.person_id, include_merged=True), limit=20
+        )
+        supported = await uow.intake.supported_by(ctx.actor.person_id)
+        shared = await uow.intake.shared_signals() if not ctx.actor.has(*STAFF) else []
+    if not (mine or supported or shared):
+        await ctx.say("signals.mine_empty")
+        return
+    blocks: list[Any] = [Text(text=t("signals.mine_title"), style="header")]
+
+    def line(s: Signal) -> str:
+        return t(
+            "signals.mine_line",
+            ref=s.ref,
+            status=status_label(t, s.status),
+            date=t.date(s.created_at.date()),
+        )
+
+    if mine:
+        blocks.append(Text(text="\n".join(line(s) for s in mine)))
+    if supported:
+        blocks.append(Text(text=t("intake.mine_supported"), style="header"))
+        blocks.append(Text(text="\n".join(line(s) for s in supported)))
+    if shared:
+        blocks.append(Text(text=t("intake.mine_shared"), style="header"))
+        blocks.append(Text(text="\n".join(line(s) for s in shared)))
+    blocks.append(Text(text=t("intake.mine_hint"), style="muted"))
+    await ctx.reply(Reply(blocks=tuple(blocks)))
+
+
+async def status(ctx: TurnContext) -> None:
+    args = words(ctx)
+    ref = args[0] if args else ""
+    if QUESTION_REF.match(ref):
+        await question_status(ctx, ref)
+        return
+    t = ctx.t
+    async with ctx.uow() as uow:
+        signal = await load_visible_signal(ctx, uow, ref)
+        if signal is None:
+            return
+        counts = await uow.intake.support_org_types(signal.id)
+        questions = await uow.intake.questions_for_signal(signal.id)
+        survivor = await uow.signals.get(signal.merged_into_id) if signal.merged_into_id else None
+        where = await area_name(uow, ctx, signal.area)
+    items = [
+        FieldItem(label=t("signals.field_status"), value=status_label(t, signal.status)),
+        FieldItem(
+            label=t("signals.field_theme"),
+            value=ctx.services.domain.theme_name(
+                signal.theme_key or signal.subdomain_key, ctx.actor.locale
+            ),
+        ),
+        FieldItem(label=t("signals.area_label"), value=where),
+        FieldItem(label=t("signals.field_reported"), value=t.date(signal.created_at.date())),
+        FieldItem(label=t("intake.field_support"), value=support_summary(t, counts)),
+    ]
+    if signal.status_reason:
+        items.append(FieldItem(label=t("signals.field_reason"), value=signal.status_reason))
+    if questions:
+        items.append(FieldItem(label=t("intake.field_questions"), value=", ".join(questions)))
+    if survivor is not None:
+        items.append(FieldItem(label=t("intake.field_merged_into"), value=survivor.ref))
+    blocks: list[Any] = [
+        Text(text=t("signals.status_title", ref=signal.ref), style="header"),
+        Text(text=signal.text),
+        Fields(items=tuple(items)),
+    ]
+    if signal.merged_into_id is None and signal.reporter_id != ctx.actor.person_id:
+        blocks.append(support_button(t, signal.ref))
+    await ctx.reply(Reply(blocks=tuple(blocks)))
+
+
+async def question_status(ctx: TurnContext, ref: str) -> None:
+    t = ctx.t
+    async with ctx.uow() as uow:
+        question = await uow.questions.get_by_ref(ref)
+    visible = question is not None and (
+        ctx.actor.has(Role.POLICY_OFFICER, *OVERSEERS, Role.PROFESSIONAL)
+        or question.requester_id == ctx.actor.person_id
+    )
+    if question is None or not visible:
+        await ctx.say("intake.question_not_found", ref=short(ref))
+        return
+    items = [
+        FieldItem(
+            label=t("signals.field_status"), value=t(f"intake.question_status.{question.status}")
+        ),
+        *summary_lines(t, question),
+    ]
+    if question.recommendation_reason:
+        items.append(
+            FieldItem(label=t("signals.field_reason"), value=question.recommendation_reason)
+        )
+    await ctx.reply(
+        Reply(
+            blocks=(
+                Text(text=t("intake.question_card_title", ref=question.ref), style="header"),
+                Text(text=question.question),
+                Fields(items=tuple(items)),
+            )
+        )
+    )
+
+
+def parse_filters(text: str, now: datetime) -> tuple[SignalFilter, int, list[str]]:
+    """``thema=jeugd status=nieuw periode=30 org=provider pagina=2`` → filter, offset, errors."""
+    values: dict[str, str] = {}
+    bad: list[str] = []
+    for word in text.split():
+        match = _FILTER.match(word.lower())
+        if match is None:
+            bad.append(word)
+            continue
+        values[_ALIASES.get(match.group(1), match.group(1))] = match.group(2)
+    since = until = None
+    period = values.get("periode", "")
+    if period.isdigit():
+        since = now - timedelta(days=int(period))
+    elif re.fullmatch(r"\d{4}-\d{2}", period):
+        year, month = int(period[:4]), int(period[5:])
+        if 1 <= month <= 12:
+            since = datetime(year, month, 1, tzinfo=UTC)
+            until = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
+        else:
+            bad.append(period)
+    elif period:
+        bad.append(period)
+    status_value = values.get("status")
+    if status_value and status_value not in SIGNAL_STATUSES:
+        bad.append(status_value)
+        status_value = None
+    offset = 0
+    if values.get("offset", "").isdigit():
+        offset = int(values["offset"])
+    elif values.get("pagina", "").isdigit():
+        offset = max(int(values["pagina"]) - 1, 0) * PAGE_SIZE
+    return (
+        SignalFilter(
+            theme_key=values.get("thema"),
+            status=status_value,
+            org_type=values.get("org"),
+            since=since,
+            until=until,
+        ),
+        offset,
+        bad,
+    )
+
+
+def _filter_text(f: SignalFilter, raw: str) -> str:
+    kept = [w for w in raw.split() if not w.lower().startswith(("offset=", "pagina=", "page="))]
+    return " ".join(kept)
+
+
+async def overview(ctx: TurnContext) -> None:
+    """``overzicht [thema=…] [status=…] [periode=30|2026-11] [org=…]``: 10 per page."""
+    raw = " ".join(words(ctx))
+    filters, offset, bad = parse_filters(raw, ctx.now())
+    t = ctx.t
+    if bad:
+        await ctx.say("intake.overview_bad_filter", words=short(" ".join(bad)))
+        return
+    async with ctx.uow() as uow:
+        signals, total = await uow.intake.overview(filters, offset=offset, limit=PAGE_SIZE)
+        counts = await uow.signals.support_counts([s.id for s in signals])
+    if not signals:
+        await ctx.say("intake.overview_empty")
+        return
+    lines = [
+        t(
+            "intake.overview_line",
+            ref=s.ref,
+            status=status_label(t, s.status),
+            theme=ctx.services.domain.theme_name(s.theme_key or s.subdomain_key, ctx.actor.locale),
+            org=t(f"signals.org_type.{s.org_type or 'other'}"),
+            support=counts.get(s.id, 0),
+            text=s.text[:60],
+        )
+        for s in signals
+    ]
+    blocks: list[Any] = [
+        Text(
+            text=t(
+                "intake.overview_title",
+                first=offset + 1,
+                last=offset + len(signals),
+                total=total,
+            ),
+            style="header",
+        ),
+        Text(text="\n".join(lines)),
+    ]
+    if offset + len(signals) < total:
+        value = f"{_filter_text(filters, raw)} offset={offset + PAGE_SIZE}".strip()
+        blocks.append(
+            Buttons(
+                buttons=(Button(label=t("core.next_page"), action_id="overview.next", value=value),)
+            )
+        )
+    await ctx.reply(Reply(blocks=tuple(blocks)))
+
+
+async def help_intake(ctx: TurnContext) -> None:
+    """``help signalen``: the intake commands this person may use."""
+    t = ctx.t
+    blocks: list[Any] = [
+        Text(text=t("intake.help_title"), style="header"),
+        Text(text=t("intake.help_everyone")),
+    ]
+    if ctx.actor.has(Role.RESEARCH_DESK, Role.PROGRAMME_LEADER):
+        blocks.append(Text(text=t("intake.help_desk")))
+    if ctx.actor.has(Role.ADMIN):
+        blocks.append(Text(text=t("intake.help_admin")))
+    await ctx.reply(Reply(blocks=tuple(blocks)))
+
+
+def register(router: Router) -> None:
+    router.command("help signalen", "help signals", "hulp signalen")(help_intake)
+    router.command("mijn signalen", "my signals")(my_signals)
+    router.command("status")(status)
+    router.command("overzicht", "overview", roles=OVERSEERS)(overview)
+    router.action("overview.next", roles=OVERSEERS)(overview)

@@ -1,0 +1,276 @@
+"""The intake story as data, so every adapter replays the same conversation.
+
+signal (with personal data refused first) → a second, similar signal → a guest who cannot see
+it → shared → "ik zie dit ook" → merge → triage with feedback → research question → six-step
+weighing → recommendation with feedback → "mijn signalen".
+
+How a runner replays a :class:`Step`:
+- ``send``: the text the person types (a command or message).
+- ``click``: a button or choice with this ``action_id`` and ``value`` from the last replies.
+- ``fills``: forms that open, answered in order. Each :class:`Fill` lists the values in the
+  form's input order (the console answers prompts in that order; Slack/Teams submit a dict
+  with ``form_id``/``context`` taken from the form in the reply). When ``errors`` is set, the
+  first submit must be refused on exactly those fields; then ``fix`` is submitted (merged into
+  the values; the console is asked only for those fields). An empty value means "keep what
+  the form offers" (its ``initial``), as pressing Enter does on the console.
+- ``expect``: texts that must appear in the replies of this step (:class:`Msg` is a catalogue
+  text in the person's own language with the given placeholders; a plain ``str`` is literal).
+- ``expect_not``: texts that must not appear.
+- ``notified``: per person, texts that must appear in the outbox messages queued during this
+  step (status feedback), in that person's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from bot.i18n import Translator
+
+
+@dataclass(frozen=True)
+class Msg:
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self, t: Translator) -> str:
+        params = {
+            k: (t(v[2:]) if isinstance(v, str) and v.startswith("t:") else v)
+            for k, v in self.params.items()
+        }
+        return t(self.key, **params)
+
+
+Expect = Msg | str
+
+
+@dataclass(frozen=True)
+class Click:
+    action_id: str
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class Fill:
+    values: tuple[tuple[str, str], ...]
+    errors: tuple[str, ...] = ()
+    fix: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    who: str
+    send: str | None = None
+    click: Click | None = None
+    fills: tuple[Fill, ...] = ()
+    expect: tuple[Expect, ...] = ()
+    expect_not: tuple[Expect, ...] = ()
+    notified: Mapping[str, tuple[Expect, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    locale: str
+    roles: tuple[str, ...]
+    org_type: str = "municipality"
+
+
+PEOPLE: dict[str, Person] = {
+    "anna": Person("anna", "nl", ("professional",)),
+    "bo": Person("bo", "nl", ("professional",)),
+    "piet": Person("piet", "en", ("provider",), org_type="provider"),
+    "desk": Person("desk", "nl", ("research_desk",)),
+}
+
+S1, S2, V1 = "S-2026-0001", "S-2026-0002", "V-2026-0001"
+
+TEXT_WITH_BSN = (
+    "Jongeren van 17 jaar vallen tussen wal en schip bij de overgang naar volwassenzorg, "
+    "zoals bij de cliënt met BSN 111222333."
+)
+TEXT_1 = (
+    "Jongeren van 17 jaar vallen tussen wal en schip bij de overgang van jeugdhulp naar "
+    "volwassenzorg. De wachttijd voor begeleiding is daarna vaak maanden."
+)
+TEXT_2 = (
+    "Bij 18-jarigen stopt de jeugdhulp en begint de Wmo-begeleiding pas na lange tijd. "
+    "Zij raken zo uit beeld."
+)
+
+
+def _signal_form(text: str, area: str) -> tuple[tuple[str, str], ...]:
+    return (
+        ("text", text),
+        ("theme", "inwonerservaring"),
+        ("subdomain", "jeugd"),
+        ("affected", "jongeren van 17 en 18 jaar"),
+        ("area", area),
+        ("since", "3to12m"),
+        ("frequency", "weekly"),
+        ("org_type", ""),  # keep the prefilled organisation type
+    )
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        who="anna",
+        send="signaal",
+        fills=(
+            Fill(
+                values=_signal_form(TEXT_WITH_BSN, "woensel-noord"),
+                errors=("text",),
+                fix=(("text", TEXT_1),),
+            ),
+        ),
+        expect=(Msg("signals.saved", {"ref": S1}), "[bsn]"),
+        expect_not=("111222333",),
+    ),
+    Step(
+        who="bo",
+        send="signaal",
+        fills=(Fill(values=_signal_form(TEXT_2, "stratum")),),
+        expect=(Msg("signals.saved", {"ref": S2}),),
+    ),
+    Step(who="piet", send=f"status {S1}", expect=(Msg("intake.signal_not_found", {"ref": S1}),)),
+    Step(who="desk", send=f"delen {S1}", expect=(Msg("intake.shared", {"ref": S1}),)),
+    Step(
+        who="piet",
+        send=f"status {S1}",
+        expect=(Msg("signals.status_title", {"ref": S1}), Msg("intake.support_none")),
+    ),
+    Step(
+        who="piet",
+        click=Click("signal.support", S1),
+        fills=(Fill(values=(("context", "We see this in our youth teams too."),)),),
+        expect=(Msg("intake.support_added", {"ref": S1}),),
+    ),
+    Step(
+        who="desk",
+        send=f"samenvoegen {S2} {S1}",
+        expect=(Msg("intake.merge_done", {"ref": S2, "survivor": S1, "moved": 1}),),
+        notified={"bo": (Msg("intake.notice_merged", {"ref": S2, "survivor": S1}),)},
+    ),
+    Step(
+        who="anna",
+        send=f"status {S1}",
+        expect=(
+            Msg("signals.status_title", {"ref": S1}),
+            Msg("intake.support_count", {"count": 2, "org_types": "1 gemeente, 1 aanbieder"}),
+        ),
+        expect_not=("piet", "bo"),
+    ),
+    Step(
+        who="desk",
+        send=f"triage {S1}",
+        expect=(Msg("intake.triage_title", {"ref": S1, "status": "t:signals.status.nieuw"}),),
+    ),
+    Step(
+        who="desk",
+        click=Click("triage.set", f"{S1}|in_behandeling"),
+        fills=(Fill(values=(("reason", "We verzamelen meer signalen over deze overgang."),)),),
+        expect=(
+            Msg(
+                "intake.triage_done",
+                {"ref": S1, "status": "t:signals.status.in_behandeling", "count": 3},
+            ),
+        ),
+        notified={
+            "anna": (
+                Msg(
+                    "intake.notice_status", {"ref": S1, "status": "t:signals.status.in_behandeling"}
+                ),
+                "We verzamelen meer signalen",
+            ),
+            "piet": (
+                Msg(
+                    "intake.notice_status", {"ref": S1, "status": "t:signals.status.in_behandeling"}
+                ),
+            ),
+            "bo": (
+                Msg(
+                    "intake.notice_status", {"ref": S1, "status": "t:signals.status.in_behandeling"}
+                ),
+            ),
+        },
+    ),
+    Step(
+        who="desk",
+        send=f"vraag {S1}",
+        fills=(
+            Fill(
+                values=(
+                    ("question", "Hoe lang wachten 18-jarigen op Wmo-begeleiding na jeugdhulp?"),
+                    ("why", "Zij raken uit beeld en de problemen worden groter."),
+                    ("signals", ""),  # keep the prefilled S-2026-0001
+                    ("needed_by_whom", "beleid Jeugd en Wmo"),
+                    ("needed_by", "2027-03-01"),
+                    ("theme", "jeugd"),
+                ),
+            ),
+        ),
+        expect=(Msg("intake.question_saved", {"ref": V1}),),
+        notified={
+            "anna": (
+                Msg("intake.notice_status", {"ref": S1, "status": "t:signals.status.gekoppeld"}),
+            ),
+            "piet": (
+                Msg("intake.notice_status", {"ref": S1, "status": "t:signals.status.gekoppeld"}),
+            ),
+        },
+    ),
+    Step(
+        who="desk",
+        send=f"afweging {V1}",
+        fills=(
+            Fill(
+                values=(
+                    ("oordeel", "hoog"),
+                    ("toelichting", "Gedeeld door wijkteams en aanbieders."),
+                )
+            ),
+            Fill(values=(("oordeel", "niet_beantwoord"), ("toelichting", ""))),
+            Fill(values=(("oordeel", "nee"), ("toelichting", ""))),
+            Fill(
+                values=(("oordeel", "haalbaar"), ("toelichting", "Besproken met onderzoeker BiO."))
+            ),
+            Fill(values=(("oordeel", "deels"), ("toelichting", "Wachttijden staan in het CRM."))),
+            Fill(values=(("oordeel", "laag"), ("toelichting", ""))),
+            Fill(values=(("recommendation", ""), ("reason", ""))),  # take the proposal
+        ),
+        expect=(
+            Msg(
+                "intake.weigh_step_title",
+                {"number": 6, "total": 6, "step": "t:intake.weigh_step.belasting"},
+            ),
+            Msg(
+                "intake.advice_done",
+                {"ref": V1, "recommendation": "t:intake.recommendation.oppakken"},
+            ),
+        ),
+        notified={
+            "anna": (
+                Msg(
+                    "intake.notice_question",
+                    {"ref": V1, "recommendation": "t:intake.recommendation.oppakken"},
+                ),
+            ),
+            "piet": (
+                Msg(
+                    "intake.notice_question",
+                    {"ref": V1, "recommendation": "t:intake.recommendation.oppakken"},
+                ),
+            ),
+        },
+    ),
+    Step(
+        who="anna",
+        send="mijn signalen",
+        expect=(S1, Msg("signals.status.gekoppeld")),
+    ),
+    Step(
+        who="piet",
+        send=f"status {V1}",
+        expect=(Msg("intake.question_not_found", {"ref": V1}),),
+    ),
+)

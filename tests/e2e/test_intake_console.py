@@ -1,0 +1,23 @@
+"""The whole intake story through the console adapter (piped text in, text out)."""
+
+from __future__ import annotations
+
+from bot.app import Signaalbot
+from bot.core import Platform
+from tests.e2e.console_runner import ConsoleRunner, setup_people
+from tests.e2e.scenario_intake import PEOPLE, STEPS
+
+
+async def test_intake_story_on_the_console(bot: Signaalbot) -> None:
+    identities = await setup_people(bot, PEOPLE, Platform.CONSOLE)
+    runner = ConsoleRunner(bot, PEOPLE, identities)
+    for number, step in enumerate(STEPS, start=1):
+        await runner.run(step, number)
+    # Nothing with personal data was stored anywhere: not the signal, not a draft.
+    async with bot.services.uow() as uow:
+        signal = await uow.signals.get_by_ref("S-2026-0001")
+        assert signal is not None and "111222333" not in signal.text
+        anna = await uow.people.find_by_identity("console", "anna")
+        assert anna is not None
+        data = await uow.intake.person_data(anna.id)
+    assert "111222333" not in str(data)

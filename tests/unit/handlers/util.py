@@ -1,0 +1,49 @@
+"""Helpers for handler tests: people with roles, and a filled-in signal form."""
+
+from __future__ import annotations
+
+from bot.app import Signaalbot
+from bot.core import Identity, Reply, Submit
+from tests.helpers import person
+
+FORM = {
+    "theme": "inwonerservaring",
+    "subdomain": "wmo",
+    "affected": "ouderen",
+    "area": "hele-gemeente",
+    "since": "lt3m",
+    "frequency": "weekly",
+    "org_type": "municipality",
+}
+
+
+def signal_values(text: str, **overrides: str) -> dict[str, str]:
+    return {"text": text, **FORM, **overrides}
+
+
+async def report_signal(bot: Signaalbot, who: Identity, text: str, **overrides: str) -> list[Reply]:
+    return await bot.handle(
+        who, Submit(form_id="signal.report", values=signal_values(text, **overrides))
+    )
+
+
+async def with_role(bot: Signaalbot, name: str, *roles: str, locale: str | None = None) -> Identity:
+    """A console person holding exactly ``roles``."""
+    who = person(name, locale=locale)
+    now = bot.services.clock.now()
+    async with bot.services.uow() as uow:
+        found = await uow.people.find_by_identity("console", name)
+        if found is None:
+            await uow.people.create(
+                platform="console",
+                user_id=name,
+                now=now,
+                display_name=name,
+                roles=frozenset(roles),
+                org_type="provider" if "provider" in roles else "municipality",
+                locale=locale,
+            )
+        else:
+            await uow.people.set_roles(found.id, frozenset(roles))
+        await uow.commit()
+    return who
