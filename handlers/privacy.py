@@ -582,15 +582,23 @@ def _birth_dates(text: str) -> Iterator[Finding]:
         yield Finding("birth_date", m.start(), m.end())
 
 
+# signaalbot's own references (signal S-2026-0042, question V-2026-0007) are not client data.
+_OWN_REF = re.compile(r"[SsVv]-(?:19|20)\d{2}-\d{4,6}")
+
+
 def _case_numbers(text: str) -> Iterator[Finding]:
     for m in _CASE.finditer(text):
         ident = m.group("id")
         if sum(ch.isdigit() for ch in ident) < 4 or _YEAR_OR_RANGE.fullmatch(ident):
             continue
+        if _OWN_REF.fullmatch(ident):
+            continue
         if _word_after(text, m.end()) in _COUNT_WORDS:
             continue
         yield Finding("case_number", m.start("id"), m.end("id"))
     for m in _CASE_BARE.finditer(text):
+        if _OWN_REF.fullmatch(m.group()):
+            continue
         yield Finding("case_number", m.start(), m.end())
 
 

@@ -159,7 +159,8 @@ class ConsoleAdapter:
                 return
             for reply in replies:
                 await self.render(reply)
-            if "_form" in errors:
+            known = {f.name for f in form.inputs}
+            if "_form" in errors or not known & errors.keys():
                 # The database was away: everything typed is kept; ask again to send.
                 todo = []
                 again = await self._read(f"[1] {form.submit_label}  [2] {t('core.cancel')} > ")

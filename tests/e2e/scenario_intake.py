@@ -123,7 +123,7 @@ STEPS: tuple[Step, ...] = (
                 fix=(("text", TEXT_1),),
             ),
         ),
-        expect=(Msg("signals.saved", {"ref": S1}), "[bsn]"),
+        expect=(Msg("signals.saved", {"ref": S1}), "[BSN]"),
         expect_not=("111222333",),
     ),
     Step(

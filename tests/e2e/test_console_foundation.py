@@ -16,6 +16,9 @@ from tests.conftest import START, make_settings
 from tests.helpers import person, say, texts
 
 SIGNAL = "Steeds meer jongeren komen met schulden bij het wijkteam, vooral rond hun achttiende."
+# Answers to the signal form after the text: theme, sub-domain, who, where, since, how often, org.
+JEUGD = ["1", "1", "", "1", "1", "", ""]
+WMO = ["1", "2", "", "1", "1", "", ""]
 
 
 async def run_console(bot: Signaalbot, name: str, lines: list[str]) -> str:
@@ -28,7 +31,7 @@ async def test_report_and_list_survive_a_restart(sqlite_url: str) -> None:
     clock = ManualClock(START)
     first = build_app(make_settings(sqlite_url), clock=clock)
     await first.start()
-    output = await run_console(first, "anna", ["signaal", SIGNAL, "6", "stop"])
+    output = await run_console(first, "anna", ["signaal", SIGNAL, *JEUGD, "stop"])
     await first.stop()
     assert "S-2026-0001" in output
 
@@ -38,16 +41,16 @@ async def test_report_and_list_survive_a_restart(sqlite_url: str) -> None:
     await second.stop()
     assert "S-2026-0001" in output
     assert SIGNAL in output
-    assert "Jeugd" in output
+    assert "Effectiviteit en efficiëntie" in output
 
 
 async def test_form_errors_keep_what_was_typed(sqlite_bot: Signaalbot) -> None:
     # Too short first; the bot asks again for that field only, the theme is kept.
-    output = await run_console(sqlite_bot, "bram", ["signaal", "te kort", "7", SIGNAL, "stop"])
+    output = await run_console(sqlite_bot, "bram", ["signaal", "te kort", *WMO, SIGNAL, "stop"])
     assert "minstens 20 tekens" in output
     assert "S-2026-0001" in output
     replies = await say(sqlite_bot, person("bram"), "status S-2026-0001")
-    assert "Wmo" in texts(replies)
+    assert SIGNAL in texts(replies)
 
 
 async def test_half_filled_form_survives_a_restart(sqlite_url: str) -> None:
@@ -59,7 +62,9 @@ async def test_half_filled_form_survives_a_restart(sqlite_url: str) -> None:
 
     second = build_app(make_settings(sqlite_url), clock=clock)
     await second.start()
-    output = await run_console(second, "cem", ["signaal", "", "8", "stop"])  # Enter keeps the text
+    output = await run_console(
+        second, "cem", ["signaal", "", *JEUGD, "stop"]
+    )  # Enter keeps the text
     await second.stop()
     assert "al aan begonnen" in output
     assert "S-2026-0001" in output
@@ -111,7 +116,16 @@ async def test_retried_event_is_handled_once(sqlite_bot: Signaalbot) -> None:
 
     who = person("ina", platform=Platform.SLACK)
     submit = Submit(
-        form_id="signal.report", values={"text": SIGNAL, "theme": "jeugd"}, idempotency_key="Ev42"
+        form_id="signal.report",
+        values={
+            "text": SIGNAL,
+            "theme": "leren",
+            "subdomain": "jeugd",
+            "area": "centrum",
+            "since": "lt3m",
+            "org_type": "municipality",
+        },
+        idempotency_key="Ev42",
     )
     first = await sqlite_bot.handle(who, submit)
     again = await sqlite_bot.handle(who, submit)

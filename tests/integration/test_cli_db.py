@@ -72,7 +72,7 @@ def test_chat_reads_piped_input(sqlite_url: str) -> None:
     result = runner.invoke(
         app,
         ["chat", "--as", "joke", "--role", "research_desk", "--db", sqlite_url],
-        input=f"signaal\n{text}\n6\nmijn signalen\nstop\n",
+        input=f"signaal\n{text}\n1\n1\n\n1\n1\n\n\nmijn signalen\nstop\n",
     )
     assert result.exit_code == 0, result.output
     assert "S-2026-0001" in result.output

@@ -96,7 +96,17 @@ async def test_message_action_prefills_the_form_and_reports(
     data = find(card, "Action.Submit")[-1]["data"]
 
     status, body = await sqlite_teams.invoke(
-        "composeExtension/submitAction", {"data": {**data, "text": "kort", "theme": "leren"}}
+        "composeExtension/submitAction",
+        {
+            "data": {
+                **data,
+                "text": "kort",
+                "theme": "leren",
+                "area": "centrum",
+                "since": "lt3m",
+                "org_type": "municipality",
+            }
+        },
     )
     assert body["task"]["type"] == "continue", "errors keep the dialog open"
     again = body["task"]["value"]["card"]["content"]
@@ -104,7 +114,16 @@ async def test_message_action_prefills_the_form_and_reports(
 
     status, body = await sqlite_teams.invoke(
         "composeExtension/submitAction",
-        {"data": {**data, "text": text_input["value"], "theme": "leren"}},
+        {
+            "data": {
+                **data,
+                "text": text_input["value"],
+                "theme": "leren",
+                "area": "centrum",
+                "since": "lt3m",
+                "org_type": "municipality",
+            }
+        },
     )
     assert body["task"]["type"] == "message"
     assert "S-2026-0001" in body["task"]["value"]
@@ -130,6 +149,9 @@ async def test_universal_action_execute(sqlite_teams: TeamsChat) -> None:
                     **form_data,
                     "text": "Minder aanmeldingen bij de voedselbank in december.",
                     "theme": "leren",
+                    "area": "centrum",
+                    "since": "lt3m",
+                    "org_type": "municipality",
                 },
             }
         },

@@ -20,7 +20,14 @@ async def test_report_a_signal_from_a_card_form(teams: TeamsChat, bot: Signaalbo
     assert find(card, "Input.ChoiceSet")[0]["id"] == "theme"
 
     # Too short: the same card comes back in place, with the typed text kept and an error.
-    short = {**data, "text": "Te kort", "theme": "leren"}
+    short = {
+        **data,
+        "text": "Te kort",
+        "theme": "leren",
+        "area": "centrum",
+        "since": "lt3m",
+        "org_type": "municipality",
+    }
     calls = await teams.submit(short, reply_to_id=form_call.response_id)
     assert teams.connector.updates(), "the form card is updated in place"
     update = calls[-1]
@@ -33,6 +40,9 @@ async def test_report_a_signal_from_a_card_form(teams: TeamsChat, bot: Signaalbo
         **data,
         "text": "Steeds meer jongeren met schulden melden zich bij het wijkteam.",
         "theme": "leren",
+        "area": "centrum",
+        "since": "lt3m",
+        "org_type": "municipality",
     }
     delivery = teams.activity(value=good, replyToId=form_call.response_id)
     calls = await teams.post(delivery)

@@ -80,7 +80,7 @@ async def test_personal_data_is_refused_masked_and_nothing_stored(sqlite_bot: Si
     text = "Cliënt met BSN 111222333 wacht al maanden op hulp, mail a.jansen@example.nl."
     found = errors(await report_signal(sqlite_bot, anna, text, affected="zie a.jansen@example.nl"))
     assert set(found) == {"text", "affected"}
-    assert "[bsn]" in found["text"] and "111222333" not in found["text"]
+    assert "[BSN]" in found["text"] and "111222333" not in found["text"]
     assert "example.nl" not in found["affected"]
     assert "wacht al maanden op hulp" in found["text"]  # the rest of their text comes back
     assert await signal_count(sqlite_bot) == 0

@@ -426,3 +426,15 @@ def test_long_input_is_fast_and_linear() -> None:
 def test_emoji_do_not_shift_offsets() -> None:
     text = "👨‍👩‍👧 gezin 🏠 Kerkstraat 12 📞 06-12345678"
     assert found(text) == [("address", "Kerkstraat 12"), ("phone", "06-12345678")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["S-2026-0001", "zie signaal S-2026-0042 en vraag V-2027-0007", "referentie S-2026-1234"],
+)
+def test_signaalbots_own_references_are_not_case_numbers(text: str) -> None:
+    assert scan(text) == []
+
+
+def test_other_structured_case_numbers_still_are() -> None:
+    assert [f.kind for f in scan("dossier JZ-2024-0071 loopt nog")] == ["case_number"]
