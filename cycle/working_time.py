@@ -317,10 +317,7 @@ class WorkingCalendar:
         """
         local = require_aware(moment).astimezone(self._zone(tz))
         wall = local.time().replace(fold=0)
-        return (
-            self._hours.start <= wall < self._hours.end
-            and self.is_working_day(local.date())
-        )
+        return self._hours.start <= wall < self._hours.end and self.is_working_day(local.date())
 
     def office_start(self, day: date, tz: str | None = None) -> datetime:
         """Start of office hours on ``day`` in zone ``tz``, as an aware UTC datetime."""
