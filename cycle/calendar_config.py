@@ -55,7 +55,15 @@ class CalendarConfig(NamedTuple):
 
 
 def load_calendar_config(path: str | Path | None = None) -> CalendarConfig:
-    """Read ``path`` if given, else the packaged ``config/calendar.toml``."""
+    """Read the calendar configuration.
+
+    ``path`` may be a file (read it), a folder (the override-folder convention of the other
+    config files: ``calendar.toml`` in it when present, else the packaged default) or ``None``
+    (the packaged ``config/calendar.toml``).
+    """
+    if path is not None and Path(path).is_dir():
+        candidate = Path(path) / DEFAULT_RESOURCE
+        path = candidate if candidate.is_file() else None
     if path is not None:
         source = str(path)
         try:

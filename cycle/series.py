@@ -12,7 +12,7 @@ import calendar as _stdlib_calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from cycle.working_time import WorkingCalendar, local_datetime, zone
+from cycle.working_time import WorkingCalendar, local_datetime, require_aware, zone
 
 __all__ = ["SeriesRule", "nominal_date", "occurrences"]
 
@@ -71,15 +71,30 @@ def occurrences(
     calendar: WorkingCalendar,
     tz: str = "Europe/Amsterdam",
 ) -> list[datetime]:
-    """Session starts whose (shifted) date lies in ``start..end`` inclusive, as aware UTC.
+    """Session starts in the window, in order, as aware UTC datetimes.
 
-    Each nominal date that is not a working day moves to the next working day. Sessions are
-    returned in order and never twice (two nominal dates shifted onto one day yield one).
+    ``start``/``end`` given as dates: sessions whose (shifted) local date lies in
+    ``start..end``, both inclusive. Given as aware datetimes: sessions starting at an instant
+    in ``[start, end)`` (naive datetimes raise ``ValueError``). Each nominal date that is not a
+    working day moves to the next working day; two nominal dates shifted onto one day give one
+    session.
     """
-    for bound in (start, end):
-        if isinstance(bound, datetime) or not isinstance(bound, date):
-            raise TypeError("start and end are dates")
     tzinfo = zone(tz)
+    if isinstance(start, datetime) or isinstance(end, datetime):
+        if not (isinstance(start, datetime) and isinstance(end, datetime)):
+            raise TypeError("give start and end both as dates or both as datetimes")
+        require_aware(start, "start")
+        require_aware(end, "end")
+        first_day = start.astimezone(tzinfo).date()
+        last_day = end.astimezone(tzinfo).date()
+        return [
+            moment
+            for moment in occurrences(rule, first_day, last_day, calendar, tz)
+            if start <= moment < end
+        ]
+    for bound in (start, end):
+        if not isinstance(bound, date):
+            raise TypeError(f"start and end are dates, got {type(bound).__name__}")
     result: list[datetime] = []
     seen: set[date] = set()
     # Begin a year early: a shift over a long closure may carry an earlier month into range.

@@ -258,7 +258,9 @@ class WorkingCalendar:
             if self.is_working_day(candidate):
                 return candidate
             candidate += timedelta(days=1)
-        raise RuntimeError(f"no working day within {_MAX_SEARCH_DAYS} days after {day}")
+        raise ValueError(
+            f"no working day within {_MAX_SEARCH_DAYS} days after {day}: check the closures"
+        )
 
     def previous_working_day(self, day: date, *, include_self: bool = True) -> date:
         """``day`` if it is a working day (and ``include_self``), else the previous one."""
@@ -268,7 +270,9 @@ class WorkingCalendar:
             if self.is_working_day(candidate):
                 return candidate
             candidate -= timedelta(days=1)
-        raise RuntimeError(f"no working day within {_MAX_SEARCH_DAYS} days before {day}")
+        raise ValueError(
+            f"no working day within {_MAX_SEARCH_DAYS} days before {day}: check the closures"
+        )
 
     def add_working_days(self, day: date, n: int) -> date:
         """The ``n``-th working day after ``day`` (before it for negative ``n``).
@@ -318,6 +322,10 @@ class WorkingCalendar:
         local = require_aware(moment).astimezone(self._zone(tz))
         wall = local.time().replace(fold=0)
         return self._hours.start <= wall < self._hours.end and self.is_working_day(local.date())
+
+    def local_date(self, moment: datetime, tz: str | None = None) -> date:
+        """The calendar date of ``moment`` in zone ``tz`` (default zone when ``None``)."""
+        return require_aware(moment).astimezone(self._zone(tz)).date()
 
     def office_start(self, day: date, tz: str | None = None) -> datetime:
         """Start of office hours on ``day`` in zone ``tz``, as an aware UTC datetime."""
