@@ -198,8 +198,8 @@ def _transitions(tz: ZoneInfo, start: datetime, end: datetime) -> list[_Transiti
     return found
 
 
-def _last_sunday_rule(group: Sequence[_Transition]) -> str | None:
-    """``BYMONTH=m;BYDAY=-1SU`` when every onset is the last Sunday of one month, same time."""
+def _last_sunday_month(group: Sequence[_Transition]) -> int | None:
+    """The month when every onset is its last Sunday at one wall time (``BYDAY=-1SU``)."""
     onsets = [t.local_onset for t in group]
     months = {o.month for o in onsets}
     times = {o.time() for o in onsets}
@@ -210,7 +210,7 @@ def _last_sunday_rule(group: Sequence[_Transition]) -> str | None:
         days_in_month = _stdlib_calendar.monthrange(onset.year, onset.month)[1]
         if onset.weekday() != 6 or onset.day + 7 <= days_in_month:
             return None
-    return f"FREQ=YEARLY;BYMONTH={months.pop()};BYDAY=-1SU"
+    return months.pop()
 
 
 def vtimezone(tz: str, around: datetime) -> Timezone:
@@ -243,19 +243,15 @@ def vtimezone(tz: str, around: datetime) -> Timezone:
         group = [t for t in changes if t.dst == dst]
         if not group:
             continue
-        rule = _last_sunday_rule(group)
-        chosen = group[:1] if rule is not None else group
+        month = _last_sunday_month(group)
+        chosen = group[:1] if month is not None else group
         for change in chosen:
             observance = TimezoneDaylight() if dst else TimezoneStandard()
             observance.add("dtstart", change.local_onset)
             observance.add("tzoffsetfrom", change.offset_from)
             observance.add("tzoffsetto", change.offset_to)
             observance.add("tzname", change.name)
-            if rule is not None:
-                observance.add("rrule", _rrule_dict(rule))
+            if month is not None:
+                observance.add("rrule", {"FREQ": "YEARLY", "BYMONTH": month, "BYDAY": "-1SU"})
             component.add_component(observance)
     return component
-
-
-def _rrule_dict(rule: str) -> dict[str, str]:
-    return dict(part.split("=", 1) for part in rule.split(";"))
