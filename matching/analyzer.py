@@ -44,7 +44,10 @@ class Analyzer:
     """Turns text into weighted terms; immutable after construction, safe to share.
 
     ``part_weight`` is the weight of compound parts (and of concepts reached through a part);
-    ``concept_weight`` the weight of a lexicon concept found in the text itself.
+    ``concept_weight`` the weight of a lexicon concept found in the text itself;
+    ``covered_weight`` the weight of a word's own stem when the word (or a phrase it is part of)
+    already maps to a concept: the concept carries the meaning, and the surface stem should not
+    make "bijstand" and "Participatiewet" look less alike than two texts that both say "bijstand".
     """
 
     def __init__(
@@ -53,10 +56,12 @@ class Analyzer:
         *,
         part_weight: float = 0.5,
         concept_weight: float = 1.0,
+        covered_weight: float = 0.5,
     ) -> None:
         self.lexicon = lexicon if lexicon is not None else load_lexicon()
         self.part_weight = part_weight
         self.concept_weight = concept_weight
+        self.covered_weight = covered_weight
         self._abbreviations: dict[str, tuple[str, ...]] = {
             normalize(k): tuple(tokenize(v)) for k, v in self.lexicon.abbreviations.items()
         }
@@ -91,12 +96,16 @@ class Analyzer:
 
     def tokens(self, text: str) -> list[str]:
         """Normalised tokens with abbreviations expanded (the abbreviation itself is kept)."""
-        out: list[str] = []
+        return [t for t, _ in self._tokens(text)]
+
+    def _tokens(self, text: str) -> list[tuple[str, bool]]:
+        """Tokens with a flag telling whether they come from an abbreviation expansion."""
+        out: list[tuple[str, bool]] = []
         for token in tokenize(text, MAX_CHARS):
-            out.append(token)
+            out.append((token, False))
             expansion = self._abbreviations.get(token)
             if expansion:
-                out.extend(expansion)
+                out.extend((t, True) for t in expansion)
         return out
 
     def concepts_for(self, word: str) -> set[str]:
@@ -105,17 +114,17 @@ class Analyzer:
 
     def analyze(self, text: str, correct: Corrector | None = None) -> Analysis:
         """Analyse ``text``; ``correct`` may map unknown tokens to known words (typos)."""
-        tokens = self.tokens(text)
+        tokens = self._tokens(text)
         if correct is not None:
-            fixed: list[str] = []
-            for token in tokens:
-                better = correct(token) if token not in STOPWORDS else None
+            fixed: list[tuple[str, bool]] = []
+            for token, expanded in tokens:
+                better = None if expanded or token in STOPWORDS else correct(token)
                 if better is None:
-                    fixed.append(token)
+                    fixed.append((token, expanded))
                 else:
-                    fixed.extend(self.tokens(better))
+                    fixed.extend(self._tokens(better))
             tokens = fixed
-        content = [t for t in tokens if t not in STOPWORDS]
+        content = [(t, e) for t, e in tokens if t not in STOPWORDS]
         weights: dict[str, float] = {}
         terms: list[str] = []
 
@@ -124,26 +133,34 @@ class Analyzer:
             if weights.get(term, 0.0) < weight:
                 weights[term] = weight
 
-        stems: list[str] = []
-        for token in content:
-            s = stem(token)
-            stems.append(s)
-            add(s, 1.0)
-            for concept in self._single.get(s, ()):
-                add(concept, self.concept_weight)
-            for part in self._splitter.split(token):
-                ps = stem(part)
-                if ps not in STOPWORDS:
-                    add(ps, self.part_weight)
-                for concept in self._single.get(ps, ()):
-                    add(concept, self.part_weight * self.concept_weight)
+        # Words from an abbreviation expansion only help to find phrase concepts ("lvb" ->
+        # "licht verstandelijke beperking" -> @lvb); their own stems would count the abbreviation
+        # several times over.
+        stems = [stem(t) for t, _ in content]
+        covered = [bool(self._single.get(s)) for s in stems]
         for i, s in enumerate(stems):
             for phrase, concept in self._phrases.get(s, ()):
                 if tuple(stems[i : i + len(phrase)]) == phrase:
                     add(concept, self.concept_weight)
+                    for j in range(i, i + len(phrase)):
+                        covered[j] = True
+        for (token, expanded), s, is_covered in zip(content, stems, covered, strict=True):
+            if expanded:
+                continue
+            add(s, self.covered_weight if is_covered else 1.0)
+            for concept in self._single.get(s, ()):
+                add(concept, self.concept_weight)
+            for part in self._splitter.split(token):
+                ps = stem(part)
+                if ps in STOPWORDS:
+                    continue
+                add(ps, self.part_weight * (self.covered_weight if is_covered else 1.0))
+                for concept in self._single.get(ps, ()):
+                    add(concept, self.part_weight * self.concept_weight)
+        fuzzy = " ".join(s for s, (_, expanded) in zip(stems, content, strict=True) if not expanded)
         return Analysis(
             terms=tuple(terms),
             weights=weights,
-            normalized=" ".join(tokens),
-            fuzzy=" ".join(stems),
+            normalized=" ".join(t for t, _ in tokens),
+            fuzzy=fuzzy,
         )

@@ -40,7 +40,7 @@ from matching.typos import Speller
 
 #: Default duplicate threshold, calibrated on the dev half of tests/data/matching
 #: (see benchmarks/README.md, section Matching).
-DEFAULT_DUPLICATE_THRESHOLD = 60.0
+DEFAULT_DUPLICATE_THRESHOLD = 55.0
 
 
 @dataclass(slots=True)
