@@ -188,10 +188,11 @@ def evaluate(splits: Sequence[str] = ("dev", "test")) -> dict[str, dict[str, Res
         ("matching", index_ranker(docs), MatchIndex(analyzer=None).duplicate_threshold),
         ("baseline token_set_ratio", baseline_ranker(docs), None),
     ]
-    for name, ranker, threshold in systems:
+    for name, ranker, fixed in systems:
         all_runs = run(ranker, queries)
-        if threshold is None:
-            threshold = calibrate([x for x in all_runs if x[0].split == "dev"])
+        threshold = (
+            fixed if fixed is not None else calibrate([x for x in all_runs if x[0].split == "dev"])
+        )
         for split in splits:
             for task in ("signal", "study"):
                 sel = [x for x in all_runs if x[0].split == split and x[0].kind == task]
@@ -209,11 +210,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     splits = ("dev", "test") if args.split == "both" else (args.split,)
     if args.calibrate:
         sig_docs, sig_q = load_signals()
-        st_docs, st_q = load_studies()
+        st_docs, _ = load_studies()
         runs = run(index_ranker(sig_docs + st_docs), [q for q in sig_q if q.split == "dev"])
         print(f"suggested duplicate threshold (dev signals): {calibrate(runs):g}")
     results = evaluate(splits)
-    print("| system @ threshold | task/split | queries | R@1 | R@3 | MRR | dup-recall | false alarms |")
+    print(
+        "| system @ threshold | task/split | queries | R@1 | R@3 | MRR | dup-recall "
+        "| false alarms |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for name, per in results.items():
         for key, r in per.items():

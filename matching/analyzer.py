@@ -26,6 +26,9 @@ from matching.stemming import stem
 from matching.stopwords import STOPWORDS
 
 CONCEPT_PREFIX = "@"
+#: Stop words that are kept inside lexicon phrases, because they carry the meaning of the phrase
+#: ("geen werk", "kan niet lezen", "zonder diploma").
+NEGATIONS = frozenset({"niet", "geen", "zonder"})
 
 Corrector = Callable[[str], "str | None"]
 
@@ -71,14 +74,15 @@ class Analyzer:
         for group in self.lexicon.groups:
             concept = CONCEPT_PREFIX + group.concept
             for term in group.terms:
-                words = [w for w in tokenize(term) if w not in STOPWORDS]
-                vocabulary.update(w for w in tokenize(term) if w.isalpha())
-                stems = tuple(stem(w) for w in words)
-                if not stems:
+                words = tokenize(term)
+                vocabulary.update(w for w in words if w.isalpha())
+                stems = tuple(stem(w) for w in words if w not in STOPWORDS or w in NEGATIONS)
+                content = [w for w in words if w not in STOPWORDS]
+                if not content:
                     continue
-                if len(stems) == 1:
+                if len(words) == 1:
                     self._single.setdefault(stems[0], set()).add(concept)
-                else:
+                elif len(stems) > 1:
                     self._phrases.setdefault(stems[0], []).append((stems, concept))
         for entries in self._phrases.values():
             entries.sort(key=lambda e: -len(e[0]))
@@ -124,7 +128,8 @@ class Analyzer:
                 else:
                     fixed.extend(self._tokens(better))
             tokens = fixed
-        content = [(t, e) for t, e in tokens if t not in STOPWORDS]
+        # Phrases are matched on content words plus negations; terms come from content words.
+        seq = [(t, e) for t, e in tokens if t not in STOPWORDS or t in NEGATIONS]
         weights: dict[str, float] = {}
         terms: list[str] = []
 
@@ -136,17 +141,27 @@ class Analyzer:
         # Words from an abbreviation expansion only help to find phrase concepts ("lvb" ->
         # "licht verstandelijke beperking" -> @lvb); their own stems would count the abbreviation
         # several times over.
-        stems = [stem(t) for t, _ in content]
-        covered = [bool(self._single.get(s)) for s in stems]
-        for i, s in enumerate(stems):
+        seq_stems = [stem(t) for t, _ in seq]
+        covered = [bool(self._single.get(s)) for s in seq_stems]
+        in_phrase = [False] * len(seq)
+        for i, s in enumerate(seq_stems):
             for phrase, concept in self._phrases.get(s, ()):
-                if tuple(stems[i : i + len(phrase)]) == phrase:
+                if tuple(seq_stems[i : i + len(phrase)]) == phrase:
                     add(concept, self.concept_weight)
                     for j in range(i, i + len(phrase)):
-                        covered[j] = True
-        for (token, expanded), s, is_covered in zip(content, stems, covered, strict=True):
-            if expanded:
+                        covered[j] = in_phrase[j] = True
+        fuzzy: list[str] = []
+        for (token, expanded), s, is_covered, phrased in zip(
+            seq, seq_stems, covered, in_phrase, strict=True
+        ):
+            if token in STOPWORDS:
                 continue
+            if expanded:
+                if not phrased:
+                    for concept in self._single.get(s, ()):
+                        add(concept, self.concept_weight)
+                continue
+            fuzzy.append(s)
             add(s, self.covered_weight if is_covered else 1.0)
             for concept in self._single.get(s, ()):
                 add(concept, self.concept_weight)
@@ -157,10 +172,9 @@ class Analyzer:
                 add(ps, self.part_weight * (self.covered_weight if is_covered else 1.0))
                 for concept in self._single.get(ps, ()):
                     add(concept, self.part_weight * self.concept_weight)
-        fuzzy = " ".join(s for s, (_, expanded) in zip(stems, content, strict=True) if not expanded)
         return Analysis(
             terms=tuple(terms),
             weights=weights,
             normalized=" ".join(t for t, _ in tokens),
-            fuzzy=fuzzy,
+            fuzzy=" ".join(fuzzy),
         )

@@ -27,13 +27,12 @@ FINAL_SUFFIXES: tuple[str, ...] = ("en", "s", "e", "n", "ers", "er", "eren", "he
 MIN_WORD = 6
 MIN_PART = 3
 #: Corpus-derived words that look like parts but are only inflections or affixes.
-_BLOCKED_PARTS = frozenset(
-    """
+_BLOCKED = """
     eren ende erde ing ingen heid heden lijk lijke lijkheid isch ische tje tjes baar bare
     loos loze ster sters aard aars ener enen eerd ers end ende ant ante atie aties iteit
     ter ten tel den der dat dan die het een ons gen ste sten nde ende elen eling
-    """.split()
-)
+"""
+_BLOCKED_PARTS = frozenset(_BLOCKED.split())
 _WORD = re.compile(r"^[a-z]+$")
 
 
@@ -45,9 +44,14 @@ class CompoundSplitter:
     """
 
     def __init__(self, parts: Iterable[str], min_part: int = MIN_PART) -> None:
-        self._parts = frozenset(
-            p for p in (w.strip().lower() for w in parts) if len(p) >= min_part and _WORD.match(p)
-        ) - _BLOCKED_PARTS
+        self._parts = (
+            frozenset(
+                p
+                for p in (w.strip().lower() for w in parts)
+                if len(p) >= min_part and _WORD.match(p)
+            )
+            - _BLOCKED_PARTS
+        )
         self._min_part = min_part
         self._max_part = max((len(p) for p in self._parts), default=0)
         self._cached = lru_cache(maxsize=100_000)(self._split_uncached)
@@ -85,6 +89,11 @@ class CompoundSplitter:
         """Match the final part, tolerating an inflectional ending."""
         if rest in self._parts:
             return rest
+        if rest.endswith("en") and len(rest) > 4 and rest[-3] == rest[-4]:
+            # doubled consonant before a plural ending: les-sen, bus-sen
+            base = rest[:-3]
+            if len(base) >= self._min_part and base in self._parts:
+                return base
         for suffix in FINAL_SUFFIXES:
             if rest.endswith(suffix):
                 base = rest[: -len(suffix)]

@@ -48,7 +48,7 @@ class _Entry:
     doc: Document
     weights: dict[str, float]
     fuzzy: str
-    words: Counter[str]
+    words: tuple[str, ...]
 
 
 class _Shard:
@@ -203,9 +203,9 @@ class MatchIndex:
         analysis = self.analyzer.analyze(
             self.searchable_text(doc), correct=self._lexicon_speller.correct
         )
-        words = Counter(w for w in analysis.normalized.split() if w.isalpha())
-        for word, count in words.items():
-            self._speller.add(word, count)
+        words = tuple(sorted({w for w in analysis.normalized.split() if w.isalpha()}))
+        for word in words:
+            self._speller.add(word)
         shard = self._shards.get(doc.kind)
         if shard is None:
             shard = self._shards[doc.kind] = _Shard()
@@ -225,8 +225,8 @@ class MatchIndex:
             return
         entry = shard.remove(ref)
         if entry is not None:
-            for word, count in entry.words.items():
-                self._speller.discard(word, count)
+            for word in entry.words:
+                self._speller.discard(word)
 
     def get(self, kind: str, ref: str) -> Document | None:
         """The indexed document for (kind, ref), if any."""

@@ -46,9 +46,6 @@ class Lexicon:
     compound_parts: frozenset[str] = frozenset()
     corpus_parts: frozenset[str] = frozenset()
 
-    def __hash__(self) -> int:
-        return id(self)
-
 
 def _read_default(name: str) -> str | None:
     try:
