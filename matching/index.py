@@ -35,7 +35,7 @@ from operator import itemgetter
 
 from matching.analyzer import Analysis, Analyzer
 from matching.models import Document, Match
-from matching.scorer import ScoringConfig, combine, idf
+from matching.scorer import ScoringConfig, combine, idf, total_weight
 from matching.typos import Speller
 
 #: Default duplicate threshold, calibrated on the dev half of tests/data/matching
@@ -49,6 +49,9 @@ class _Entry:
     weights: dict[str, float]
     fuzzy: str
     words: tuple[str, ...]
+    #: Cached total term weight and the shard generation it was computed for.
+    total: float = 0.0
+    total_gen: int = -1
 
 
 class _Shard:
@@ -61,11 +64,14 @@ class _Shard:
         self.by_ref: dict[str, int] = {}
         self.total_postings = 0
         self.stale_postings = 0
+        #: Bumped on every change; IDF-dependent caches are valid for one generation.
+        self.generation = 0
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def add(self, doc_id: int, entry: _Entry, analysis: Analysis) -> None:
+        self.generation += 1
         self.entries[doc_id] = entry
         self.by_ref[entry.doc.ref] = doc_id
         tf = Counter(analysis.terms)
@@ -85,6 +91,7 @@ class _Shard:
         if doc_id is None:
             return None
         entry = self.entries.pop(doc_id)
+        self.generation += 1
         for term in entry.weights:
             left = self.df[term] - 1
             if left <= 0:
@@ -138,15 +145,28 @@ class _Shard:
         want = config.pool + len(exclude)
         best = heapq.nlargest(want + 8, acc.items(), key=itemgetter(1))
         scored: list[tuple[float, _Entry]] = []
-        for doc_id, _ in best:
+        floor = best[0][1] * config.min_candidate_ratio if best else 0.0
+        for doc_id, acc_score in best:
+            if acc_score < floor:
+                break
             entry = self.entries.get(doc_id)
             if entry is None or entry.doc.ref in exclude:
                 continue
-            for term in entry.weights:
-                if term not in idfs:
-                    idfs[term] = idf(df[term], n)
+            if entry.total_gen != self.generation:
+                for term in entry.weights:
+                    if term not in idfs:
+                        idfs[term] = idf(df[term], n)
+                entry.total = total_weight(entry.weights, idfs, default_idf)
+                entry.total_gen = self.generation
             score = combine(
-                query, entry.weights, analysis.fuzzy, entry.fuzzy, idfs, default_idf, config
+                query,
+                entry.weights,
+                analysis.fuzzy,
+                entry.fuzzy,
+                idfs,
+                default_idf,
+                config,
+                entry.total,
             )
             scored.append((score, entry))
             if len(scored) >= config.pool:

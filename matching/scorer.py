@@ -32,15 +32,26 @@ class ScoringConfig:
     coverage: float = 0.2
     fuzzy: float = 0.25
     #: How many candidates from the inverted index are re-ranked.
-    pool: int = 60
+    pool: int = 40
+    #: Candidates whose summed IDF is below this share of the best candidate's are not
+    #: re-ranked: they cannot reach a useful score, and skipping them keeps small indexes fast.
+    min_candidate_ratio: float = 0.1
     #: Postings read per query before rarer-first candidate generation stops reading
-    #: common terms (they still count when scoring the pool).
-    posting_budget: int = 60_000
+    #: common terms (they still count when scoring the pool). Bounds latency at 100k signals.
+    posting_budget: int = 25_000
 
 
 def idf(df: int, n: int) -> float:
     """BM25 inverse document frequency (always positive)."""
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
+def total_weight(terms: dict[str, float], idfs: dict[str, float], default_idf: float) -> float:
+    """Sum of IDF x analyzer weight over a text's terms (the denominator of Dice/coverage)."""
+    total = 0.0
+    for term, weight in terms.items():
+        total += idfs.get(term, default_idf) * weight
+    return total
 
 
 def combine(
@@ -51,11 +62,13 @@ def combine(
     idfs: dict[str, float],
     default_idf: float,
     config: ScoringConfig,
+    doc_total: float | None = None,
 ) -> float:
     """Score one query/document pair in 0..100 (not rounded).
 
     ``idfs`` holds the IDF of known terms; terms missing from it get ``default_idf`` (the IDF of
-    a term seen in no document: the rarest possible).
+    a term seen in no document: the rarest possible). ``doc_total`` may pass the document's
+    precomputed weight (:func:`total_weight`) to save work.
     """
     shared = 0.0
     total_q = 0.0
@@ -65,9 +78,7 @@ def combine(
         dw = doc.get(term)
         if dw is not None:
             shared += weight * (qw if qw < dw else dw)
-    total_d = 0.0
-    for term, dw in doc.items():
-        total_d += idfs.get(term, default_idf) * dw
+    total_d = doc_total if doc_total is not None else total_weight(doc, idfs, default_idf)
     if total_q <= 0.0 or total_d <= 0.0:
         return 0.0
     dice = 2.0 * shared / (total_q + total_d)
