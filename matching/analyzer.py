@@ -69,6 +69,7 @@ class Analyzer:
             normalize(k): tuple(tokenize(v)) for k, v in self.lexicon.abbreviations.items()
         }
         self._single: dict[str, set[str]] = {}
+        self._surface: dict[str, set[str]] = {}
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         vocabulary: set[str] = set()
         for group in self.lexicon.groups:
@@ -82,6 +83,7 @@ class Analyzer:
                     continue
                 if len(words) == 1:
                     self._single.setdefault(stems[0], set()).add(concept)
+                    self._surface.setdefault(words[0], set()).add(concept)
                 elif len(stems) > 1:
                     self._phrases.setdefault(stems[0], []).append((stems, concept))
         for entries in self._phrases.values():
@@ -113,7 +115,14 @@ class Analyzer:
         return out
 
     def concepts_for(self, word: str) -> set[str]:
-        """Concept terms that a single (normalised) word maps to."""
+        """Concept terms that a single (normalised) word maps to.
+
+        The word's own form wins over its stem: the stemmer folds "ouders" (parents) and
+        "oudere" (older person) onto "ouder", but the lexicon knows them apart.
+        """
+        exact = self._surface.get(word)
+        if exact is not None:
+            return exact
         return self._single.get(stem(word), set())
 
     def analyze(self, text: str, correct: Corrector | None = None) -> Analysis:
@@ -142,7 +151,7 @@ class Analyzer:
         # "licht verstandelijke beperking" -> @lvb); their own stems would count the abbreviation
         # several times over.
         seq_stems = [stem(t) for t, _ in seq]
-        covered = [bool(self._single.get(s)) for s in seq_stems]
+        covered = [bool(self.concepts_for(t)) for t, _ in seq]
         in_phrase = [False] * len(seq)
         for i, s in enumerate(seq_stems):
             for phrase, concept in self._phrases.get(s, ()):
@@ -158,19 +167,19 @@ class Analyzer:
                 continue
             if expanded:
                 if not phrased:
-                    for concept in self._single.get(s, ()):
+                    for concept in self.concepts_for(token):
                         add(concept, self.concept_weight)
                 continue
             fuzzy.append(s)
             add(s, self.covered_weight if is_covered else 1.0)
-            for concept in self._single.get(s, ()):
+            for concept in self.concepts_for(token):
                 add(concept, self.concept_weight)
             for part in self._splitter.split(token):
                 ps = stem(part)
                 if ps in STOPWORDS:
                     continue
                 add(ps, self.part_weight * (self.covered_weight if is_covered else 1.0))
-                for concept in self._single.get(ps, ()):
+                for concept in self.concepts_for(part):
                     add(concept, self.part_weight * self.concept_weight)
         return Analysis(
             terms=tuple(terms),
