@@ -29,9 +29,10 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
+from types import MappingProxyType
 
 from matching.analyzer import Analysis, Analyzer
 from matching.models import Document, Match
@@ -41,6 +42,11 @@ from matching.typos import Speller
 #: Default duplicate threshold, calibrated on the dev half of tests/data/matching
 #: (see benchmarks/README.md, section Matching).
 DEFAULT_DUPLICATE_THRESHOLD = 55.0
+#: Per-kind thresholds that override ``duplicate_threshold``. For studies "duplicate" means
+#: "probably answers the question"; a question and a study title share fewer words than two
+#: signals, so the bar is lower. 40 lies well above the best score of any unanswerable dev
+#: question (14) and flags 65% of answerable dev questions.
+DEFAULT_KIND_THRESHOLDS: Mapping[str, float] = MappingProxyType({"study": 40.0})
 
 
 @dataclass(slots=True)
@@ -177,8 +183,11 @@ class _Shard:
 class MatchIndex:
     """Find similar signals and relevant studies while a professional types.
 
-    ``duplicate_threshold`` (0..100) decides when a hit is flagged ``duplicate``. See the module
-    docstring for design and the concurrency contract (one asyncio loop, no threads).
+    ``duplicate_threshold`` (0..100) decides when a hit is flagged ``duplicate`` (the same
+    signal reported again). ``kind_thresholds`` overrides it per kind; by default studies use
+    :data:`DEFAULT_KIND_THRESHOLDS` ("probably answers the question"). Pass ``{}`` to use one
+    threshold for everything. See the module docstring for design and the concurrency contract
+    (one asyncio loop, no threads).
     """
 
     def __init__(
@@ -186,9 +195,13 @@ class MatchIndex:
         analyzer: Analyzer | None = None,
         duplicate_threshold: float = DEFAULT_DUPLICATE_THRESHOLD,
         scoring: ScoringConfig | None = None,
+        kind_thresholds: Mapping[str, float] | None = None,
     ) -> None:
         self.analyzer = analyzer if analyzer is not None else Analyzer()
         self.duplicate_threshold = duplicate_threshold
+        self.kind_thresholds: dict[str, float] = dict(
+            DEFAULT_KIND_THRESHOLDS if kind_thresholds is None else kind_thresholds
+        )
         self.scoring = scoring if scoring is not None else ScoringConfig()
         self._shards: dict[str, _Shard] = {}
         self._next_id = 0
@@ -203,6 +216,10 @@ class MatchIndex:
             return False
         shard = self._shards.get(key[0])
         return shard is not None and key[1] in shard.by_ref
+
+    def threshold_for(self, kind: str) -> float:
+        """The duplicate threshold that applies to documents of ``kind``."""
+        return self.kind_thresholds.get(kind, self.duplicate_threshold)
 
     def kinds(self) -> list[str]:
         """Kinds that currently hold documents."""
@@ -289,7 +306,7 @@ class MatchIndex:
                 ref=entry.doc.ref,
                 title=entry.doc.title,
                 score=-neg,
-                duplicate=-neg >= self.duplicate_threshold,
+                duplicate=-neg >= self.threshold_for(entry.doc.kind),
             )
             for neg, _, _, entry in found[:limit]
         ]

@@ -147,3 +147,13 @@ def test_many_removals_compact(analyzer: Analyzer) -> None:
     assert len(ix) == 10
     hits = ix.search("jongeren met schulden", limit=20)
     assert {h.ref for h in hits} == {f"r{i}" for i in range(290, 300)}
+
+
+def test_kind_thresholds(analyzer: Analyzer) -> None:
+    ix = MatchIndex(analyzer, duplicate_threshold=90, kind_thresholds={"study": 10})
+    assert ix.threshold_for("study") == 10 and ix.threshold_for("signal") == 90
+    assert MatchIndex(analyzer, kind_thresholds={}).threshold_for("study") == 55
+    ix.add(Document("study", "x", "Armoede in Eindhoven", "Analyse van armoede"))
+    ix.add(sig("y", "Armoede in de wijk neemt toe bij gezinnen met kinderen"))
+    hits = {h.kind: h for h in ix.search("armoede bij gezinnen", limit=5)}
+    assert hits["study"].duplicate and not hits["signal"].duplicate
