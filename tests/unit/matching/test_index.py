@@ -73,9 +73,8 @@ def test_len_add_replace_remove(index: MatchIndex) -> None:
     assert len(index) == 5
     index.add(sig("s2", "Statushouders vinden geen werk"))
     assert len(index) == 5
-    assert index.search("jongeren schulden zorgverzekeraar", kind="signal")[0].ref != "s2" or (
-        index.search("jongeren schulden zorgverzekeraar", kind="signal")[0].score < 40
-    )
+    old = index.search("jongeren schulden zorgverzekeraar", kind="signal")
+    assert all(h.ref != "s2" or h.score < 40 for h in old)
     assert index.search("vergunninghouders zonder baan", kind="signal")[0].ref == "s2"
     index.remove("signal", "s2")
     assert len(index) == 4
@@ -126,7 +125,8 @@ def test_long_and_emoji_input_does_not_crash(index: MatchIndex) -> None:
     index.add(sig("long", long_text))
     assert ("signal", "long") in index
     assert index.search("🙂 ouderen eenzaam 🙂")[0].ref == "s3"
-    assert index.search("x" * 10_000) == [] or isinstance(index.search("x" * 10_000), list)
+    assert isinstance(index.search("x" * 10_000), list)
+    assert isinstance(index.search("schuldhulpverlening " * 700), list)
 
 
 def test_typo_is_corrected(index: MatchIndex) -> None:
