@@ -1,1 +1,31 @@
-"""signaalbot package."""
+"""Dutch-aware similarity search for signals and studies (no platform or database imports).
+
+Public API::
+
+    from matching import MatchIndex, Document, Match, Analyzer, load_lexicon
+
+See :mod:`matching.index` for the design and the concurrency contract.
+"""
+
+from matching.analyzer import Analysis, Analyzer
+from matching.index import DEFAULT_DUPLICATE_THRESHOLD, DEFAULT_KIND_THRESHOLDS, MatchIndex
+from matching.lexicon import Lexicon, LexiconError, SynonymGroup, load_lexicon
+from matching.models import SIGNAL, STUDY, Document, Match
+from matching.scorer import ScoringConfig
+
+__all__ = [
+    "DEFAULT_DUPLICATE_THRESHOLD",
+    "DEFAULT_KIND_THRESHOLDS",
+    "SIGNAL",
+    "STUDY",
+    "Analysis",
+    "Analyzer",
+    "Document",
+    "Lexicon",
+    "LexiconError",
+    "Match",
+    "MatchIndex",
+    "ScoringConfig",
+    "SynonymGroup",
+    "load_lexicon",
+]
