@@ -1,0 +1,120 @@
+"""`signaalbot import signals|studies FILE.csv` and `signaalbot similar …`.
+
+The output of ``similar --json`` is a contract used by scripts: per query one line holding a
+JSON list of ``{"kind","ref","title","score","duplicate"}``, best first.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.cli import DbOption, fail, run_async, settings_for
+
+
+def register(app: typer.Typer) -> None:
+    import_app = typer.Typer(help="Import signals or studies from a CSV file.", no_args_is_help=True)
+    app.add_typer(import_app, name="import")
+    import_app.command("signals")(import_signals_command)
+    import_app.command("studies")(import_studies_command)
+    app.command("similar")(similar_command)
+
+
+FileArg = Annotated[Path, typer.Argument(help="CSV file: UTF-8 or cp1252, ',' or ';', header row")]
+
+
+def _import(kind: str, file: Path, db: str | None) -> None:
+    from bot.app import build_services
+    from bot.csv_import import CsvFileError
+    from bot.importing import ImportReport, import_signals, import_studies
+    from storage.db import ensure_schema
+
+    settings = settings_for(db)
+    importer = import_signals if kind == "signals" else import_studies
+
+    async def main() -> ImportReport:
+        ensure_schema(settings.database_url)
+        services = build_services(settings)
+        try:
+            from bot.csv_import import read_rows
+
+            _h, _rows, total = read_rows(file, ("ref", "text" if kind == "signals" else "title"))
+            with typer.progressbar(length=total, label=f"Importing {kind}", file=sys.stderr) as bar:
+                return await importer(services, file, progress=bar.update)
+        finally:
+            await services.db.dispose()
+
+    try:
+        report = run_async(main, settings)
+    except CsvFileError as exc:
+        raise fail(str(exc)) from None
+    for line, problem in report.errors:
+        typer.echo(f"line {line}: {problem}", err=True)
+    typer.echo(
+        f"{report.imported} {kind} imported ({report.created} new, {report.updated} updated), "
+        f"{len(report.errors)} rows skipped"
+    )
+
+
+def import_signals_command(file: FileArg, db: DbOption = None) -> None:
+    """Import signals: columns ref,text and optional theme,created_at."""
+    _import("signals", file, db)
+
+
+def import_studies_command(file: FileArg, db: DbOption = None) -> None:
+    """Import studies: columns ref,title and optional summary,year,source,url."""
+    _import("studies", file, db)
+
+
+def similar_command(
+    text: Annotated[str | None, typer.Argument(help="The text to search with")] = None,
+    kind: Annotated[str, typer.Option("--kind", help="signals or studies")] = "signals",
+    limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON list per query")] = False,
+    stdin: Annotated[bool, typer.Option("--stdin", help="Read one text per line from stdin")] = False,
+    db: DbOption = None,
+) -> None:
+    """Find the signals or studies most similar to a text."""
+    from bot.app import build_services
+    from bot.search_index import load_index
+    from storage.db import ensure_schema
+
+    if kind not in ("signals", "studies"):
+        raise fail("--kind must be signals or studies", 2)
+    if stdin == (text is not None):
+        raise fail("give a TEXT or --stdin (one text per line)", 2)
+    queries = [line.rstrip("\r\n") for line in sys.stdin] if stdin else [text or ""]
+    settings = settings_for(db)
+
+    async def main() -> list[list[dict[str, object]]]:
+        ensure_schema(settings.database_url)
+        services = build_services(settings)
+        try:
+            async with services.uow() as uow:
+                index = await load_index(uow, settings.duplicate_threshold)
+        finally:
+            await services.db.dispose()
+        doc_kind = "signal" if kind == "signals" else "study"
+        return [
+            [
+                {"kind": m.kind, "ref": m.ref, "title": m.title, "score": m.score, "duplicate": m.duplicate}
+                for m in index.search(query, kind=doc_kind, limit=limit)
+            ]
+            for query in queries
+        ]
+
+    results = run_async(main, settings)
+    for query, matches in zip(queries, results, strict=True):
+        if as_json:
+            typer.echo(json.dumps(matches, ensure_ascii=False))
+            continue
+        typer.echo(f"# {query[:80]}")
+        if not matches:
+            typer.echo("  (no matches)")
+        for m in matches:
+            flag = "  duplicate" if m["duplicate"] else ""
+            typer.echo(f"  {m['score']:5.1f}  {m['ref']}  {m['title']}{flag}")
