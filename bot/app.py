@@ -29,6 +29,7 @@ from bot.domain_config import DomainConfig, load_domain_config
 from bot.i18n import Catalogue, normalise_locale
 from bot.logging import get_logger
 from bot.messenger import Messenger
+from bot.search_index import load_index
 from bot.settings import Settings
 from handlers import admin, general, privacy, questions, signals, support, triage, views
 from handlers.context import Services, TurnContext
@@ -69,6 +70,8 @@ class Signaalbot:
             domain = self.services.domain
             await uow.themes.seed((*domain.themes, *domain.subdomains))
             await uow.commit()
+            # One index for all handlers, updated by them on every new or merged signal.
+            self.services.matcher = await load_index(uow, self.settings.duplicate_threshold)
 
     async def stop(self) -> None:
         await self.services.db.dispose()

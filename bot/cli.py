@@ -197,10 +197,13 @@ def run(db: DbOption = None) -> None:
 
 
 def _register_extensions() -> None:
-    from bot import cli_export, cli_privacy
+    """Each area keeps its commands in its own ``bot/cli_<area>.py``."""
+    from bot import cli_export, cli_matching, cli_privacy, cli_teams
 
+    cli_matching.register(app)
     cli_privacy.register(app)
     cli_export.register(app)
+    cli_teams.register(app)
 
 
 _register_extensions()
@@ -208,8 +211,3 @@ _register_extensions()
 
 def main() -> None:
     app()
-
-
-from bot import cli_teams  # noqa: E402 - platform commands register after the core ones
-
-cli_teams.register(app)

@@ -17,7 +17,9 @@ from bot.cli import DbOption, fail, run_async, settings_for
 
 
 def register(app: typer.Typer) -> None:
-    import_app = typer.Typer(help="Import signals or studies from a CSV file.", no_args_is_help=True)
+    import_app = typer.Typer(
+        help="Import signals or studies from a CSV file.", no_args_is_help=True
+    )
     app.add_typer(import_app, name="import")
     import_app.command("signals")(import_signals_command)
     import_app.command("studies")(import_studies_command)
@@ -75,7 +77,9 @@ def similar_command(
     kind: Annotated[str, typer.Option("--kind", help="signals or studies")] = "signals",
     limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON list per query")] = False,
-    stdin: Annotated[bool, typer.Option("--stdin", help="Read one text per line from stdin")] = False,
+    stdin: Annotated[
+        bool, typer.Option("--stdin", help="Read one text per line from stdin")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Find the signals or studies most similar to a text."""
@@ -101,7 +105,13 @@ def similar_command(
         doc_kind = "signal" if kind == "signals" else "study"
         return [
             [
-                {"kind": m.kind, "ref": m.ref, "title": m.title, "score": m.score, "duplicate": m.duplicate}
+                {
+                    "kind": m.kind,
+                    "ref": m.ref,
+                    "title": m.title,
+                    "score": m.score,
+                    "duplicate": m.duplicate,
+                }
                 for m in index.search(query, kind=doc_kind, limit=limit)
             ]
             for query in queries

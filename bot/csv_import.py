@@ -61,7 +61,9 @@ def read_rows(path: Path, required: Sequence[str]) -> tuple[list[str], Iterator[
             if not any(v.strip() for v in values):
                 continue
             padded = values + [""] * (len(header) - len(values))
-            yield CsvRow(line=line, values={h: v.strip() for h, v in zip(header, padded, strict=False)})
+            yield CsvRow(
+                line=line, values={h: v.strip() for h, v in zip(header, padded, strict=False)}
+            )
 
     return header, rows(), total
 

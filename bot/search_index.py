@@ -20,7 +20,10 @@ def signal_document(ref: str, text: str) -> Document:
 
 def study_document(study: Study) -> Document:
     return Document(
-        kind="study", ref=study.ref, title=study.title, text=f"{study.title}. {study.summary}".strip()
+        kind="study",
+        ref=study.ref,
+        title=study.title,
+        text=f"{study.title}. {study.summary}".strip(),
     )
 
 

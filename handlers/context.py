@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.core import Action, Actor, Block, Command, Message, Reply, Submit, Text
@@ -20,6 +20,7 @@ from storage.uow import UnitOfWork, unit_of_work
 if TYPE_CHECKING:
     from bot.domain_config import DomainConfig
     from bot.settings import Settings
+    from matching import MatchIndex
 
 
 @dataclass(slots=True)
@@ -31,7 +32,7 @@ class Services:
     clock: Clock
     catalogue: Catalogue
     domain: DomainConfig
-    matcher: Any = None  # matching.MatchIndex, shared by all handlers
+    matcher: MatchIndex | None = None  # shared by all handlers; built in Signaalbot.start
 
     def translator(self, locale: str | None, timezone: str | None = None) -> Translator:
         return self.catalogue.translator(

@@ -185,6 +185,8 @@ async def submit_report(ctx: TurnContext) -> None:
 async def offer_matches(ctx: TurnContext, values: dict[str, str]) -> bool:
     """Show similar signals and studies; True when there were any (the signal then waits)."""
     matcher = ctx.services.matcher
+    if matcher is None:
+        return False
     text = values["text"]
     hits: list[Any] = [
         *matcher.search(text, kind="signal", limit=3),

@@ -127,9 +127,17 @@ STEPS: tuple[Step, ...] = (
         expect_not=("111222333",),
     ),
     Step(
+        # Bo sees the same thing as Anna: the matcher shows her signal before anything is stored.
         who="bo",
         send="signaal",
         fills=(Fill(values=_signal_form(TEXT_2, "stratum")),),
+        expect=(S1,),
+        expect_not=(Msg("signals.saved", {"ref": S2}),),
+    ),
+    Step(
+        # Bo decides it is new after all (the desk merges it later).
+        who="bo",
+        click=Click("signal.match.new"),
         expect=(Msg("signals.saved", {"ref": S2}),),
     ),
     Step(who="piet", send=f"status {S1}", expect=(Msg("intake.signal_not_found", {"ref": S1}),)),

@@ -12,7 +12,11 @@ from bot.cli import app
 runner = CliRunner()
 
 SIGNALS = [
-    ("A1", "Cliënten in de bijstand met laaggeletterdheid vinden de weg naar hulp niet", "Werk en inkomen"),
+    (
+        "A1",
+        "Cliënten in de bijstand met laaggeletterdheid vinden de weg naar hulp niet",
+        "Werk en inkomen",
+    ),
     ("A2", "Steeds meer jongeren met schulden melden zich bij het wijkteam", "armoede-schulden"),
     ("A3", "Mantelzorgers van ouderen met dementie raken overbelast", "wmo"),
 ]
@@ -35,7 +39,15 @@ def test_import_dutch_excel_csv_and_find_a_paraphrase(db_url: str, tmp_path: Pat
 
     found = runner.invoke(
         app,
-        ["similar", "mensen in de Participatiewet die slecht lezen", "--json", "--limit", "2", "--db", db_url],
+        [
+            "similar",
+            "mensen in de Participatiewet die slecht lezen",
+            "--json",
+            "--limit",
+            "2",
+            "--db",
+            db_url,
+        ],
     )
     assert found.exit_code == 0, found.output
     results = json.loads(found.output.strip().splitlines()[-1])
@@ -47,7 +59,9 @@ def test_import_dutch_excel_csv_and_find_a_paraphrase(db_url: str, tmp_path: Pat
     assert [r["score"] for r in results] == sorted((r["score"] for r in results), reverse=True)
 
 
-def test_bad_rows_are_reported_by_line_and_the_rest_imported(sqlite_url: str, tmp_path: Path) -> None:
+def test_bad_rows_are_reported_by_line_and_the_rest_imported(
+    sqlite_url: str, tmp_path: Path
+) -> None:
     text = (
         "\ufeffref,text,created_at\n"
         "B1,Wachtlijsten voor jeugdhulp worden langer in de wijk,2026-01-05\n"
@@ -77,7 +91,8 @@ def test_import_studies_and_search_them(db_url: str, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "line 4: year 'twintig' is not a year" in result.output
     found = runner.invoke(
-        app, ["similar", "--stdin", "--kind", "studies", "--json", "--db", db_url],
+        app,
+        ["similar", "--stdin", "--kind", "studies", "--json", "--db", db_url],
         input="schuldhulp voor gezinnen\nhoe tevreden zijn inwoners over het wijkteam\n",
     )
     assert found.exit_code == 0, found.output
@@ -87,7 +102,9 @@ def test_import_studies_and_search_them(db_url: str, tmp_path: Path) -> None:
 
 
 def test_missing_file_and_missing_column_exit_1(sqlite_url: str, tmp_path: Path) -> None:
-    missing = runner.invoke(app, ["import", "signals", str(tmp_path / "nope.csv"), "--db", sqlite_url])
+    missing = runner.invoke(
+        app, ["import", "signals", str(tmp_path / "nope.csv"), "--db", sqlite_url]
+    )
     assert missing.exit_code == 1 and "cannot read" in missing.output
     wrong = write(tmp_path / "w.csv", "id;tekst\n1;iets\n", "utf-8")
     result = runner.invoke(app, ["import", "signals", str(wrong), "--db", sqlite_url])

@@ -10,7 +10,7 @@ from bot.clock import ManualClock
 from bot.core import Action, Reply, Submit
 from tests.conftest import make_settings
 from tests.helpers import person, say, texts
-from tests.unit.handlers.util import report_signal, with_role
+from tests.unit.handlers.util import report_new_signal, report_signal, with_role
 
 TEXT = "Steeds meer ouderen wachten lang op een traplift via de Wmo."
 
@@ -272,8 +272,8 @@ async def test_support_context_guarded_and_no_names(sqlite_bot: Signaalbot) -> N
 
 async def test_merge_moves_supports_and_reporter(sqlite_bot: Signaalbot) -> None:
     desk = await with_role(sqlite_bot, "desk", "research_desk")
-    await report_signal(sqlite_bot, person("anna"), TEXT)
-    await report_signal(sqlite_bot, person("bo"), TEXT + " Ook in Strijp.")
+    await report_new_signal(sqlite_bot, person("anna"), TEXT)
+    await report_new_signal(sqlite_bot, person("bo"), TEXT + " Ook in Strijp.")
     await sqlite_bot.handle(person("cas"), Submit(form_id="signal.support", context="S-2026-0002"))
     await sqlite_bot.handle(person("anna"), Submit(form_id="signal.support", context="S-2026-0002"))
     matcher = FakeMatcher([])
@@ -424,7 +424,7 @@ async def test_question_text_with_personal_data_is_refused(sqlite_bot: Signaalbo
 async def test_overview_filters_and_pages(sqlite_bot: Signaalbot, clock: ManualClock) -> None:
     desk = await with_role(sqlite_bot, "desk", "research_desk")
     for number in range(12):
-        await report_signal(
+        await report_new_signal(
             sqlite_bot,
             person(f"p{number}"),
             f"{TEXT} Nummer {number}.",
@@ -448,8 +448,8 @@ async def test_overview_filters_and_pages(sqlite_bot: Signaalbot, clock: ManualC
 async def test_guest_sees_own_and_shared_only(sqlite_bot: Signaalbot) -> None:
     desk = await with_role(sqlite_bot, "desk", "research_desk")
     guest = await with_role(sqlite_bot, "gast", "provider")
-    await report_signal(sqlite_bot, person("anna"), TEXT)
-    await report_signal(sqlite_bot, guest, TEXT + " Bij ons ook.")
+    await report_new_signal(sqlite_bot, person("anna"), TEXT)
+    await report_new_signal(sqlite_bot, guest, TEXT + " Bij ons ook.")
     mine = texts(await say(sqlite_bot, guest, "mijn signalen"))
     assert "S-2026-0002" in mine and "S-2026-0001" not in mine
     await say(sqlite_bot, desk, "delen S-2026-0001")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.app import Signaalbot
-from bot.core import Identity, Reply, Submit
+from bot.core import Action, Buttons, Identity, Reply, Submit
 from tests.helpers import person
 
 FORM = {
@@ -25,6 +25,21 @@ async def report_signal(bot: Signaalbot, who: Identity, text: str, **overrides: 
     return await bot.handle(
         who, Submit(form_id="signal.report", values=signal_values(text, **overrides))
     )
+
+
+async def report_new_signal(
+    bot: Signaalbot, who: Identity, text: str, **overrides: str
+) -> list[Reply]:
+    """Report a signal; when similar ones are shown, answer "nee, dit is nieuw"."""
+    replies = await report_signal(bot, who, text, **overrides)
+    offers_new = any(
+        isinstance(block, Buttons) and any(b.action_id == "signal.match.new" for b in block.buttons)
+        for reply in replies
+        for block in reply.blocks
+    )
+    if offers_new:
+        return await bot.handle(who, Action(action_id="signal.match.new"))
+    return replies
 
 
 async def with_role(bot: Signaalbot, name: str, *roles: str, locale: str | None = None) -> Identity:
