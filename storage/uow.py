@@ -21,6 +21,7 @@ from storage.repositories.infra import (
 )
 from storage.repositories.people import PeopleRepository
 from storage.repositories.signals import QuestionRepository, SignalRepository
+from storage.repositories.slack import SlackInstallationRepository
 
 
 class UnitOfWork:
@@ -35,6 +36,7 @@ class UnitOfWork:
         self.processed = ProcessedEventRepository(session)
         self.audit = AuditRepository(session)
         self.outbox = OutboxRepository(session)
+        self.slack = SlackInstallationRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -16,6 +16,7 @@ from storage.models.signals import (
     question_signal,
     question_study,
 )
+from storage.models.slack import SlackInstallationRow, SlackOAuthStateRow
 
 __all__ = [
     "AuditEventRow",
@@ -30,6 +31,8 @@ __all__ = [
     "ResearchQuestionRow",
     "SignalRow",
     "SignalSupportRow",
+    "SlackInstallationRow",
+    "SlackOAuthStateRow",
     "StudyRow",
     "ThemeRow",
     "UtcDateTime",
