@@ -167,7 +167,12 @@ def serve(db: DbOption = None) -> None:
     async def main() -> None:
         bot = build_app(settings)
         await bot.start()
-        runner = web.AppRunner(build_web_app(bot))
+        web_app = build_web_app(bot)
+        if settings.slack_enabled:
+            from bot.adapters.slack import mount_slack
+
+            mount_slack(web_app, bot)
+        runner = web.AppRunner(web_app)
         await runner.setup()
         site = web.TCPSite(runner, settings.host, settings.port)
         await site.start()
@@ -189,6 +194,11 @@ def run(db: DbOption = None) -> None:
         serve(db)
     else:
         chat(as_="console", role=None, lang=None, db=db)
+
+
+from bot import cli_slack  # noqa: E402 - area commands register after the core ones
+
+cli_slack.register(app)
 
 
 def main() -> None:

@@ -65,7 +65,6 @@ BOT_SCOPES = (
     "chat:write",
     "im:write",
     "im:history",
-    "users:read",
 )
 BOT_EVENTS = ("app_home_opened", "message.im", "app_uninstalled", "tokens_revoked")
 
