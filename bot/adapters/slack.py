@@ -22,6 +22,7 @@ A modal submission is the one place where the answer must travel in the ack itse
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -144,7 +145,11 @@ class SlackAdapter:
                 redirect_uri_path=REDIRECT_PATH,
                 redirect_uri=f"{base}{REDIRECT_PATH}" if base else None,
             )
+        # bolt logs the raw body of a refused request; bodies carry message text (privacy).
+        bolt_logger = logging.getLogger("signaalbot.slack.bolt")
+        bolt_logger.setLevel(logging.ERROR)
         self.app = AsyncApp(
+            logger=bolt_logger,
             client=self.client,
             signing_secret=signing_secret or "",
             installation_store=self.installation_store,
