@@ -168,6 +168,10 @@ def serve(db: DbOption = None) -> None:
         bot = build_app(settings)
         await bot.start()
         web_app = build_web_app(bot)
+        if settings.slack_enabled:
+            from bot.adapters.slack import mount_slack
+
+            mount_slack(web_app, bot)
         if settings.teams_enabled:
             from bot.adapters.teams import mount_teams
 
@@ -198,11 +202,12 @@ def run(db: DbOption = None) -> None:
 
 def _register_extensions() -> None:
     """Each area keeps its commands in its own ``bot/cli_<area>.py``."""
-    from bot import cli_export, cli_matching, cli_privacy, cli_teams
+    from bot import cli_export, cli_matching, cli_privacy, cli_slack, cli_teams
 
     cli_matching.register(app)
     cli_privacy.register(app)
     cli_export.register(app)
+    cli_slack.register(app)  # before Teams: both add to the `manifest` group
     cli_teams.register(app)
 
 

@@ -22,6 +22,7 @@ from storage.repositories.infra import (
 from storage.repositories.intake import IntakeRepository
 from storage.repositories.people import PeopleRepository
 from storage.repositories.signals import QuestionRepository, SignalRepository
+from storage.repositories.slack import SlackInstallationRepository
 
 
 class UnitOfWork:
@@ -37,6 +38,7 @@ class UnitOfWork:
         self.audit = AuditRepository(session)
         self.outbox = OutboxRepository(session)
         self.intake = IntakeRepository(session)
+        self.slack = SlackInstallationRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

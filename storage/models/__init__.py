@@ -17,6 +17,7 @@ from storage.models.signals import (
     question_signal,
     question_study,
 )
+from storage.models.slack import SlackInstallationRow, SlackOAuthStateRow
 
 __all__ = [
     "AreaRow",
@@ -32,6 +33,8 @@ __all__ = [
     "ResearchQuestionRow",
     "SignalRow",
     "SignalSupportRow",
+    "SlackInstallationRow",
+    "SlackOAuthStateRow",
     "StudyRow",
     "ThemeRow",
     "UtcDateTime",

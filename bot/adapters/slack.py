@@ -1,0 +1,623 @@
+"""The Slack adapter on bolt's ``AsyncApp``: Slack payloads in, neutral events to the bot, Block
+Kit out. Nothing here decides what to say; handlers do.
+
+How a request flows (HTTP mode, ``POST /slack/events``; Socket Mode delivers the same payloads):
+
+1. bolt checks the signature and the 5-minute timestamp window (forged or stale: 401);
+2. our listener acks at once (an empty 200) and starts the work as an asyncio task, so Slack's
+   3-second limit never depends on the database or matching. bolt runs with
+   ``process_before_response=True`` because its other mode waits for the ack in 10 ms polling
+   steps; we ack ourselves as the first thing anyway;
+3. the task calls :meth:`Signaalbot.handle` with an idempotency key (``event_id`` or
+   ``trigger_id``), so a retried delivery (``X-Slack-Retry-Num``) does nothing twice, and
+   shows the replies: a form opens as a modal (``views.open`` with the trigger id), other
+   replies go back by ``response_url``, into the DM, or into the App Home.
+
+A modal submission is the one place where the answer must travel in the ack itself
+(``response_action: errors`` shows validation messages next to the inputs). The handler gets
+``ack_budget`` seconds (2 s); when it needs longer, the modal shows "one moment" at once and
+``views.update`` brings the result when it is ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.adapters import slack_blocks as kit
+from bot.adapters.slack_messenger import (
+    SlackMessenger,
+    load_form,
+    stash_form,
+    translator_for,
+)
+from bot.app import Signaalbot
+from bot.core import Action, Command, Form, Identity, Message, Platform, Reply, Submit
+from bot.i18n import Translator
+from bot.logging import get_logger
+from bot.settings import Settings
+from storage.slack_store import SqlInstallationStore, SqlOAuthStateStore
+
+log = get_logger("signaalbot.slack")
+
+Event = Command | Message | Action | Submit
+Mode = Literal["http", "socket"]
+
+EVENTS_PATH = "/slack/events"
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+COMMANDS = ("/signaal", "/vraag", "/signaalbot")
+GLOBAL_SHORTCUT = "signaal_melden"
+MESSAGE_SHORTCUT = "signaal_uit_bericht"
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "im:write",
+    "im:history",
+)
+BOT_EVENTS = ("app_home_opened", "message.im", "app_uninstalled", "tokens_revoked")
+
+
+def slack_mode(settings: Settings) -> Mode:
+    """Socket Mode when an app-level token (``xapp-…``) is set, else HTTP on /slack/events."""
+    return "socket" if settings.slack_app_token is not None else "http"
+
+
+def _secret(value: Any) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where the replies of one turn go."""
+
+    client: AsyncWebClient
+    team_id: str
+    user_id: str  # Slack's own user id (U…)
+    channel: str | None = None
+    response_url: str | None = None
+    trigger_id: str | None = None
+    in_modal: bool = False
+
+    @property
+    def identity_user(self) -> str:
+        return f"{self.team_id}:{self.user_id}"
+
+
+class SlackAdapter:
+    """Translates between Slack and the bot; one per process, created by :func:`mount_slack`."""
+
+    def __init__(
+        self,
+        bot: Signaalbot,
+        *,
+        client: AsyncWebClient | None = None,
+        ack_budget: float = 2.0,
+    ) -> None:
+        self.bot = bot
+        settings = bot.settings
+        self.settings = settings
+        self.mode: Mode = slack_mode(settings)
+        self.ack_budget = ack_budget
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.oauth = (
+            settings.slack_client_id is not None and settings.slack_client_secret is not None
+        )
+        services = bot.services
+        self.installation_store = (
+            SqlInstallationStore(services.uow, services.clock.now, settings.slack_client_id or "")
+            if self.oauth
+            else None
+        )
+        bot_token = _secret(settings.slack_bot_token)
+        signing_secret = _secret(settings.slack_signing_secret)
+        if self.mode == "http" and not signing_secret:
+            raise ValueError("SIGNAALBOT_SLACK_SIGNING_SECRET is needed to serve /slack/events")
+        if not self.oauth and not bot_token:
+            raise ValueError(
+                "Set SIGNAALBOT_SLACK_BOT_TOKEN, or SIGNAALBOT_SLACK_CLIENT_ID and _SECRET"
+            )
+        self.client = client or AsyncWebClient(
+            token=None if self.oauth else bot_token, base_url=settings.slack_api_url
+        )
+        oauth_settings = None
+        if self.oauth and self.installation_store is not None:
+            base = (settings.base_url or "").rstrip("/")
+            oauth_settings = AsyncOAuthSettings(
+                client_id=settings.slack_client_id,
+                client_secret=_secret(settings.slack_client_secret),
+                scopes=list(BOT_SCOPES),
+                installation_store=self.installation_store,
+                state_store=SqlOAuthStateStore(services.uow, services.clock.now),
+                install_path=INSTALL_PATH,
+                redirect_uri_path=REDIRECT_PATH,
+                redirect_uri=f"{base}{REDIRECT_PATH}" if base else None,
+            )
+        # bolt logs the raw body of a refused request; bodies carry message text (privacy).
+        bolt_logger = logging.getLogger("signaalbot.slack.bolt")
+        bolt_logger.setLevel(logging.ERROR)
+        self.app = AsyncApp(
+            logger=bolt_logger,
+            client=self.client,
+            signing_secret=signing_secret or "",
+            installation_store=self.installation_store,
+            oauth_settings=oauth_settings,
+            process_before_response=True,
+            request_verification_enabled=self.mode == "http",
+        )
+        if self.installation_store is not None:
+            self.app.enable_token_revocation_listeners()
+        self._register()
+
+    # --- wiring ----------------------------------------------------------------------------
+
+    def _register(self) -> None:
+        app = self.app
+        app.command(re.compile(r"^/(signaal|vraag|signaalbot)$"))(self._on_command)
+        app.shortcut(GLOBAL_SHORTCUT)(self._on_shortcut)
+        app.shortcut(MESSAGE_SHORTCUT)(self._on_shortcut)
+        app.view_submission(re.compile("^" + re.escape(kit.FORM_CALLBACK_PREFIX)))(
+            self._on_view_submission
+        )
+        app.view_closed(re.compile("^" + re.escape(kit.FORM_CALLBACK_PREFIX)))(self._on_view_closed)
+        app.action(re.compile(".+"))(self._on_action)
+        app.event("app_home_opened")(self._on_home_opened)
+        app.event("message")(self._on_message)
+
+    async def handle_http(self, request: web.Request) -> web.Response:
+        """``POST /slack/events`` (and the OAuth GET pages): one call into bolt."""
+        bolt_request = await to_bolt_request(request)
+        flow = self.app.oauth_flow
+        if request.method == "GET" and flow is not None:
+            if request.path == flow.install_path:
+                return await to_aiohttp_response(await flow.handle_installation(bolt_request))
+            if request.path == flow.redirect_uri_path:
+                return await to_aiohttp_response(await flow.handle_callback(bolt_request))
+            raise web.HTTPNotFound()
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+
+    def spawn(self, work: Coroutine[Any, Any, object], what: str) -> None:
+        """Run ``work`` after the ack; failures are logged with ids, never with message text."""
+
+        async def guarded() -> None:
+            try:
+                await work
+            except SlackApiError as exc:
+                log.warning("slack_call_failed", work=what, error=exc.response.get("error"))
+            except Exception:
+                log.exception("slack_work_failed", work=what)
+
+        task = asyncio.get_running_loop().create_task(guarded())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self, *_: object) -> None:
+        """Wait until all work started after an ack is done (tests, graceful shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def token_for(self, team_id: str) -> str | None:
+        """The bot token for a workspace: the configured one, or the stored installation's."""
+        if self.installation_store is None:
+            return _secret(self.settings.slack_bot_token)
+        bot = await self.installation_store.async_find_bot(enterprise_id=None, team_id=team_id)
+        return bot.bot_token if bot is not None else None
+
+    # --- identity --------------------------------------------------------------------------
+
+    @staticmethod
+    def identity(team_id: str, user_id: str, name: str = "") -> Identity:
+        """Locale stays None: ``users.info`` per event costs a Web API call; people pick a
+        language with ``taal en`` and the default is Dutch."""
+        return Identity(
+            platform=Platform.SLACK,
+            user_id=f"{team_id}:{user_id}",
+            display_name=name,
+            tenant=team_id,
+            locale=None,
+        )
+
+    @staticmethod
+    def conversation_ref(where: Where) -> dict[str, Any]:
+        return {"team_id": where.team_id, "channel": where.channel, "user": where.user_id}
+
+    async def _t(self, where: Where) -> Translator:
+        return await translator_for(self.bot, where.identity_user)
+
+    async def dispatch(self, where: Where, event: Event, name: str = "") -> list[Reply]:
+        """Hand one event to the bot and show its replies."""
+        identity = self.identity(where.team_id, where.user_id, name)
+        replies = await self.bot.handle(
+            identity, event, conversation_ref=self.conversation_ref(where)
+        )
+        await self.deliver(where, replies)
+        return replies
+
+    # --- showing replies -------------------------------------------------------------------
+
+    async def deliver(self, where: Where, replies: list[Reply]) -> None:
+        if not replies:
+            return
+        forms = [b for r in replies for b in r.blocks if isinstance(b, Form)]
+        rest = [
+            Reply(blocks=tuple(b for b in r.blocks if not isinstance(b, Form)), errors=r.errors)
+            for r in replies
+        ]
+        rest = [r for r in rest if r.blocks]
+        t = await self._t(where)
+        if forms and where.trigger_id:
+            opened = await self.open_form(where, forms[0], t)
+            forms = forms[1:] if opened else forms
+        if rest or forms:
+            extra = [Reply(blocks=(f,)) for f in forms]
+            await self.post(where, [*rest, *extra], t)
+
+    async def open_form(self, where: Where, form: Form, t: Translator) -> bool:
+        draft = await self.bot.load_draft(self.identity(where.team_id, where.user_id), form.form_id)
+        view = kit.modal(form, t, {"ch": where.channel or ""}, values=draft)
+        try:
+            if where.in_modal:
+                await where.client.views_push(trigger_id=where.trigger_id, view=view)
+            else:
+                await where.client.views_open(trigger_id=where.trigger_id, view=view)
+        except SlackApiError as exc:
+            log.warning("modal_not_opened", error=exc.response.get("error"))
+            return False
+        return True
+
+    async def post(self, where: Where, replies: list[Reply], t: Translator) -> None:
+        rendered = kit.BlockRenderer(t).render(replies)
+        for form in rendered.forms:
+            await stash_form(self.bot, where.identity_user, form)
+        if where.response_url:
+            private = not (where.channel or "").startswith("D")
+            response = await AsyncWebhookClient(where.response_url).send_dict(
+                {
+                    "text": rendered.fallback,
+                    "blocks": rendered.blocks,
+                    "response_type": "ephemeral" if private else "in_channel",
+                    "replace_original": False,
+                }
+            )
+            if response.status_code < 300:
+                return
+            log.warning("response_url_failed", status=response.status_code)
+        channel = where.channel if (where.channel or "").startswith("D") else None
+        if channel is None:
+            opened = await where.client.conversations_open(users=where.user_id)
+            channel = str(opened["channel"]["id"])
+        await where.client.chat_postMessage(
+            channel=channel, blocks=rendered.blocks, text=rendered.fallback
+        )
+
+    # --- listeners -------------------------------------------------------------------------
+
+    async def _on_command(
+        self, ack: Callable[..., Awaitable[None]], command: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        name = command["command"].lstrip("/")
+        text = kit.from_slack(command.get("text", ""))
+        key = f"trigger:{command.get('trigger_id')}"
+        event: Event
+        if name == "signaalbot":
+            event = (
+                self.bot.parse_text(text, key)
+                if text.strip()
+                else Command(name=name, idempotency_key=key)
+            )
+        else:
+            event = Command(name=name, text=text, idempotency_key=key)
+        where = Where(
+            client=client,
+            team_id=command["team_id"],
+            user_id=command["user_id"],
+            channel=command.get("channel_id"),
+            response_url=command.get("response_url"),
+            trigger_id=command.get("trigger_id"),
+        )
+        self.spawn(self.dispatch(where, event, command.get("user_name", "")), "command")
+
+    async def _on_shortcut(
+        self, ack: Callable[..., Awaitable[None]], shortcut: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        user = shortcut.get("user", {})
+        team = shortcut.get("team", {}).get("id") or user.get("team_id", "")
+        text = kit.from_slack(shortcut.get("message", {}).get("text", ""))
+        event = Command(
+            name="signaal",
+            text=text[: kit.MAX_INITIAL_VALUE],
+            idempotency_key=f"trigger:{shortcut.get('trigger_id')}",
+        )
+        where = Where(
+            client=client,
+            team_id=team,
+            user_id=user.get("id", ""),
+            channel=shortcut.get("channel", {}).get("id"),
+            response_url=shortcut.get("response_url"),
+            trigger_id=shortcut.get("trigger_id"),
+        )
+        self.spawn(self.dispatch(where, event, user.get("username", "")), "shortcut")
+
+    async def _on_action(
+        self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        action = body["actions"][0]
+        action_id = kit.neutral_action_id(action["action_id"])
+        if action_id == kit.INPUT_ACTION:
+            return  # typing in a modal input; the submit brings the values
+        user = body.get("user", {})
+        team = body.get("team", {}).get("id") or user.get("team_id", "")
+        view = body.get("view") or {}
+        where = Where(
+            client=client,
+            team_id=team,
+            user_id=user.get("id", ""),
+            channel=(body.get("channel") or {}).get("id"),
+            response_url=body.get("response_url"),
+            trigger_id=body.get("trigger_id"),
+            in_modal=view.get("type") == "modal",
+        )
+        key = f"trigger:{body.get('trigger_id')}:{action.get('action_ts', '')}"
+        value = kit.action_value(action)
+        if action_id == kit.OPEN_FORM_ACTION:
+            self.spawn(self._open_stashed(where, value), "open_form")
+            return
+        event: Event = (
+            Command(name=value, idempotency_key=key)
+            if action_id == kit.COMMAND_ACTION
+            else Action(action_id=action_id, value=value, idempotency_key=key)
+        )
+        self.spawn(self.dispatch(where, event, user.get("username", "")), "action")
+
+    async def _open_stashed(self, where: Where, form_id: str) -> None:
+        t = await self._t(where)
+        form = await load_form(self.bot, where.identity_user, form_id)
+        if form is None or not await self.open_form(where, form, t):
+            await self.post(replace(where, response_url=None), [_text(t("slack.form_gone"))], t)
+
+    async def _on_view_submission(
+        self,
+        ack: Callable[..., Awaitable[None]],
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: AsyncWebClient,
+    ) -> None:
+        meta = kit.read_metadata(view.get("private_metadata"))
+        user = body.get("user", {})
+        team = body.get("team", {}).get("id") or user.get("team_id", "")
+        where = Where(
+            client=client, team_id=team, user_id=user.get("id", ""), channel=meta.get("ch") or None
+        )
+        identity = self.identity(team, where.user_id, user.get("username", ""))
+        event = Submit(
+            form_id=meta.get("f", ""),
+            values=kit.view_values(view),
+            context=meta.get("c", ""),
+            idempotency_key=f"trigger:{body.get('trigger_id') or view.get('id')}:{view.get('hash')}",
+        )
+        work = asyncio.ensure_future(
+            self.bot.handle(identity, event, conversation_ref=self.conversation_ref(where))
+        )
+        done, _ = await asyncio.wait({work}, timeout=self.ack_budget)
+        title = str(view.get("title", {}).get("text", ""))
+        if not done:
+            t = self.bot.services.translator(None)
+            await ack(response_action="update", view=kit.working_view(t, title))
+            self.spawn(self._finish_slow_submit(where, view, event, work, title), "slow_submit")
+            return
+        replies = work.result()
+        t = await self._t(where)
+        response, follow_up = self._submit_response(replies, view, t, title, where)
+        await ack(**response)
+        if follow_up:
+            self.spawn(self._after_submit(where, identity, event.form_id, follow_up), "submitted")
+
+    def _submit_response(
+        self,
+        replies: list[Reply],
+        view: dict[str, Any],
+        t: Translator,
+        title: str,
+        where: Where,
+    ) -> tuple[dict[str, Any], list[Reply]]:
+        """The ack for a submitted modal, and the replies to post in the DM afterwards."""
+        errors = {k: v for r in replies for k, v in r.errors.items()}
+        if errors:
+            shown = kit.view_errors(errors, kit.input_block_ids(view))
+            if shown is not None:
+                return {"response_action": "errors", "errors": shown}, []
+            return {"response_action": "update", "view": kit.result_view(replies, t, title)}, []
+        next_form = next((r.form for r in replies if r.form is not None), None)
+        if next_form is not None:
+            view_ = kit.modal(next_form, t, {"ch": where.channel or ""})
+            rest = [r for r in replies if r.form is None]
+            return {"response_action": "update", "view": view_}, rest
+        if not replies:
+            return {"response_action": "clear"}, []
+        return {"response_action": "update", "view": kit.result_view(replies, t, title)}, replies
+
+    async def _after_submit(
+        self, where: Where, identity: Identity, form_id: str, replies: list[Reply]
+    ) -> None:
+        """A copy of the confirmation in the DM: the reference number stays findable there."""
+        await self.bot.clear_draft(identity, form_id)
+        await self.post(replace(where, channel=None), replies, await self._t(where))
+
+    async def _finish_slow_submit(
+        self,
+        where: Where,
+        view: dict[str, Any],
+        event: Submit,
+        work: asyncio.Future[list[Reply]],
+        title: str,
+    ) -> None:
+        replies = await work
+        t = await self._t(where)
+        errors = {k: v for r in replies for k, v in r.errors.items()}
+        if errors:
+            # The submitted view is gone; show the form again with the messages on top.
+            notice = " ".join(errors.values())
+            again = dict(view)
+            again["blocks"] = [
+                {"type": "section", "text": {"type": "mrkdwn", "text": kit.mrkdwn(notice)}},
+                *[_with_initial(b, event.values) for b in view.get("blocks", [])],
+            ]
+            keep = {
+                k: view[k]
+                for k in (
+                    "type",
+                    "callback_id",
+                    "title",
+                    "submit",
+                    "close",
+                    "private_metadata",
+                    "notify_on_close",
+                )
+                if k in view
+            }
+            await where.client.views_update(
+                view_id=view["id"], view={**keep, "blocks": again["blocks"]}
+            )
+            return
+        response, follow_up = self._submit_response(replies, view, t, title, where)
+        if "view" in response:
+            await where.client.views_update(view_id=view["id"], view=response["view"])
+        if follow_up:
+            await self._after_submit(
+                where, self.identity(where.team_id, where.user_id), event.form_id, follow_up
+            )
+
+    async def _on_view_closed(
+        self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], view: dict[str, Any]
+    ) -> None:
+        """Closing a half-filled form keeps what was typed as a draft for next time."""
+        await ack()
+        meta = kit.read_metadata(view.get("private_metadata"))
+        user = body.get("user", {})
+        team = body.get("team", {}).get("id") or user.get("team_id", "")
+        values = {k: v for k, v in kit.view_values(view).items() if v}
+        if values and meta.get("f"):
+            identity = self.identity(team, user.get("id", ""))
+            self.spawn(self.bot.save_draft(identity, meta["f"], values), "draft")
+
+    async def _on_home_opened(
+        self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        if event.get("tab") != "home":
+            return
+        where = Where(client=client, team_id=body.get("team_id", ""), user_id=event.get("user", ""))
+        name = "home" if "home" in self.bot.router.commands else "mijn signalen"
+        command = Command(name=name, idempotency_key=f"event:{body.get('event_id')}")
+        self.spawn(self._publish_home(where, command), "home")
+
+    async def _publish_home(self, where: Where, command: Command) -> None:
+        identity = self.identity(where.team_id, where.user_id)
+        replies = await self.bot.handle(
+            identity, command, conversation_ref=self.conversation_ref(where)
+        )
+        if not replies:
+            return  # a retried delivery: the home tab was published the first time
+        t = await self._t(where)
+        await where.client.views_publish(user_id=where.user_id, view=kit.home_view(replies, t))
+
+    async def _on_message(
+        self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return
+        where = Where(
+            client=client,
+            team_id=body.get("team_id", ""),
+            user_id=event.get("user", ""),
+            channel=event.get("channel"),
+        )
+        text = kit.from_slack(event.get("text", ""))
+        parsed = self.bot.parse_text(text, f"event:{body.get('event_id')}")
+        self.spawn(self.dispatch(where, parsed), "message")
+
+    # --- socket mode -----------------------------------------------------------------------
+
+    async def socket_mode(self, _app: web.Application) -> AsyncIterator[None]:
+        """aiohttp cleanup context: connect to Slack over a WebSocket, close on shutdown."""
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        handler = AsyncSocketModeHandler(
+            self.app,
+            app_token=_secret(self.settings.slack_app_token),
+            web_client=AsyncWebClient(base_url=self.settings.slack_api_url),
+        )
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        log.info("slack_socket_mode_connected")
+        try:
+            yield
+        finally:
+            await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+def replace(where: Where, **changes: Any) -> Where:
+    from dataclasses import replace as dc_replace
+
+    return dc_replace(where, **changes)
+
+
+def _text(text: str) -> Reply:
+    from bot.core import Text
+
+    return Reply(blocks=(Text(text=text),))
+
+
+def _with_initial(block: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+    """An input block of a submitted view, with what the person typed as initial value."""
+    if block.get("type") != "input" or block.get("block_id") not in values:
+        return block
+    value = values[block["block_id"]]
+    element = dict(block.get("element", {}))
+    if element.get("type") == "plain_text_input" and value:
+        element["initial_value"] = value[: kit.MAX_INITIAL_VALUE]
+    elif element.get("type") == "static_select":
+        chosen = next((o for o in element.get("options", []) if o.get("value") == value), None)
+        if chosen is not None:
+            element["initial_option"] = chosen
+    return {**block, "element": element}
+
+
+SLACK_KEY: web.AppKey[SlackAdapter] = web.AppKey("slack", SlackAdapter)
+
+
+def mount_slack(
+    web_app: web.Application, bot: Signaalbot, *, client: AsyncWebClient | None = None
+) -> SlackAdapter:
+    """Add Slack to the one aiohttp application and register the Slack messenger.
+
+    HTTP mode: ``POST /slack/events``. Socket Mode (``SIGNAALBOT_SLACK_APP_TOKEN`` set): a
+    WebSocket to Slack for the lifetime of the web app. With OAuth client id and secret:
+    ``GET /slack/install`` and ``GET /slack/oauth_redirect`` for installing in more workspaces.
+    """
+    adapter = SlackAdapter(bot, client=client)
+    web_app[SLACK_KEY] = adapter
+    if adapter.mode == "http":
+        web_app.router.add_post(EVENTS_PATH, adapter.handle_http)
+    else:
+        web_app.cleanup_ctx.append(adapter.socket_mode)
+    if adapter.oauth:
+        web_app.router.add_get(INSTALL_PATH, adapter.handle_http)
+        web_app.router.add_get(REDIRECT_PATH, adapter.handle_http)
+    web_app.on_shutdown.append(adapter.drain)
+    bot.messengers["slack"] = SlackMessenger(bot, adapter.token_for, bot.settings.slack_api_url)
+    log.info("slack_mounted", mode=adapter.mode, oauth=adapter.oauth)
+    return adapter

@@ -1,0 +1,184 @@
+"""Proactive messages on Slack: a direct message from the bot, or an update of an earlier one.
+
+Why ``conversations.open`` every time: it is idempotent and cheap, returns the same DM channel
+for the same person, and needs no stored channel that might have been archived. The message
+``ts`` is what :class:`~bot.messenger.Sent` records; an update opens the same DM and calls
+``chat.update`` with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack_blocks import BlockRenderer
+from bot.core import Form, Reply
+from bot.i18n import Translator
+from bot.logging import get_logger
+from bot.messenger import RecipientUnreachableError, Sent, TemporaryFailureError
+from storage.db import DatabaseUnavailableError
+from storage.domain import Identity
+
+if TYPE_CHECKING:
+    from bot.app import Signaalbot
+
+log = get_logger("signaalbot.slack.messenger")
+
+# Slack errors that mean: this person cannot be reached, retrying will not help.
+UNREACHABLE_ERRORS = frozenset(
+    {
+        "account_inactive",
+        "user_not_found",
+        "users_not_found",
+        "user_disabled",
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "app_uninstalled",
+        "team_access_not_granted",
+        "cannot_dm_bot",
+        "missing_scope",
+    }
+)
+UPDATE_GONE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
+
+TokenFor = Callable[[str], Awaitable[str | None]]
+
+
+class SlackSendError(Exception):
+    """Slack refused the message for another reason (e.g. invalid blocks): a bug, not a retry."""
+
+
+# --- forms that wait behind an "Open the form" button ------------------------------------
+
+
+def _form_flow(form_id: str) -> str:
+    return f"slack.form:{form_id}"[:60]
+
+
+async def stash_form(bot: Signaalbot, user_id: str, form: Form) -> None:
+    """Keep a form that arrived in a message, so its button can open it later (survives restarts)."""
+    try:
+        async with bot.services.uow() as uow:
+            await uow.conversations.put(
+                "slack",
+                user_id,
+                _form_flow(form.form_id),
+                form.model_dump(mode="json"),
+                bot.services.clock.now(),
+            )
+            await uow.commit()
+    except DatabaseUnavailableError:
+        log.warning("form_not_stashed", form_id=form.form_id)
+
+
+async def load_form(bot: Signaalbot, user_id: str, form_id: str) -> Form | None:
+    try:
+        async with bot.services.uow() as uow:
+            data = await uow.conversations.get("slack", user_id, _form_flow(form_id))
+    except DatabaseUnavailableError:
+        return None
+    return Form.model_validate(data) if data else None
+
+
+async def translator_for(bot: Signaalbot, user_id: str, fallback: str | None = None) -> Translator:
+    """The person's own language for the adapter's few texts (buttons, Close)."""
+    locale = fallback
+    try:
+        async with bot.services.uow() as uow:
+            person = await uow.people.find_by_identity("slack", user_id)
+        if person is not None and person.locale:
+            locale = person.locale
+        timezone = person.timezone if person is not None else None
+    except DatabaseUnavailableError:
+        timezone = None
+    return bot.services.translator(locale, timezone)
+
+
+def split_user(identity_user_id: str, tenant: str | None) -> tuple[str, str]:
+    """``T1:U1`` to team and user; the team from ``tenant`` when the id has none."""
+    team, _, user = identity_user_id.rpartition(":")
+    return (team or tenant or ""), user
+
+
+def map_error(exc: SlackApiError, method: str) -> Exception:
+    """Slack's answer to the error our outbox understands."""
+    response = exc.response
+    status = int(getattr(response, "status_code", 200) or 200)
+    error = str(response.get("error", "")) if hasattr(response, "get") else ""
+    if status == 429 or error == "ratelimited":
+        headers: Any = getattr(response, "headers", {}) or {}
+        raw = headers.get("Retry-After") or headers.get("retry-after")
+        try:
+            retry_after = float(raw) if raw is not None else None
+        except ValueError:
+            retry_after = None
+        return TemporaryFailureError(f"slack {method}: rate limited", retry_after=retry_after)
+    if status >= 500 or error in {"internal_error", "fatal_error", "service_unavailable"}:
+        return TemporaryFailureError(f"slack {method}: {status} {error}".strip())
+    if error in UNREACHABLE_ERRORS:
+        return RecipientUnreachableError(f"slack {method}: {error}")
+    return SlackSendError(f"slack {method}: {error or status}")
+
+
+class SlackMessenger:
+    """:class:`bot.messenger.Messenger` for Slack."""
+
+    platform = "slack"
+
+    def __init__(self, bot: Signaalbot, token_for: TokenFor, api_url: str) -> None:
+        self._bot = bot
+        self._token_for = token_for
+        self._api_url = api_url
+
+    async def send(self, identity: Identity, reply: Reply, *, update_id: str | None = None) -> Sent:
+        ref = identity.conversation_ref or {}
+        team, user = split_user(identity.user_id, identity.tenant or ref.get("team_id"))
+        logger = log.bind(team_id=team, update=update_id is not None)
+        token = await self._token_for(team)
+        if not token:
+            raise RecipientUnreachableError(f"slack: no installation for team {team}")
+        client = AsyncWebClient(token=token, base_url=self._api_url)
+        t = await translator_for(self._bot, identity.user_id)
+        rendered = BlockRenderer(t).render([reply])
+        for form in rendered.forms:
+            await stash_form(self._bot, identity.user_id, form)
+        method = "conversations.open"
+        try:
+            opened = await client.conversations_open(users=user)
+            channel = str(opened["channel"]["id"])
+            if update_id is not None:
+                method = "chat.update"
+                try:
+                    response = await client.chat_update(
+                        channel=channel,
+                        ts=update_id,
+                        blocks=rendered.blocks,
+                        text=rendered.fallback,
+                    )
+                    return Sent(message_id=str(response.get("ts") or update_id))
+                except SlackApiError as exc:
+                    if str(exc.response.get("error", "")) not in UPDATE_GONE_ERRORS:
+                        raise
+                    logger.info("update_target_gone_posting_new")
+            method = "chat.postMessage"
+            response = await client.chat_postMessage(
+                channel=channel, blocks=rendered.blocks, text=rendered.fallback
+            )
+        except SlackApiError as exc:
+            error = map_error(exc, method)
+            logger.warning("send_failed", method=method, error=type(error).__name__)
+            raise error from None
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            logger.warning("send_failed", method=method, error=type(exc).__name__)
+            raise TemporaryFailureError(f"slack {method}: {type(exc).__name__}") from None
+        logger.info("sent")
+        return Sent(message_id=str(response.get("ts")))
