@@ -27,6 +27,10 @@ async def open_signal_form(
     return view
 
 
+# The other required answers of the full signal form.
+REST = {"area": "centrum", "since": "lt3m", "org_type": "municipality"}
+
+
 async def test_signal_form_submit_confirmation_and_my_signals(
     slack_client: TestClient[Any, Any], fake_slack: FakeSlack, adapter: SlackAdapter
 ) -> None:
@@ -34,11 +38,11 @@ async def test_signal_form_submit_confirmation_and_my_signals(
     view = await open_signal_form(anna, adapter)
     assert view["type"] == "modal"
     assert view["title"]["text"] == "Meld een signaal"
-    assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == ["text", "theme"]
+    assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"][:2] == ["text", "theme"]
     assert fake_slack.called("views.open")[-1].params["trigger_id"].startswith("trig-")
 
     theme = view["blocks"][1]["element"]["options"][0]["value"]
-    answer = await anna.submit({"text": GOOD_TEXT, "theme": theme})
+    answer = await anna.submit({"text": GOOD_TEXT, "theme": theme, **REST})
     assert answer["response_action"] == "update"
     shown = json.dumps(answer["view"], ensure_ascii=False)
     assert "S-2026-0001" in shown
@@ -63,7 +67,7 @@ async def test_submit_with_errors_answers_response_action_errors(
     await open_signal_form(anna, adapter)
     answer = await anna.submit({"text": "te kort"})
     assert answer["response_action"] == "errors"
-    assert set(answer["errors"]) == {"text", "theme"}
+    assert set(answer["errors"]) == {"text", "theme", "area", "since", "org_type"}
     assert "20" in answer["errors"]["text"]
     await adapter.drain()
     assert not fake_slack.called("chat.postMessage")  # nothing saved, nothing posted
@@ -171,7 +175,7 @@ async def test_retried_view_submission_saves_one_signal(
     anna = SlackDriver(slack_client, fake_slack, user="UANNA")
     view = await open_signal_form(anna, adapter)
     theme = view["blocks"][1]["element"]["options"][0]["value"]
-    payload = submission(view, {"text": GOOD_TEXT, "theme": theme}, user="UANNA")
+    payload = submission(view, {"text": GOOD_TEXT, "theme": theme, **REST}, user="UANNA")
     first = await anna.interact(payload)
     second = await anna.interact(payload)
     assert first[0] == second[0] == 200
