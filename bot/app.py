@@ -30,7 +30,7 @@ from bot.i18n import Catalogue, normalise_locale
 from bot.logging import get_logger
 from bot.messenger import Messenger
 from bot.settings import Settings
-from handlers import general, signals
+from handlers import general, sessions, signals
 from handlers.context import Services, TurnContext
 from handlers.registry import Router
 from storage.db import Database, DatabaseUnavailableError, ensure_schema
@@ -40,7 +40,7 @@ log = get_logger("signaalbot.app")
 
 Event = Command | Message | Action | Submit
 
-HANDLER_MODULES = (general, signals)
+HANDLER_MODULES = (general, signals, sessions)
 
 
 def build_router(modules: Iterable[Any] = HANDLER_MODULES) -> Router:

@@ -20,6 +20,7 @@ from storage.repositories.infra import (
     ProcessedEventRepository,
 )
 from storage.repositories.people import PeopleRepository
+from storage.repositories.sessions import SessionRepository
 from storage.repositories.signals import QuestionRepository, SignalRepository
 
 
@@ -35,6 +36,7 @@ class UnitOfWork:
         self.processed = ProcessedEventRepository(session)
         self.audit = AuditRepository(session)
         self.outbox = OutboxRepository(session)
+        self.meetings = SessionRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

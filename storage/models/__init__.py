@@ -9,6 +9,12 @@ from storage.models.infra import (
     ProcessedEventRow,
 )
 from storage.models.people import OrganisationRow, PersonIdentityRow, PersonRoleRow, PersonRow
+from storage.models.sessions import (
+    AgendaSessionRow,
+    SessionAgendaItemRow,
+    SessionRsvpRow,
+    SessionVoteRow,
+)
 from storage.models.signals import (
     ResearchQuestionRow,
     SignalRow,
@@ -18,6 +24,7 @@ from storage.models.signals import (
 )
 
 __all__ = [
+    "AgendaSessionRow",
     "AuditEventRow",
     "Base",
     "ConversationStateRow",
@@ -28,6 +35,9 @@ __all__ = [
     "PersonRow",
     "ProcessedEventRow",
     "ResearchQuestionRow",
+    "SessionAgendaItemRow",
+    "SessionRsvpRow",
+    "SessionVoteRow",
     "SignalRow",
     "SignalSupportRow",
     "StudyRow",
