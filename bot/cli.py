@@ -193,3 +193,8 @@ def run(db: DbOption = None) -> None:
 
 def main() -> None:
     app()
+
+
+from bot import cli_sessions  # noqa: E402 - area commands register on the app above
+
+cli_sessions.register(app)

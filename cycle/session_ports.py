@@ -42,6 +42,19 @@ Invitation = Callable[..., bytes]
 StartCycle = Callable[[Any, int, Mapping[int, int], datetime], Awaitable[Any]]
 
 
+@dataclass(frozen=True, slots=True)
+class CycleLine:
+    """Learning cycles in one stage, for the weekly summary."""
+
+    stage: int
+    count: int
+    overdue_owners: tuple[str, ...] = ()
+
+
+# (uow, now) -> one line per stage; provided by the learning-cycle part of ``cycle``.
+CycleOverview = Callable[[Any, datetime], Awaitable[Sequence[CycleLine]]]
+
+
 class MissingPartError(RuntimeError):
     """A part built by another engineer is not installed yet; the message names it."""
 
@@ -55,6 +68,7 @@ class SessionToolkit:
     occurrences: Occurrences
     invitation: Invitation | None = None
     start_cycle: StartCycle | None = None
+    cycle_overview: CycleOverview | None = None
     ics_dir: Path = Path("invitations")
     chart_dir: Path = Path("summaries")
 
@@ -94,6 +108,7 @@ def default_toolkit(
         invitation=_optional("cycle.ics", "invitation"),
         start_cycle=_optional("cycle", "start_cycle_for_study")
         or _optional("cycle.learning", "start_cycle_for_study"),
+        cycle_overview=_optional("cycle.learning", "cycles_by_stage"),
         ics_dir=base / "invitations",
         chart_dir=base / str(summary.get("chart_dir", "summaries")),
     )

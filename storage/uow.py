@@ -22,6 +22,7 @@ from storage.repositories.infra import (
 from storage.repositories.people import PeopleRepository
 from storage.repositories.sessions import SessionRepository
 from storage.repositories.signals import QuestionRepository, SignalRepository
+from storage.repositories.summary import SummaryQueries
 
 
 class UnitOfWork:
@@ -37,6 +38,7 @@ class UnitOfWork:
         self.audit = AuditRepository(session)
         self.outbox = OutboxRepository(session)
         self.meetings = SessionRepository(session)
+        self.summary_queries = SummaryQueries(session)
 
     async def commit(self) -> None:
         await self.session.commit()
