@@ -195,6 +195,7 @@ def main() -> None:
     app()
 
 
-from bot import cli_sessions  # noqa: E402 - area commands register on the app above
+from bot import cli_demo, cli_sessions  # noqa: E402 - area commands register on the app above
 
 cli_sessions.register(app)
+cli_demo.register(app)

@@ -368,7 +368,7 @@ def _figure(summary: WeeklySummary, t: Translator, with_text: bool) -> bytes:
             family="DejaVu Sans",
         )
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    fig.savefig(buffer, format="png", dpi=72 if not with_text else 90)
     return buffer.getvalue()
 
 

@@ -223,3 +223,17 @@ async def test_d_session_finishes_study_and_starts_cycle(
     assert cycles.started == [
         (study.id, {1: people["bert"].id, 2: people["lotte"].id}, clock.now())
     ]
+
+
+async def test_h_location_rotates_among_providers(
+    sqlite_bot: Signaalbot, clock: ManualClock, tmp_path: Path
+) -> None:
+    config = load_session_config()
+    rotating = replace(config.kind("H"), locations=("Lumens", "Neos", "Sociaal Kwadraat"))
+    config = replace(config, kinds={**config.kinds, "H": rotating})
+    toolkit = replace(stand_in_toolkit(tmp_path), rules=RULES[:1])
+    now = clock.now()
+    async with sqlite_bot.services.uow() as uow:
+        planned = await plan_sessions(uow, toolkit, config, now, now + timedelta(days=1100), now)
+        await uow.commit()
+    assert [s.location for s in planned][:4] == ["Lumens", "Neos", "Sociaal Kwadraat", "Lumens"]
