@@ -60,6 +60,10 @@ def register(app: typer.Typer) -> None:
         at: Annotated[
             str | None, typer.Option(help="Start of the D session, local time: 2027-03-02T14:00")
         ] = None,
+        owner: Annotated[
+            list[str] | None,
+            typer.Option(help="Stage owner agreed for the cycle: 1=slack:T01:U123 (repeatable)"),
+        ] = None,
         db: DbOption = None,
     ) -> None:
         """Plan the H, I and K series from calendar.toml, or one D session with --study/--at."""
@@ -79,6 +83,14 @@ def register(app: typer.Typer) -> None:
             if starts.tzinfo is None:
                 starts = starts.replace(tzinfo=ZoneInfo(settings.timezone))
 
+        owner_specs: dict[int, tuple[str, str]] = {}
+        for spec in owner or []:
+            stage, _, who = spec.partition("=")
+            platform, _, user_id = who.partition(":")
+            if stage not in ("1", "2", "3", "4") or not user_id:
+                raise fail(f"--owner must look like 1=slack:T01:U123, not {spec!r}", 2)
+            owner_specs[int(stage)] = (platform, user_id)
+
         async def main() -> list[str]:
             bot = build_app(settings)
             try:
@@ -90,9 +102,20 @@ def register(app: typer.Typer) -> None:
                         found = await uow.studies.get_by_ref(study)
                         if found is None:
                             raise fail(f"Unknown study {study!r}.", 2)
+                        owners: dict[int, int] = {}
+                        for stage, (platform, user_id) in owner_specs.items():
+                            person = await uow.people.find_by_identity(platform, user_id)
+                            if person is None:
+                                raise fail(f"Unknown person {platform}:{user_id}.", 2)
+                            owners[stage] = person.id
                         made = [
                             await plan_knowledge_session(
-                                uow, config, study_id=found.id, starts_at=starts, now=now
+                                uow,
+                                config,
+                                study_id=found.id,
+                                starts_at=starts,
+                                now=now,
+                                owners_by_stage=owners,
                             )
                         ]
                     else:
@@ -115,6 +138,45 @@ def register(app: typer.Typer) -> None:
 
         lines = run_async(main, settings)
         typer.echo("\n".join(lines) if lines else "Nothing new to plan.")
+
+    @sessions_app.command("export")
+    def sessions_export(
+        session: Annotated[int, typer.Option(help="Session id (see `sessions list`)")],
+        out: Annotated[Path, typer.Option(help="Output file: .md or .xlsx")],
+        lang: Annotated[str | None, typer.Option(help="nl or en")] = None,
+        db: DbOption = None,
+    ) -> None:
+        """Write a session's agenda and outcomes as Markdown or XLSX (council, providers)."""
+        from bot.app import build_app
+        from cycle.session_export import session_rows, write_markdown, write_xlsx
+        from cycle.sessions import load_session_config
+
+        settings = settings_for(db)
+        suffix = out.suffix.lower()
+        if suffix not in (".md", ".xlsx"):
+            raise fail("--out must end in .md or .xlsx", 2)
+
+        async def main() -> None:
+            bot = build_app(settings)
+            try:
+                await bot.start()
+                t = bot.services.translator(lang)
+                async with bot.services.uow() as uow:
+                    try:
+                        heading, rows = await session_rows(
+                            uow, session, load_session_config(settings.config_dir), t
+                        )
+                    except LookupError:
+                        raise fail(f"Unknown session {session}.", 2) from None
+                (write_markdown if suffix == ".md" else write_xlsx)(heading, rows, t, out)
+            finally:
+                await bot.stop()
+
+        try:
+            run_async(main, settings)
+        except OSError as exc:
+            raise fail(f"Cannot write {out}: {exc.strerror}") from None
+        typer.echo(f"Written: {out}")
 
     @app.command("summary")
     def summary(
