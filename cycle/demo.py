@@ -43,7 +43,7 @@ from storage.repositories.summary import DemoOutbox
 log = get_logger("signaalbot.demo")
 
 ROLE_ORDER = ("programme_leader", "research_desk", "policy_officer", "provider", "professional")
-WORKDAY_STEPS = (time(8, 30), time(11, 0), time(14, 30))
+WORKDAY_STEPS = (time(8, 30), time(13, 30))
 WEEKEND_STEP = time(12, 0)
 
 # A tick: derive what is due at ``now`` into the outbox (cycle.tick has this shape for the demo).
@@ -198,6 +198,7 @@ async def run_demo(
     first = start or date.fromisoformat(str(data.get("start", "2027-01-04")))
     clock = ManualClock(datetime.combine(first, time(8, 0), zone))
     bot = build_app(settings, clock=clock)
+    _fast_throwaway_database(bot)
     messenger = RecordingMessenger()
     dispatcher = DemoDispatcher(bot, parts.toolkit, messenger)
     script = _Script(bot, parts, data, clock, first, weeks)
@@ -226,6 +227,18 @@ async def run_demo(
     return DemoResult(
         transcript=transcript, messages=len(dispatcher.lines), kinds=kinds, charts=charts
     )
+
+
+def _fast_throwaway_database(bot: Signaalbot) -> None:
+    """The demo database is rebuilt on every run: skip waiting for the disk on each commit."""
+    from sqlalchemy import event
+
+    def no_sync(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.close()
+
+    event.listen(bot.services.db.engine.sync_engine, "connect", no_sync)
 
 
 async def _tick(bot: Signaalbot, parts: DemoParts) -> None:

@@ -357,10 +357,10 @@ Render = Callable[[Translator, Person], Awaitable[Reply]]
 async def _send(run: _Run, session: AgendaSession, step: str, people: Sequence[Person]) -> None:
     renderers: dict[str, Render] = {
         "session-invite": lambda t, p: render_invite(run, session, t),
-        "session-reminder": lambda t, p: render_reminder(run, session, t),
-        "agenda-call": lambda t, p: render_agenda_call(run, session, t),
+        "session-reminder": lambda t, p: render_reminder(run, session, t, guest=is_guest(p)),
+        "agenda-call": lambda t, p: render_agenda_call(run, session, t, guest=is_guest(p)),
         "agenda-confirm": lambda t, p: render_agenda_confirm(run, session, t),
-        "vote": lambda t, p: render_vote(run, session, t),
+        "vote": lambda t, p: render_vote(run, session, t, guest=is_guest(p)),
     }
     render = renderers[step]
     moment = max(run.now, _step_moment(run, session, step))
@@ -487,7 +487,9 @@ async def render_invite(run: _Run, session: AgendaSession, t: Translator) -> Rep
     return Reply(blocks=tuple(blocks))
 
 
-async def render_reminder(run: _Run, session: AgendaSession, t: Translator) -> Reply:
+async def render_reminder(
+    run: _Run, session: AgendaSession, t: Translator, *, guest: bool = False
+) -> Reply:
     cfg = run.config.kind(session.kind)
     title = session_title(session, cfg, t.locale)
     blocks: list[Any] = [
@@ -495,12 +497,14 @@ async def render_reminder(run: _Run, session: AgendaSession, t: Translator) -> R
         _facts(run, session, t),
     ]
     if session.kind == "H":
-        blocks.append(Text(text=await agenda_text(run.uow, session, t)))
+        blocks.append(Text(text=await agenda_text(run, session, t, guest=guest)))
     blocks.append(_rsvp_buttons(session, t))
     return Reply(blocks=tuple(blocks))
 
 
-async def render_agenda_call(run: _Run, session: AgendaSession, t: Translator) -> Reply:
+async def render_agenda_call(
+    run: _Run, session: AgendaSession, t: Translator, *, guest: bool = False
+) -> Reply:
     cfg = run.config.kind(session.kind)
     deadline = session.starts_at - timedelta(days=cfg.agenda_confirm_days_before + 1)
     return Reply(
@@ -514,7 +518,7 @@ async def render_agenda_call(run: _Run, session: AgendaSession, t: Translator) -
                     deadline=t.date(deadline.date()),
                 )
             ),
-            Text(text=await agenda_text(run.uow, session, t)),
+            Text(text=await agenda_text(run, session, t, guest=guest)),
             Buttons(
                 buttons=(
                     Button(
@@ -541,7 +545,7 @@ async def render_agenda_confirm(run: _Run, session: AgendaSession, t: Translator
                     date=t.date(session.starts_at.date()),
                 )
             ),
-            Text(text=await agenda_text(run.uow, session, t)),
+            Text(text=await agenda_text(run, session, t)),
             Buttons(
                 buttons=(
                     Button(
@@ -556,10 +560,13 @@ async def render_agenda_confirm(run: _Run, session: AgendaSession, t: Translator
     )
 
 
-async def render_vote(run: _Run, session: AgendaSession, t: Translator) -> Reply:
+async def render_vote(
+    run: _Run, session: AgendaSession, t: Translator, *, guest: bool = False
+) -> Reply:
     cfg = run.config.kind(session.kind)
     items = (await run.uow.meetings.items(session.id))[:MAX_VOTE_BUTTONS]
-    lines = "\n".join(f"{n}. {item.text}" for n, item in enumerate(items, 1))
+    texts = [await item_text(run, item, t, guest=guest) for item in items]
+    lines = "\n".join(f"{n}. {text}" for n, text in enumerate(texts, 1))
     return Reply(
         blocks=(
             Text(text=t("sessions.vote_title"), style="header"),
@@ -591,13 +598,35 @@ async def render_vote(run: _Run, session: AgendaSession, t: Translator) -> Reply
     )
 
 
-async def agenda_text(uow: UnitOfWork, session: AgendaSession, t: Translator) -> str:
+def is_guest(person: Person) -> bool:
+    """Providers are guests: they see only signals that were shared with them."""
+    inside = {"professional", "policy_officer", "research_desk", "programme_leader", "admin"}
+    return "provider" in person.roles and not (person.roles & inside)
+
+
+async def item_text(run: _Run, item: AgendaItem, t: Translator, *, guest: bool) -> str:
+    """An agenda item's text; for a guest, a signal not shared with providers shows only its
+    theme until the preparation group confirms the agenda (which shares it)."""
+    if guest and item.signal_id is not None:
+        signal = await run.uow.signals.get(item.signal_id)
+        if signal is not None and not signal.shared_with_providers:
+            theme = run.services.domain.theme_name(
+                signal.theme_key or signal.subdomain_key, t.locale
+            )
+            return t("sessions.signal_not_shared", theme=theme)
+    return _short(item.text)
+
+
+async def agenda_text(
+    run: _Run, session: AgendaSession, t: Translator, *, guest: bool = False
+) -> str:
     """The (draft) agenda; the last item is always "which questions should be researched?"."""
-    items = await uow.meetings.items(session.id)
+    items = await run.uow.meetings.items(session.id)
     lines = [t("sessions.agenda_heading")]
     for n, item in enumerate(items, 1):
         key = f"sessions.agenda_line_{item.source}"
-        lines.append(t(key, n=n, text=_short(item.text), support=item.support))
+        text = await item_text(run, item, t, guest=guest)
+        lines.append(t(key, n=n, text=text, support=item.support))
     lines.append(t("sessions.agenda_last", n=len(items) + 1))
     return "\n".join(lines)
 

@@ -176,12 +176,15 @@ async def confirm_agenda(ctx: TurnContext) -> None:
         )
         for item in await uow.meetings.items(session.id):
             await uow.meetings.update_item(item.id, status="accepted")
+        # Confirming the agenda decides that its signals are discussed with providers.
+        shared = await uow.meetings.share_agenda_signals(session.id)
         await uow.audit.record(
             actor_id=ctx.actor.person_id,
             action="session.agenda_confirmed",
             entity="agenda_session",
             entity_id=session.id,
             now=ctx.now(),
+            details={"shared_signals": shared},
         )
         await uow.commit()
     await ctx.say("sessions.confirmed")
@@ -202,6 +205,11 @@ async def vote(ctx: TurnContext) -> None:
         item = await uow.meetings.get_item(ids[1])
         if item is None or item.session_id != session.id:
             await ctx.say("sessions.session_unknown")
+            return
+        if not await uow.summary_queries.outbox_has(
+            f"vote:{session.id}:person:{ctx.actor.person_id}"
+        ):
+            await ctx.say("sessions.vote_not_invited")
             return
         counted = await uow.meetings.vote(session.id, item.id, ctx.actor.person_id, ctx.now())
         if counted:

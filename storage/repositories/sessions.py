@@ -11,7 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AgendaSessionRow, SessionAgendaItemRow, SessionRsvpRow, SessionVoteRow
+from storage.models import (
+    AgendaSessionRow,
+    SessionAgendaItemRow,
+    SessionRsvpRow,
+    SessionVoteRow,
+    SignalRow,
+)
 
 RSVP_ANSWERS = ("ja", "nee", "misschien")
 
@@ -284,6 +290,23 @@ class SessionRepository:
             .order_by(SessionAgendaItemRow.id)
         )
         return [to_item(r) for r in rows]
+
+    async def share_agenda_signals(self, session_id: int) -> list[int]:
+        """Share the signals on a confirmed agenda with providers; returns their ids."""
+        rows = await self._session.scalars(
+            select(SignalRow)
+            .join(SessionAgendaItemRow, SessionAgendaItemRow.signal_id == SignalRow.id)
+            .where(
+                SessionAgendaItemRow.session_id == session_id,
+                SignalRow.shared_with_providers.is_(False),
+            )
+        )
+        shared = []
+        for row in rows:
+            row.shared_with_providers = True
+            shared.append(row.id)
+        await self._session.flush()
+        return shared
 
     # --- votes ------------------------------------------------------------------------------
 

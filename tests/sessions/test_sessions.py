@@ -101,6 +101,16 @@ async def test_h_session_end_to_end(bot: Signaalbot, clock: ManualClock, tmp_pat
     # Five weeks ahead: everybody may bring agenda items; supported signals are proposed.
     clock.set(h.starts_at - timedelta(days=35))
     assert await _due(bot, toolkit) == 4
+    async with bot.services.uow() as uow:
+        calls = {
+            m.person_id: str(m.payload)
+            for m in await uow.outbox.find(limit=100)
+            if m.key.startswith("agenda-call")
+        }
+    # Providers are guests: an unshared signal shows only its theme until the agenda is set.
+    assert "Jongeren wachten" not in calls[people["pia"].id]
+    assert "Een signaal over Leren" in calls[people["pia"].id]
+    assert "Jongeren wachten" in calls[people["bert"].id]
     replies = await act(bot, pia, Action(action_id="session.agenda", value=str(h.id)))
     form = replies[0].form
     assert form is not None and form.context == str(h.id)
@@ -145,6 +155,10 @@ async def test_h_session_end_to_end(bot: Signaalbot, clock: ManualClock, tmp_pat
     assert "geteld" in texts(thanks)
     twice = await act(bot, pia, Action(action_id="session.vote", value=f"{h.id}:{proposal.id}"))
     assert "al gestemd" in texts(twice)
+    outsider = await act(
+        bot, person("piet"), Action(action_id="session.vote", value=f"{h.id}:{proposal.id}")
+    )
+    assert "stemronde" in texts(outsider)
 
     clock.set(h.starts_at + timedelta(days=6))
     await _due(bot, toolkit)
