@@ -171,10 +171,10 @@ async def collect_summary(
     cycles = list(await toolkit_cycles(uow, end)) if toolkit_cycles is not None else None
 
     sessions: list[SessionLine] = []
+    # Every session after the week, whatever its status now: a summary of an old week shows
+    # what was coming then.
     upcoming = await uow.meetings.find(
-        since=end,
-        until=end + timedelta(weeks=config.upcoming_weeks),
-        statuses=("planned", "confirmed"),
+        since=end, until=end + timedelta(weeks=config.upcoming_weeks)
     )
     for session in upcoming:
         kind_cfg = session_config.kinds.get(session.kind)
@@ -338,23 +338,24 @@ def _figure(summary: WeeklySummary, t: Translator, with_text: bool) -> bytes:
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     lines: list[str] = []
     if with_text:
         lines.append(summary_title(summary, t))
         for heading, body in summary_sections(summary, t):
             lines += ["", heading, *body]
-    height = 3.6 + 0.19 * len(lines)
+    height = 3.6 + 0.165 * len(lines)
     fig = Figure(figsize=(8.5, height), dpi=90)
     chart_share = 3.6 / height
     ax = fig.add_axes((0.08, 1 - chart_share + 0.08 * chart_share, 0.62, chart_share * 0.8))
     x = list(range(len(summary.chart_weeks)))
-    names = sorted(summary.chart_series)
-    if names:
-        # One stacked area per theme: far fewer artists than bars, so quick to draw.
-        ax.stackplot(
-            x, *(summary.chart_series[n] for n in names), labels=[_short(n, 30) for n in names]
-        )
+    bottom = [0] * len(x)
+    for name in sorted(summary.chart_series):
+        values = summary.chart_series[name]
+        ax.bar(x, values, bottom=bottom, label=_short(name, 30), width=0.7)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xticks(x, summary.chart_weeks, fontsize=7)
     ax.set_title(t("summary.chart_title", weeks=len(x)), fontsize=10)
     ax.set_ylabel(t("summary.chart_count_axis"), fontsize=8)
@@ -375,7 +376,7 @@ def _figure(summary: WeeklySummary, t: Translator, with_text: bool) -> bytes:
 
 
 def chart_png(summary: WeeklySummary, t: Translator) -> bytes:
-    """Signals per theme over the last weeks, stacked areas (matplotlib, Agg backend)."""
+    """Signals per theme over the last weeks, stacked bars (matplotlib, Agg backend)."""
     return _figure(summary, t, with_text=False)
 
 
