@@ -395,8 +395,9 @@ class _Script:
     async def _question(self) -> None:
         now = self.clock.now()
         async with self.bot.services.uow() as uow:
+            text = str(self.data.get("question", {}).get("text", "")) or "?"
             question = await uow.questions.add(
-                question="Welke gezinnen bereiken we niet met vroegsignalering van schulden?",
+                question=text,
                 now=now,
                 requester_id=self.people["bert"].id,
             )
