@@ -202,13 +202,23 @@ def run(db: DbOption = None) -> None:
 
 def _register_extensions() -> None:
     """Each area keeps its commands in its own ``bot/cli_<area>.py``."""
-    from bot import cli_export, cli_matching, cli_privacy, cli_slack, cli_teams
+    from bot import (
+        cli_demo,
+        cli_export,
+        cli_matching,
+        cli_privacy,
+        cli_sessions,
+        cli_slack,
+        cli_teams,
+    )
 
     cli_matching.register(app)
     cli_privacy.register(app)
     cli_export.register(app)
     cli_slack.register(app)  # before Teams: both add to the `manifest` group
     cli_teams.register(app)
+    cli_sessions.register(app)
+    cli_demo.register(app)
 
 
 _register_extensions()

@@ -21,8 +21,10 @@ from storage.repositories.infra import (
 )
 from storage.repositories.intake import IntakeRepository
 from storage.repositories.people import PeopleRepository
+from storage.repositories.sessions import SessionRepository
 from storage.repositories.signals import QuestionRepository, SignalRepository
 from storage.repositories.slack import SlackInstallationRepository
+from storage.repositories.summary import SummaryQueries
 
 
 class UnitOfWork:
@@ -39,6 +41,8 @@ class UnitOfWork:
         self.outbox = OutboxRepository(session)
         self.intake = IntakeRepository(session)
         self.slack = SlackInstallationRepository(session)
+        self.meetings = SessionRepository(session)
+        self.summary_queries = SummaryQueries(session)
 
     async def commit(self) -> None:
         await self.session.commit()

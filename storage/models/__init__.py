@@ -10,6 +10,12 @@ from storage.models.infra import (
 )
 from storage.models.intake import AreaRow
 from storage.models.people import OrganisationRow, PersonIdentityRow, PersonRoleRow, PersonRow
+from storage.models.sessions import (
+    AgendaSessionRow,
+    SessionAgendaItemRow,
+    SessionRsvpRow,
+    SessionVoteRow,
+)
 from storage.models.signals import (
     ResearchQuestionRow,
     SignalRow,
@@ -20,6 +26,7 @@ from storage.models.signals import (
 from storage.models.slack import SlackInstallationRow, SlackOAuthStateRow
 
 __all__ = [
+    "AgendaSessionRow",
     "AreaRow",
     "AuditEventRow",
     "Base",
@@ -31,6 +38,9 @@ __all__ = [
     "PersonRow",
     "ProcessedEventRow",
     "ResearchQuestionRow",
+    "SessionAgendaItemRow",
+    "SessionRsvpRow",
+    "SessionVoteRow",
     "SignalRow",
     "SignalSupportRow",
     "SlackInstallationRow",

@@ -1,0 +1,269 @@
+"""Answers to session prompts: RSVP, agenda items, confirming the agenda, the vote.
+
+Every prompt is answerable in one click; the agenda item is the only form. The prompts
+themselves are produced by ``cycle.sessions.session_due``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core import Action, Form, Input, Reply, Submit, Text
+from handlers.context import TurnContext
+from handlers.forms import cleaned, validate_form
+from handlers.registry import Router
+from storage.repositories.sessions import RSVP_ANSWERS, AgendaSession
+
+AGENDA_FORM = "session.agenda_item"
+
+
+def _ids(value: str, parts: int) -> list[int] | None:
+    pieces = value.split(":")
+    if len(pieces) < parts:
+        return None
+    try:
+        return [int(p) for p in pieces[:parts]]
+    except ValueError:
+        return None
+
+
+async def _session(ctx: TurnContext, session_id: int) -> AgendaSession | None:
+    async with ctx.uow() as uow:
+        session = await uow.meetings.get(session_id)
+    if session is None:
+        await ctx.say("sessions.session_unknown")
+    return session
+
+
+async def rsvp(ctx: TurnContext) -> None:
+    assert isinstance(ctx.event, Action)
+    session_id, _, answer = ctx.event.value.partition(":")
+    ids = _ids(session_id, 1)
+    if ids is None or answer not in RSVP_ANSWERS:
+        await ctx.say("sessions.session_unknown")
+        return
+    session = await _session(ctx, ids[0])
+    if session is None:
+        return
+    if session.starts_at <= ctx.now():
+        await ctx.say("sessions.session_past")
+        return
+    async with ctx.uow() as uow:
+        changed = await uow.meetings.rsvp(session.id, ctx.actor.person_id, answer, ctx.now())
+        if changed:
+            await uow.audit.record(
+                actor_id=ctx.actor.person_id,
+                action="session.rsvp",
+                entity="agenda_session",
+                entity_id=session.id,
+                now=ctx.now(),
+                details={"answer": answer},
+            )
+        await uow.commit()
+    await ctx.say(f"sessions.rsvp_thanks_{answer}", date=ctx.t.datetime(session.starts_at))
+
+
+def agenda_form(ctx: TurnContext, session: AgendaSession) -> Form:
+    t = ctx.t
+    return Form(
+        form_id=AGENDA_FORM,
+        title=t("sessions.agenda_form_title"),
+        submit_label=t("sessions.agenda_form_submit"),
+        context=str(session.id),
+        inputs=(
+            Input(
+                name="text",
+                label=t("sessions.agenda_form_label"),
+                kind="multiline",
+                hint=t("sessions.agenda_form_hint"),
+                min_length=10,
+                max_length=1000,
+            ),
+        ),
+    )
+
+
+def _agenda_open(session: AgendaSession, ctx: TurnContext) -> bool:
+    return session.agenda_confirmed_at is None and session.starts_at - timedelta(days=1) > ctx.now()
+
+
+async def start_agenda_item(ctx: TurnContext) -> None:
+    assert isinstance(ctx.event, Action)
+    ids = _ids(ctx.event.value, 1)
+    session = await _session(ctx, ids[0]) if ids else None
+    if session is None:
+        if ids is None:
+            await ctx.say("sessions.session_unknown")
+        return
+    if not _agenda_open(session, ctx):
+        await ctx.say("sessions.agenda_closed")
+        return
+    await ctx.reply(Reply(blocks=(agenda_form(ctx, session),)))
+
+
+def _privacy_findings(text: str) -> bool:
+    """True when the privacy guard (``handlers.privacy``) sees personal data in ``text``."""
+    try:
+        from handlers import privacy  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return False
+    return bool(privacy.scan(text))
+
+
+async def submit_agenda_item(ctx: TurnContext) -> None:
+    assert isinstance(ctx.event, Submit)
+    ids = _ids(ctx.event.context, 1)
+    session = await _session(ctx, ids[0]) if ids else None
+    if session is None:
+        if ids is None:
+            await ctx.say("sessions.session_unknown")
+        return
+    if not _agenda_open(session, ctx):
+        await ctx.say("sessions.agenda_closed")
+        return
+    errors = validate_form(agenda_form(ctx, session), ctx.event.values, ctx.t)
+    text = cleaned(ctx.event.values).get("text", "")
+    if not errors and _privacy_findings(text):
+        errors = {"text": ctx.t("sessions.agenda_privacy")}
+    if errors:
+        await ctx.reply(Reply(errors=errors))
+        return
+    async with ctx.uow() as uow:
+        item = await uow.meetings.add_item(
+            session.id, source="proposal", text=text, proposer_id=ctx.actor.person_id, now=ctx.now()
+        )
+        await uow.audit.record(
+            actor_id=ctx.actor.person_id,
+            action="session.agenda_item",
+            entity="agenda_session",
+            entity_id=session.id,
+            now=ctx.now(),
+            details={"item": item.id},
+        )
+        await uow.commit()
+    await ctx.say("sessions.agenda_saved", date=ctx.t.date(session.starts_at.date()))
+
+
+async def _in_preparation_group(ctx: TurnContext) -> bool:
+    from cycle.sessions import load_session_config, preparation_group
+
+    config = load_session_config(ctx.services.settings.config_dir)
+    async with ctx.uow() as uow:
+        group = await preparation_group(uow, config)
+    return ctx.actor.person_id in {p.id for p in group}
+
+
+async def confirm_agenda(ctx: TurnContext) -> None:
+    assert isinstance(ctx.event, Action)
+    ids = _ids(ctx.event.value, 1)
+    session = await _session(ctx, ids[0]) if ids else None
+    if session is None:
+        if ids is None:
+            await ctx.say("sessions.session_unknown")
+        return
+    if not await _in_preparation_group(ctx):
+        await ctx.say("sessions.confirm_not_yours")
+        return
+    if session.agenda_confirmed_at is not None:
+        await ctx.say("sessions.confirmed_already")
+        return
+    async with ctx.uow() as uow:
+        await uow.meetings.update(
+            session.id,
+            agenda_confirmed_at=ctx.now(),
+            agenda_confirmed_by=ctx.actor.person_id,
+            status="confirmed",
+        )
+        for item in await uow.meetings.items(session.id):
+            await uow.meetings.update_item(item.id, status="accepted")
+        # Confirming the agenda decides that its signals are discussed with providers.
+        shared = await uow.meetings.share_agenda_signals(session.id)
+        await uow.audit.record(
+            actor_id=ctx.actor.person_id,
+            action="session.agenda_confirmed",
+            entity="agenda_session",
+            entity_id=session.id,
+            now=ctx.now(),
+            details={"shared_signals": shared},
+        )
+        await uow.commit()
+    await ctx.say("sessions.confirmed")
+
+
+async def vote(ctx: TurnContext) -> None:
+    assert isinstance(ctx.event, Action)
+    ids = _ids(ctx.event.value, 2)
+    session = await _session(ctx, ids[0]) if ids else None
+    if session is None or ids is None:
+        if ids is None:
+            await ctx.say("sessions.session_unknown")
+        return
+    if session.vote_closed_at is not None:
+        await ctx.say("sessions.vote_closed")
+        return
+    async with ctx.uow() as uow:
+        item = await uow.meetings.get_item(ids[1])
+        if item is None or item.session_id != session.id:
+            await ctx.say("sessions.session_unknown")
+            return
+        if not await uow.summary_queries.outbox_has(
+            f"vote:{session.id}:person:{ctx.actor.person_id}"
+        ):
+            await ctx.say("sessions.vote_not_invited")
+            return
+        counted = await uow.meetings.vote(session.id, item.id, ctx.actor.person_id, ctx.now())
+        if counted:
+            await uow.audit.record(
+                actor_id=ctx.actor.person_id,
+                action="session.vote",
+                entity="agenda_session",
+                entity_id=session.id,
+                now=ctx.now(),
+                details={"item": item.id},
+            )
+        await uow.commit()
+    await ctx.say("sessions.vote_thanks" if counted else "sessions.vote_again")
+
+
+async def list_sessions(ctx: TurnContext) -> None:
+    """``sessies``: the coming sessions, with one-click RSVP."""
+    from cycle.sessions import load_session_config, session_title
+
+    config = load_session_config(ctx.services.settings.config_dir)
+    async with ctx.uow() as uow:
+        sessions = await uow.meetings.find(
+            since=ctx.now(),
+            until=ctx.now() + timedelta(days=120),
+            statuses=("planned", "confirmed"),
+        )
+    if not sessions:
+        await ctx.say("sessions.list_empty")
+        return
+    t = ctx.t
+    lines = [
+        t(
+            "sessions.list_line",
+            title=session_title(s, config.kind(s.kind), ctx.actor.locale),
+            date=t.datetime(s.starts_at),
+            where=s.location or "-",
+        )
+        for s in sessions
+        if s.kind in config.kinds
+    ]
+    await ctx.reply(
+        Reply(
+            blocks=(
+                Text(text=t("sessions.list_title"), style="header"),
+                Text(text="\n".join(lines)),
+            )
+        )
+    )
+
+
+def register(router: Router) -> None:
+    router.action("session.rsvp")(rsvp)
+    router.action("session.agenda")(start_agenda_item)
+    router.submit(AGENDA_FORM)(submit_agenda_item)
+    router.action("session.confirm")(confirm_agenda)
+    router.action("session.vote")(vote)
+    router.command("sessies", "sessions")(list_sessions)

@@ -1,0 +1,105 @@
+"""Read-only queries for the weekly summary and the session prompts.
+
+Why a repository of its own: these queries cut across areas (people, signals, outbox) and
+only read; keeping them here leaves the other repositories untouched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, inspect, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.domain import OutboxMessage
+from storage.models import OutboxRow, PersonIdentityRow, PersonRow, SignalRow
+from storage.repositories.infra import to_outbox
+
+
+@dataclass(frozen=True, slots=True)
+class Unreachable:
+    person_id: int
+    display_name: str
+    platform: str
+    since: datetime
+
+
+class SummaryQueries:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def outbox_has(self, key: str) -> bool:
+        return (
+            await self._session.scalar(select(OutboxRow.id).where(OutboxRow.key == key))
+        ) is not None
+
+    async def unreachable(self) -> list[Unreachable]:
+        rows = await self._session.execute(
+            select(
+                PersonRow.id,
+                PersonRow.display_name,
+                PersonIdentityRow.platform,
+                PersonIdentityRow.unreachable_since,
+            )
+            .join(PersonIdentityRow, PersonIdentityRow.person_id == PersonRow.id)
+            .where(PersonIdentityRow.unreachable_since.is_not(None), PersonRow.erased.is_(False))
+            .order_by(PersonIdentityRow.unreachable_since)
+        )
+        return [
+            Unreachable(pid, name, platform, since)
+            for pid, name, platform, since in rows
+            if since is not None
+        ]
+
+    async def signal_themes_between(
+        self, since: datetime, until: datetime
+    ) -> list[tuple[datetime, str | None]]:
+        """(created_at, theme or sub-domain key) of every signal in the period, not merged."""
+        rows = await self._session.execute(
+            select(
+                SignalRow.created_at, func.coalesce(SignalRow.theme_key, SignalRow.subdomain_key)
+            ).where(
+                SignalRow.created_at >= since,
+                SignalRow.created_at < until,
+                SignalRow.merged_into_id.is_(None),
+            )
+        )
+        return [(created, key) for created, key in rows]
+
+    async def has_table(self, name: str) -> bool:
+        """Whether a table exists (parts of the schema arrive with other features)."""
+        connection = await self._session.connection()
+        return bool(await connection.run_sync(lambda c: inspect(c).has_table(name)))
+
+
+class DemoOutbox:
+    """The demo's own small dispatcher queries (the real dispatcher lives in ``cycle``)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def due(self, now: datetime, limit: int = 500) -> list[OutboxMessage]:
+        rows = await self._session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.status == "pending", OutboxRow.not_before <= now)
+            .order_by(OutboxRow.not_before, OutboxRow.id)
+            .limit(limit)
+        )
+        return [to_outbox(r) for r in rows]
+
+    async def mark(
+        self,
+        message_id: int,
+        status: str,
+        now: datetime,
+        platform: str | None = None,
+        platform_message_id: str | None = None,
+    ) -> None:
+        row = await self._session.get(OutboxRow, message_id)
+        if row is None:
+            raise LookupError(message_id)
+        row.status, row.attempts = status, row.attempts + 1
+        row.platform, row.platform_message_id = platform, platform_message_id
+        if status == "sent":
+            row.sent_at = now
