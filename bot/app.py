@@ -30,6 +30,7 @@ from bot.i18n import Catalogue, normalise_locale
 from bot.logging import get_logger
 from bot.messenger import Messenger
 from bot.settings import Settings
+from handlers import cycle as cycle_chat
 from handlers import general, signals
 from handlers.context import Services, TurnContext
 from handlers.registry import Router
@@ -40,7 +41,7 @@ log = get_logger("signaalbot.app")
 
 Event = Command | Message | Action | Submit
 
-HANDLER_MODULES = (general, signals)
+HANDLER_MODULES = (general, signals, cycle_chat)
 
 
 def build_router(modules: Iterable[Any] = HANDLER_MODULES) -> Router:
