@@ -167,6 +167,9 @@ def serve(db: DbOption = None) -> None:
     async def main() -> None:
         bot = build_app(settings)
         await bot.start()
+        from cycle.scheduler import start_scheduler
+
+        scheduler = start_scheduler(bot)  # ticks the learning cycle and sends the outbox
         runner = web.AppRunner(build_web_app(bot))
         await runner.setup()
         site = web.TCPSite(runner, settings.host, settings.port)
@@ -175,6 +178,7 @@ def serve(db: DbOption = None) -> None:
         try:
             await asyncio.Event().wait()
         finally:
+            scheduler.shutdown()
             await runner.cleanup()
             await bot.stop()
 
@@ -189,6 +193,15 @@ def run(db: DbOption = None) -> None:
         serve(db)
     else:
         chat(as_="console", role=None, lang=None, db=db)
+
+
+def _register_area_commands() -> None:
+    from bot import cli_cycle
+
+    cli_cycle.register(app)
+
+
+_register_area_commands()
 
 
 def main() -> None:
