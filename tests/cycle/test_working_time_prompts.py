@@ -17,12 +17,30 @@ AMS = ZoneInfo("Europe/Amsterdam")
 
 CASES = {
     # name: (cycle starts at (local), first prompt expected at (local))
-    "weekend": (datetime(2026, 11, 28, 10, 0), datetime(2026, 11, 30, 9, 0)),
-    "christmas": (datetime(2026, 12, 24, 18, 0), datetime(2026, 12, 28, 9, 0)),
-    "easter-monday-and-spring-dst": (datetime(2027, 3, 27, 12, 0), datetime(2027, 3, 30, 9, 0)),
-    "koningsdag": (datetime(2027, 4, 26, 17, 30), datetime(2027, 4, 28, 9, 0)),
-    "autumn-dst": (datetime(2027, 10, 30, 8, 0), datetime(2027, 11, 1, 9, 0)),
-    "new-year": (datetime(2026, 12, 31, 16, 59), datetime(2026, 12, 31, 16, 59)),
+    "weekend": (
+        datetime(2026, 11, 28, 10, 0, tzinfo=AMS),
+        datetime(2026, 11, 30, 9, 0, tzinfo=AMS),
+    ),
+    "christmas": (
+        datetime(2026, 12, 24, 18, 0, tzinfo=AMS),
+        datetime(2026, 12, 28, 9, 0, tzinfo=AMS),
+    ),
+    "easter-monday-and-spring-dst": (
+        datetime(2027, 3, 27, 12, 0, tzinfo=AMS),
+        datetime(2027, 3, 30, 9, 0, tzinfo=AMS),
+    ),
+    "koningsdag": (
+        datetime(2027, 4, 26, 17, 30, tzinfo=AMS),
+        datetime(2027, 4, 28, 9, 0, tzinfo=AMS),
+    ),
+    "autumn-dst": (
+        datetime(2027, 10, 30, 8, 0, tzinfo=AMS),
+        datetime(2027, 11, 1, 9, 0, tzinfo=AMS),
+    ),
+    "new-year": (
+        datetime(2026, 12, 31, 16, 59, tzinfo=AMS),
+        datetime(2026, 12, 31, 16, 59, tzinfo=AMS),
+    ),
 }
 CLOSED_DAYS = {
     "2026-11-28", "2026-11-29", "2026-12-25", "2026-12-26", "2026-12-27",
@@ -34,7 +52,7 @@ CLOSED_DAYS = {
 async def test_no_prompt_outside_working_time(
     sqlite_bot: Signaalbot, clock: ManualClock, case: str
 ) -> None:
-    starts, expected = (moment.replace(tzinfo=AMS) for moment in CASES[case])
+    starts, expected = CASES[case]
     clock.set(starts)
     owner = await add_person(sqlite_bot, "ans")
     await add_person(sqlite_bot, "leider", "programme_leader")
