@@ -32,6 +32,7 @@ from bot.messenger import Messenger
 from bot.search_index import load_index
 from bot.settings import Settings
 from handlers import admin, general, privacy, questions, sessions, signals, support, triage, views
+from handlers import cycle as cycle_chat
 from handlers.context import Services, TurnContext
 from handlers.registry import Router
 from storage.db import Database, DatabaseUnavailableError, ensure_schema
@@ -41,7 +42,7 @@ log = get_logger("signaalbot.app")
 
 Event = Command | Message | Action | Submit
 
-HANDLER_MODULES = (general, signals, support, triage, questions, views, admin, sessions)
+HANDLER_MODULES = (general, signals, support, triage, questions, views, admin, sessions, cycle_chat)
 
 
 def build_router(modules: Iterable[Any] = HANDLER_MODULES) -> Router:

@@ -167,6 +167,9 @@ def serve(db: DbOption = None) -> None:
     async def main() -> None:
         bot = build_app(settings)
         await bot.start()
+        from cycle.scheduler import start_scheduler
+
+        scheduler = start_scheduler(bot)  # ticks the learning cycle and sends the outbox
         web_app = build_web_app(bot)
         if settings.slack_enabled:
             from bot.adapters.slack import mount_slack
@@ -184,6 +187,7 @@ def serve(db: DbOption = None) -> None:
         try:
             await asyncio.Event().wait()
         finally:
+            scheduler.shutdown()
             await runner.cleanup()
             await bot.stop()
 
@@ -203,6 +207,7 @@ def run(db: DbOption = None) -> None:
 def _register_extensions() -> None:
     """Each area keeps its commands in its own ``bot/cli_<area>.py``."""
     from bot import (
+        cli_cycle,
         cli_demo,
         cli_export,
         cli_matching,
@@ -212,6 +217,7 @@ def _register_extensions() -> None:
         cli_teams,
     )
 
+    cli_cycle.register(app)
     cli_matching.register(app)
     cli_privacy.register(app)
     cli_export.register(app)

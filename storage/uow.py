@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
 from storage.repositories.catalogue import StudyRepository, ThemeRepository
+from storage.repositories.cycle import CycleRepository, OutboxOps
 from storage.repositories.infra import (
     AuditRepository,
     ConversationStateRepository,
@@ -43,6 +44,8 @@ class UnitOfWork:
         self.slack = SlackInstallationRepository(session)
         self.meetings = SessionRepository(session)
         self.summary_queries = SummaryQueries(session)
+        self.cycles = CycleRepository(session)
+        self.outbox_ops = OutboxOps(session)
 
     async def commit(self) -> None:
         await self.session.commit()

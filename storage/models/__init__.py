@@ -2,6 +2,7 @@
 
 from storage.models.base import Base, UtcDateTime
 from storage.models.catalogue import StudyRow, ThemeRow
+from storage.models.cycle import CycleStageOwnerRow, CycleStageRow, LearningCycleRow
 from storage.models.infra import (
     AuditEventRow,
     ConversationStateRow,
@@ -31,6 +32,9 @@ __all__ = [
     "AuditEventRow",
     "Base",
     "ConversationStateRow",
+    "CycleStageOwnerRow",
+    "CycleStageRow",
+    "LearningCycleRow",
     "OrganisationRow",
     "OutboxRow",
     "PersonIdentityRow",

@@ -1,0 +1,104 @@
+"""The scheduler: APScheduler only *ticks*; the database holds every bit of state.
+
+Every ``tick_interval_seconds`` one job runs ``cycle.tick(now)`` and then the dispatcher. The
+job store is APScheduler's MemoryJobStore with that single job, rebuilt at every start: nothing
+in it needs to survive a restart or be shared with a second instance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.logging import get_logger
+from bot.messenger import Messenger
+from cycle.dispatcher import Dispatcher, DispatchResult
+from cycle.engine import CycleKit, TickResult, kit_for, tick
+from storage.db import DatabaseUnavailableError
+
+if TYPE_CHECKING:
+    from bot.app import Signaalbot
+
+log = get_logger("signaalbot.scheduler")
+
+JOB_ID = "cycle-tick"
+
+
+@dataclass(slots=True)
+class Round:
+    tick: TickResult | None
+    dispatch: DispatchResult | None
+
+
+class CycleScheduler:
+    def __init__(
+        self,
+        bot: Signaalbot,
+        *,
+        kit: CycleKit | None = None,
+        messengers: Mapping[str, Messenger] | None = None,
+        worker_id: str | None = None,
+    ) -> None:
+        self.bot = bot
+        self.kit = kit or kit_for(bot.services)
+        self.dispatcher = Dispatcher(
+            bot.services,
+            messengers if messengers is not None else bot.messengers,
+            self.kit.calendar,
+            self.kit.rules,
+            worker_id=worker_id,
+        )
+        self._scheduler: AsyncIOScheduler | None = None
+
+    async def run_round(self) -> Round:
+        """One tick and one dispatch at the clock's now; database trouble waits for the next."""
+        now = self.bot.services.clock.now()
+        try:
+            ticked = await tick(self.bot.services, now, kit=self.kit)
+        except DatabaseUnavailableError:
+            log.warning("tick_skipped_database_unavailable")
+            return Round(None, None)
+        try:
+            dispatched = await self.dispatcher.run_once(now)
+        except DatabaseUnavailableError:
+            log.warning("dispatch_skipped_database_unavailable")
+            return Round(ticked, None)
+        return Round(ticked, dispatched)
+
+    async def _job(self) -> None:
+        try:
+            await self.run_round()
+        except Exception:
+            log.exception("scheduler_round_failed")
+
+    def start(self) -> None:
+        scheduler = AsyncIOScheduler(jobstores={"default": MemoryJobStore()}, timezone="UTC")
+        scheduler.add_job(
+            self._job,
+            "interval",
+            seconds=self.kit.rules.tick_interval_seconds,
+            id=JOB_ID,
+            max_instances=1,  # a slow round is not overtaken by the next
+            coalesce=True,  # missed runs (a sleeping laptop) become one run
+            next_run_time=self.bot.services.clock.now(),
+            replace_existing=True,
+        )
+        scheduler.start()
+        self._scheduler = scheduler
+        log.info("scheduler_started", worker=self.dispatcher.worker_id)
+
+    def shutdown(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+
+
+def start_scheduler(bot: Signaalbot) -> CycleScheduler:
+    """Start ticking for a running bot (``signaalbot serve``, the console chat)."""
+    scheduler = CycleScheduler(bot)
+    scheduler.start()
+    return scheduler

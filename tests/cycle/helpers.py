@@ -1,0 +1,30 @@
+"""Helpers for cycle tests: people with roles, a scheduler with a fake messenger."""
+
+from __future__ import annotations
+
+from bot.app import Signaalbot
+from bot.clock import ManualClock
+from cycle.scheduler import CycleScheduler
+from tests.fake_messenger import FakeMessenger
+
+
+async def add_person(
+    bot: Signaalbot, name: str, *roles: str, platform: str = "console", tz: str | None = None
+) -> int:
+    now = bot.services.clock.now()
+    async with bot.services.uow() as uow:
+        person = await uow.people.create(
+            platform=platform,
+            user_id=name,
+            now=now,
+            display_name=name,
+            roles=frozenset(roles or {"professional"}),
+            timezone=tz or "Europe/Amsterdam",
+        )
+        await uow.commit()
+    return person.id
+
+
+def scheduler_for(bot: Signaalbot, clock: ManualClock) -> tuple[CycleScheduler, FakeMessenger]:
+    fake = FakeMessenger(now=clock.now)
+    return CycleScheduler(bot, messengers={"console": fake}, worker_id="test"), fake
