@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from apscheduler.jobstores.memory import MemoryJobStore
@@ -59,6 +60,7 @@ class CycleScheduler:
         now = self.bot.services.clock.now()
         try:
             ticked = await tick(self.bot.services, now, kit=self.kit)
+            await self._sessions_and_summary(now)
         except DatabaseUnavailableError:
             log.warning("tick_skipped_database_unavailable")
             return Round(None, None)
@@ -68,6 +70,22 @@ class CycleScheduler:
             log.warning("dispatch_skipped_database_unavailable")
             return Round(ticked, None)
         return Round(ticked, dispatched)
+
+    async def _sessions_and_summary(self, now: datetime) -> None:
+        """Session invitations, reminders and the weekly summary: derived the same idempotent way."""
+        from cycle.session_ports import MissingPartError
+        from cycle.summary import sessions_and_summary_due
+
+        services = self.bot.services
+        try:
+            async with services.uow() as uow:
+                queued = await sessions_and_summary_due(uow, services, now)
+                await uow.commit()
+        except MissingPartError as exc:
+            log.warning("sessions_skipped", reason=str(exc))
+            return
+        if queued:
+            log.info("sessions_queued", count=queued)
 
     async def _job(self) -> None:
         try:
