@@ -7,9 +7,13 @@ demo can assemble the same bot with a different clock or database and no global 
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
 from typing import Any
 
 from bot.clock import Clock, SystemClock
@@ -37,6 +41,7 @@ from handlers.context import Services, TurnContext
 from handlers.registry import Router
 from storage.db import Database, DatabaseUnavailableError, ensure_schema
 from storage.domain import Person
+from storage.uow import UnitOfWork
 
 log = get_logger("signaalbot.app")
 
@@ -64,12 +69,19 @@ class Signaalbot:
     def settings(self) -> Settings:
         return self.services.settings
 
-    async def start(self) -> None:
-        """Prepare the database (migrate SQLite, check PostgreSQL) and load reference data."""
+    async def start(self, *, demo_catalogue: bool = False) -> None:
+        """Prepare the database (migrate SQLite, check PostgreSQL) and load reference data.
+
+        ``demo_catalogue``: when the study catalogue is empty, fill it with the demo catalogue
+        (``config/studies.csv``, real titles from the Eindhoven programme), so a first
+        ``make run`` already shows studies. A municipality's own import replaces nothing.
+        """
         await asyncio.to_thread(ensure_schema, self.settings.database_url)
         async with self.services.uow() as uow:
             domain = self.services.domain
             await uow.themes.seed((*domain.themes, *domain.subdomains))
+            if demo_catalogue and not await uow.studies.all():
+                await seed_demo_studies(uow, self.services.clock.now())
             await uow.commit()
             # One index for all handlers, updated by them on every new or merged signal.
             self.services.matcher = await load_index(uow, self.settings.duplicate_threshold)
@@ -253,6 +265,25 @@ class Signaalbot:
             if person.org_type in OrgType._value2member_map_
             else OrgType.OTHER,
         )
+
+
+async def seed_demo_studies(uow: UnitOfWork, now: datetime) -> int:
+    """Load the demo catalogue shipped in ``config/studies.csv``."""
+    text = (resources.files("config") / "studies.csv").read_text(encoding="utf-8")
+    count = 0
+    for row in csv.DictReader(io.StringIO(text)):
+        year = row.get("year") or ""
+        await uow.studies.upsert(
+            ref=row["ref"],
+            title=row["title"],
+            summary=row.get("summary") or "",
+            year=int(year) if year.isdigit() else None,
+            source=row.get("source") or "",
+            url=row.get("url") or "",
+            now=now,
+        )
+        count += 1
+    return count
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:

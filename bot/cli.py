@@ -110,7 +110,7 @@ def chat(
     async def main() -> None:
         bot = build_app(settings)
         try:
-            await bot.start()
+            await bot.start(demo_catalogue=True)
             if role is not None:
                 await grant_console_role(bot, identity, role)
             await ConsoleAdapter(bot, identity, sys.stdin, sys.stdout).run()
@@ -166,7 +166,7 @@ def serve(db: DbOption = None) -> None:
 
     async def main() -> None:
         bot = build_app(settings)
-        await bot.start()
+        await bot.start(demo_catalogue=True)
         from cycle.scheduler import start_scheduler
 
         scheduler = start_scheduler(bot)  # ticks the learning cycle and sends the outbox

@@ -11,6 +11,17 @@ import sys
 import structlog
 
 
+class _CurrentStderr:
+    """Writes to whatever ``sys.stderr`` is now, so a replaced stream (tests, embedding) never
+    leaves logging pointing at a closed file."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(fmt: str = "console", level: str = "info") -> None:
     numeric = getattr(logging, level.upper(), logging.INFO)
     renderer: structlog.types.Processor = (
@@ -18,7 +29,8 @@ def configure_logging(fmt: str = "console", level: str = "info") -> None:
         if fmt == "json"
         else structlog.dev.ConsoleRenderer(colors=False)
     )
-    logging.basicConfig(format="%(message)s", stream=sys.stderr, level=numeric, force=True)
+    stream = _CurrentStderr()
+    logging.basicConfig(format="%(message)s", stream=stream, level=numeric, force=True)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -28,7 +40,7 @@ def configure_logging(fmt: str = "console", level: str = "info") -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=stream),  # type: ignore[arg-type]
         cache_logger_on_first_use=False,
     )
 

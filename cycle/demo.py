@@ -173,8 +173,18 @@ FALLBACK_STUDIES = (
 )
 
 
+async def learning_cycle_tick(bot: Signaalbot, now: datetime) -> Any:
+    """The real learning-cycle tick: stage prompts, reminders and escalations."""
+    from cycle.engine import tick
+
+    return await tick(bot.services, now)
+
+
 def default_parts(out_dir: Path, override_dir: Path | None = None) -> DemoParts:
-    return DemoParts(toolkit=default_toolkit(override_dir, base_dir=out_dir))
+    return DemoParts(
+        toolkit=default_toolkit(override_dir, base_dir=out_dir),
+        extra_ticks=(learning_cycle_tick,),
+    )
 
 
 async def run_demo(

@@ -106,8 +106,7 @@ def default_toolkit(
         rules=load_rules(override_dir),
         occurrences=_required("cycle.series", "occurrences"),
         invitation=_optional("cycle.ics", "invitation"),
-        start_cycle=_optional("cycle", "start_cycle_for_study")
-        or _optional("cycle.learning", "start_cycle_for_study"),
+        start_cycle=_optional("cycle.engine", "start_cycle_for_study"),
         cycle_overview=_optional("cycle.learning", "cycles_by_stage"),
         ics_dir=base / "invitations",
         chart_dir=base / str(summary.get("chart_dir", "summaries")),

@@ -758,7 +758,10 @@ async def _held(run: _Run, session: AgendaSession) -> None:
         log.warning("cycle_not_started", session_id=session.id, reason="no start_cycle_for_study")
         await uow.meetings.set_detail(session.id, "cycle_pending", True)
         return
-    await run.toolkit.start_cycle(uow, session.study_id, owners, now)
+    # One owner per stage agreed in the session; the cycle takes a list of owners per stage.
+    await run.toolkit.start_cycle(
+        uow, session.study_id, {stage: [person] for stage, person in owners.items()}, now
+    )
     await uow.meetings.set_detail(session.id, "cycle_started", now.isoformat())
 
 
@@ -794,5 +797,17 @@ async def _practice_lines(run: _Run, session: AgendaSession, t: Translator) -> s
 
 
 def kind_of_key(key: str) -> str:
-    """The kind of message an outbox key stands for: ``session-invite:1:person:2`` → session_invite."""
-    return key.split(":", 1)[0].replace("-", "_")
+    """The kind of message an outbox key stands for: ``session-invite:1:person:2`` → session_invite.
+
+    The learning cycle's keys (``cycle.engine``) map onto the names the transcript uses.
+    """
+    kind = key.split(":", 1)[0].replace("-", "_")
+    return _CYCLE_KINDS.get(kind, kind)
+
+
+_CYCLE_KINDS = {
+    "stage_start": "stage_prompt",
+    "stage_reminder": "stage_reminder",
+    "stage_nudge": "stage_reminder",
+    "stage_escalation": "escalation",
+}

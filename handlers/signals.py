@@ -182,6 +182,12 @@ async def submit_report(ctx: TurnContext) -> None:
     await store_signal(ctx, keep)
 
 
+# Below these scores (0-100) a hit is noise, and showing noise teaches people to click
+# "nee, dit is nieuw" without reading. Study summaries are long, so unrelated studies reach
+# about 30; a paraphrased signal can score under 30, so the signal floor is lower.
+MIN_SHOWN_SCORE = {"signal": 20.0, "study": 35.0}
+
+
 async def offer_matches(ctx: TurnContext, values: dict[str, str]) -> bool:
     """Show similar signals and studies; True when there were any (the signal then waits)."""
     matcher = ctx.services.matcher
@@ -189,8 +195,12 @@ async def offer_matches(ctx: TurnContext, values: dict[str, str]) -> bool:
         return False
     text = values["text"]
     hits: list[Any] = [
-        *matcher.search(text, kind="signal", limit=3),
-        *matcher.search(text, kind="study", limit=2),
+        hit
+        for hit in (
+            *matcher.search(text, kind="signal", limit=3),
+            *matcher.search(text, kind="study", limit=2),
+        )
+        if hit.score >= MIN_SHOWN_SCORE.get(hit.kind, 0.0) or hit.duplicate
     ]
     if not hits:
         return False

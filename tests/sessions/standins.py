@@ -10,7 +10,7 @@ They are deliberately small: enough behaviour for the session tests and the demo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -116,9 +116,11 @@ class StandInCycles:
     started: list[tuple[int, dict[int, int], datetime]] = field(default_factory=list)
 
     async def start_cycle(
-        self, uow: Any, study_id: int, owners_by_stage: Mapping[int, int], now: datetime
+        self, uow: Any, study_id: int, owners_by_stage: Mapping[int, Sequence[int]], now: datetime
     ) -> None:
-        self.started.append((study_id, dict(owners_by_stage), now))
+        # The real start_cycle_for_study takes a list of owners per stage; sessions agree one.
+        owners = {stage: people[0] for stage, people in owners_by_stage.items()}
+        self.started.append((study_id, owners, now))
 
 
 RULES = (
