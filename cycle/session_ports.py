@@ -39,7 +39,7 @@ class SeriesRuleLike(Protocol):
 
 Occurrences = Callable[[Any, datetime, datetime, WorkingCalendar, str], Iterable[datetime]]
 Invitation = Callable[..., bytes]
-StartCycle = Callable[[Any, int, Mapping[int, int], datetime], Awaitable[Any]]
+StartCycle = Callable[[Any, int, Mapping[int, Sequence[int]], datetime], Awaitable[Any]]
 
 
 @dataclass(frozen=True, slots=True)
