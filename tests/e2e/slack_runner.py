@@ -24,7 +24,6 @@ How each part of a :class:`~tests.e2e.scenario_intake.Step` becomes what a Slack
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
