@@ -5,7 +5,9 @@ How each part of a :class:`~tests.e2e.scenario_intake.Step` becomes what a Slack
 - ``send``: parsed with the bot's own parser (:meth:`Signaalbot.parse_text`, the same one the
   console uses). ``signaal …`` and ``vraag …`` become the slash commands ``/signaal`` and
   ``/vraag``; every other command becomes ``/signaalbot <text>``; plain text that is no command
-  becomes a direct message to the bot.
+  becomes a direct message to the bot. With ``via="dm"`` every line is typed in the bot's DM
+  instead (as on the console); a form then arrives as a message with an "open the form" button,
+  which the runner presses to get the modal.
 - ``click``: a ``block_actions`` on the button (or select option) with that action id and
   value, taken from the newest surface this person saw (a DM, an ephemeral ``response_url``
   message or a modal). The adapter suffixes action ids with ``#n``; we match on the neutral id.
@@ -28,7 +30,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -198,9 +200,14 @@ def form_values(view: dict[str, Any], fill_values: tuple[tuple[str, str], ...]) 
 
 class SlackRunner:
     def __init__(
-        self, slack: Slack, people: dict[str, Person], identities: dict[str, Identity]
+        self,
+        slack: Slack,
+        people: dict[str, Person],
+        identities: dict[str, Identity],
+        via: Literal["slash", "dm"] = "slash",
     ) -> None:
         self.slack = slack
+        self.via = via
         self.bot = slack.bot
         self.fake = slack.fake
         self.people = people
@@ -236,6 +243,13 @@ class SlackRunner:
             await self._click(who, step.click.action_id, step.click.value, number)
         await self.slack.adapter.drain()
         view = self._collect(who, calls, responses, shown)
+        if step.fills and view is None:
+            # A form in a DM cannot open by itself (no trigger id): the message offers a button
+            # that opens it as a modal. A person presses it.
+            calls, responses = len(self.fake.calls), len(self.fake.responses)
+            await self._click(who, kit.OPEN_FORM_ACTION, None, number)
+            await self.slack.adapter.drain()
+            view = self._collect(who, calls, responses, shown)
         for fill in step.fills:
             assert view is not None, f"step {number}: no form opened for {fill}"
             calls, responses = len(self.fake.calls), len(self.fake.responses)
@@ -252,7 +266,9 @@ class SlackRunner:
 
     async def _send(self, driver: SlackDriver, text: str) -> None:
         event = self.bot.parse_text(text)
-        if isinstance(event, Command):
+        if self.via == "dm":
+            status, body = await driver.dm(text)
+        elif isinstance(event, Command):
             if event.name in SLASH_COMMANDS:
                 status, body = await driver.slash(f"/{event.name}", event.text)
             else:
@@ -261,7 +277,8 @@ class SlackRunner:
             status, body = await driver.dm(text)
         assert (status, body) == (200, ""), f"not acked at once: {status} {body}"
 
-    def _find(self, who: str, action_id: str, value: str) -> tuple[Surface, dict[str, Any]]:
+    def _find(self, who: str, action_id: str, value: str | None) -> tuple[Surface, dict[str, Any]]:
+        """The newest element with this neutral action id and value (None: any value)."""
         for surface in reversed(self.seen[who]):
             for block in surface.blocks:
                 elements = block.get("elements", []) if block.get("type") == "actions" else []
@@ -270,14 +287,17 @@ class SlackRunner:
                 for element in elements:
                     if kit.neutral_action_id(element.get("action_id", "")) != action_id:
                         continue
-                    if element.get("type") == "button" and element.get("value", "") == value:
+                    if element.get("type") == "button" and value in (
+                        None,
+                        element.get("value", ""),
+                    ):
                         return surface, {**element}
                     for option in element.get("options", []):
                         if option["value"] == value:
                             return surface, {**element, "selected_option": option}
         raise AssertionError(f"no {action_id}={value!r} offered to {who}")
 
-    async def _click(self, who: str, action_id: str, value: str, number: int) -> None:
+    async def _click(self, who: str, action_id: str, value: str | None, number: int) -> None:
         surface, element = self._find(who, action_id, value)
         action: dict[str, Any] = {
             "action_id": element["action_id"],

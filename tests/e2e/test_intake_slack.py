@@ -3,16 +3,25 @@ modals, buttons, and the follower notices sent by the real outbox dispatcher to 
 
 from __future__ import annotations
 
+from typing import Literal
+
+import pytest
+
 from bot.clock import ManualClock
 from tests.e2e.scenario_intake import PEOPLE, STEPS
 from tests.e2e.slack_runner import SlackRunner, setup_slack_people, slack_stack, slack_user
 from tests.slack_support import TEAM
 
 
-async def test_intake_story_on_slack(db_url: str, clock: ManualClock) -> None:
+@pytest.mark.parametrize("via", ["slash", "dm"])
+async def test_intake_story_on_slack(
+    db_url: str, clock: ManualClock, via: Literal["slash", "dm"]
+) -> None:
+    """``slash``: /signaal, /vraag, /signaalbot <text>, forms open as modals at once.
+    ``dm``: everything typed in the bot's DM; forms open from their button in the DM."""
     async with slack_stack(db_url, clock) as slack:
         identities = await setup_slack_people(slack.bot, PEOPLE)
-        runner = SlackRunner(slack, PEOPLE, identities)
+        runner = SlackRunner(slack, PEOPLE, identities, via=via)
         for number, step in enumerate(STEPS, start=1):
             await runner.run(step, number)
         # Every queued notice went out as a Slack DM; none failed, waited or bounced.
