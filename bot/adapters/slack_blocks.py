@@ -365,6 +365,10 @@ def modal(
     """A form as a modal; ``values`` (a draft) win over the form's initial values."""
     values = values or {}
     blocks: list[dict[str, Any]] = []
+    if len(form.title) > MAX_MODAL_TITLE:
+        # Slack cuts a modal title at 24 characters: "Stap 2 van 6: Kennislac…" or
+        # "S-2026-0001 wordt 'in b…" would hide what the form is about. Show it whole on top.
+        blocks.append({"type": "header", "text": plain(form.title, MAX_HEADER)})
     if notice:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn(notice)}})
     for field_ in form.inputs[: MAX_VIEW_BLOCKS - len(blocks)]:

@@ -117,9 +117,25 @@ def test_block_limits_are_respected() -> None:
     view = kit.modal(form, T, {})
     assert len(view["title"]["text"]) <= kit.MAX_MODAL_TITLE
     assert len(view["submit"]["text"]) <= kit.MAX_MODAL_TITLE
-    element = view["blocks"][0]["element"]
+    element = next(b for b in view["blocks"] if b["type"] == "input")["element"]
     assert len(element["initial_value"]) == kit.MAX_INITIAL_VALUE
     assert element["max_length"] == kit.MAX_INPUT_LENGTH
+
+
+def test_a_form_title_longer_than_slack_allows_is_shown_whole_in_the_modal() -> None:
+    inputs = (Input(name="reason", label="Toelichting"),)
+    long = Form(form_id="f", title="Stap 2 van 6: Kennislacune", submit_label="Ok", inputs=inputs)
+    view = kit.modal(long, T, {}, notice="Let op")
+    assert view["title"]["text"] == "Stap 2 van 6: Kennislac…"
+    assert view["blocks"][0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "Stap 2 van 6: Kennislacune", "emoji": True},
+    }
+    assert [b["type"] for b in view["blocks"]] == ["header", "section", "input"]
+    assert kit.input_block_ids(view) == ["reason"]
+
+    short = Form(form_id="f", title="Stap 6 van 6: Belasting", submit_label="Ok", inputs=inputs)
+    assert [b["type"] for b in kit.modal(short, T, {})["blocks"]] == ["input"]
 
 
 def test_action_ids_are_unique_within_a_message_and_round_trip() -> None:

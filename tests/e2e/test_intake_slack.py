@@ -1,0 +1,40 @@
+"""The whole intake story on Slack: signed requests into the real aiohttp app, slash commands,
+modals, buttons, and the follower notices sent by the real outbox dispatcher to a fake Slack."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pytest
+
+from bot.clock import ManualClock
+from tests.e2e.scenario_intake import PEOPLE, STEPS
+from tests.e2e.slack_runner import SlackRunner, setup_slack_people, slack_stack, slack_user
+from tests.slack_support import TEAM
+
+
+@pytest.mark.parametrize("via", ["slash", "dm"])
+async def test_intake_story_on_slack(
+    db_url: str, clock: ManualClock, via: Literal["slash", "dm"]
+) -> None:
+    """``slash``: /signaal, /vraag, /signaalbot <text>, forms open as modals at once.
+    ``dm``: everything typed in the bot's DM; forms open from their button in the DM."""
+    async with slack_stack(db_url, clock) as slack:
+        identities = await setup_slack_people(slack.bot, PEOPLE)
+        runner = SlackRunner(slack, PEOPLE, identities, via=via)
+        for number, step in enumerate(STEPS, start=1):
+            await runner.run(step, number)
+        # Every queued notice went out as a Slack DM; none failed, waited or bounced.
+        assert runner.dispatched >= sum(len(s.notified) for s in STEPS)
+        assert runner.not_delivered == 0
+        # Nothing with personal data was stored anywhere: not the signal, not a draft.
+        async with slack.bot.services.uow() as uow:
+            signal = await uow.signals.get_by_ref("S-2026-0001")
+            assert signal is not None and "111222333" not in signal.text
+            anna = await uow.people.find_by_identity("slack", f"{TEAM}:{slack_user('anna')}")
+            assert anna is not None
+            data = await uow.intake.person_data(anna.id)
+        assert "111222333" not in str(data)
+        # And nothing with it went to Slack either.
+        assert not any("111222333" in str(c.params) for c in slack.fake.calls)
+        assert not any("111222333" in str(r) for r in slack.fake.responses)
