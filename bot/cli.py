@@ -9,12 +9,16 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from bot.settings import Settings, SettingsError, load_settings
 from storage.db import DatabaseUnavailableError, SchemaOutdatedError, safe_url
+
+if TYPE_CHECKING:
+    from bot.app import Signaalbot
+    from bot.core import Identity
 
 T = TypeVar("T")
 
@@ -120,12 +124,8 @@ def chat(
     run_async(main, settings)
 
 
-async def grant_console_role(bot: object, identity: object, role: str) -> None:
+async def grant_console_role(bot: Signaalbot, identity: Identity, role: str) -> None:
     """Give the console person ``role`` (creating them first when new)."""
-    from bot.app import Signaalbot
-    from bot.core import Identity
-
-    assert isinstance(bot, Signaalbot) and isinstance(identity, Identity)
     now = bot.services.clock.now()
     async with bot.services.uow() as uow:
         person = await uow.people.find_by_identity(identity.platform, identity.user_id)

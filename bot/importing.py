@@ -7,14 +7,16 @@ data is refused, never stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from bot.csv_import import CsvRow, parse_datetime, read_rows
 from handlers.context import Services
 from handlers.privacy import scan
 from storage.domain import NewSignal
+from storage.uow import UnitOfWork
 
 MAX_TEXT = 10_000
 
@@ -42,11 +44,19 @@ def _theme_lookup(services: Services) -> dict[str, str]:
     return lookup
 
 
-async def import_signals(
-    services: Services, path: Path, progress: Progress | None = None, batch: int = 500
+Check = Callable[[CsvRow], str | None]
+Store = Callable[[UnitOfWork, CsvRow, datetime], Awaitable[bool]]
+
+
+async def _import(
+    services: Services,
+    rows: Iterable[CsvRow],
+    check: Check,
+    store: Store,
+    progress: Progress | None,
+    batch: int,
 ) -> ImportReport:
-    _header, rows, _total = read_rows(path, ("ref", "text"))
-    themes = _theme_lookup(services)
+    """Check each row, store the good ones in batches of one transaction each."""
     report = ImportReport()
     pending: list[CsvRow] = []
 
@@ -54,25 +64,11 @@ async def import_signals(
         now = services.clock.now()
         async with services.uow() as uow:
             for row in pending:
-                values = row.values
                 try:
-                    created_at = parse_datetime(values.get("created_at", ""))
+                    created = await store(uow, row, now)
                 except ValueError as exc:
                     report.errors.append((row.line, str(exc)))
                     continue
-                theme_raw = values.get("theme", "")
-                theme = themes.get(theme_raw.lower(), theme_raw.lower() or None)
-                is_sub = theme in {t.key for t in services.domain.subdomains}
-                _signal, created = await uow.signals.upsert_imported(
-                    NewSignal(
-                        ref=values["ref"],
-                        text=values["text"],
-                        theme_key=None if is_sub else theme,
-                        subdomain_key=theme if is_sub else None,
-                        created_at=created_at,
-                    ),
-                    now,
-                )
                 if created:
                     report.created += 1
                 else:
@@ -83,7 +79,7 @@ async def import_signals(
         pending.clear()
 
     for row in rows:
-        problem = _signal_problem(row)
+        problem = check(row)
         if problem:
             report.errors.append((row.line, problem))
             if progress:
@@ -97,6 +93,34 @@ async def import_signals(
     return report
 
 
+async def import_signals(
+    services: Services, path: Path, progress: Progress | None = None, batch: int = 500
+) -> ImportReport:
+    _header, rows, _total = read_rows(path, ("ref", "text"))
+    themes = _theme_lookup(services)
+    subdomains = {t.key for t in services.domain.subdomains}
+
+    async def store(uow: UnitOfWork, row: CsvRow, now: datetime) -> bool:
+        values = row.values
+        created_at = parse_datetime(values.get("created_at", ""))
+        theme_raw = values.get("theme", "")
+        theme = themes.get(theme_raw.lower(), theme_raw.lower() or None)
+        is_sub = theme in subdomains
+        _signal, created = await uow.signals.upsert_imported(
+            NewSignal(
+                ref=values["ref"],
+                text=values["text"],
+                theme_key=None if is_sub else theme,
+                subdomain_key=theme if is_sub else None,
+                created_at=created_at,
+            ),
+            now,
+        )
+        return created
+
+    return await _import(services, rows, _signal_problem, store, progress, batch)
+
+
 def _signal_problem(row: CsvRow) -> str | None:
     ref, text = row.values.get("ref", ""), row.values.get("text", "")
     if not ref:
@@ -107,6 +131,10 @@ def _signal_problem(row: CsvRow) -> str | None:
         return "text is empty"
     if len(text) > MAX_TEXT:
         return f"text is longer than {MAX_TEXT} characters"
+    try:
+        parse_datetime(row.values.get("created_at", ""))
+    except ValueError as exc:
+        return str(exc)
     found = scan(text)
     if found:
         kinds = ", ".join(sorted({f.kind for f in found}))
@@ -114,52 +142,33 @@ def _signal_problem(row: CsvRow) -> str | None:
     return None
 
 
+def _study_problem(row: CsvRow) -> str | None:
+    v = row.values
+    if not v.get("ref") or not v.get("title"):
+        return "ref or title is empty"
+    year_text = v.get("year", "")
+    if year_text and not (year_text.isdigit() and 1900 <= int(year_text) <= 2100):
+        return f"year {year_text!r} is not a year"
+    return None
+
+
 async def import_studies(
     services: Services, path: Path, progress: Progress | None = None, batch: int = 500
 ) -> ImportReport:
     _header, rows, _total = read_rows(path, ("ref", "title"))
-    report = ImportReport()
-    pending: list[tuple[CsvRow, int | None]] = []
 
-    async def flush() -> None:
-        now = services.clock.now()
-        async with services.uow() as uow:
-            for row, year in pending:
-                v = row.values
-                _study, created = await uow.studies.upsert(
-                    ref=v["ref"],
-                    title=v["title"][:500],
-                    summary=v.get("summary", ""),
-                    year=year,
-                    source=v.get("source", "")[:200],
-                    url=v.get("url", "")[:500],
-                    now=now,
-                )
-                if created:
-                    report.created += 1
-                else:
-                    report.updated += 1
-            await uow.commit()
-        if progress:
-            progress(len(pending))
-        pending.clear()
-
-    for row in rows:
+    async def store(uow: UnitOfWork, row: CsvRow, now: datetime) -> bool:
         v = row.values
-        if not v.get("ref") or not v.get("title"):
-            report.errors.append((row.line, "ref or title is empty"))
-            if progress:
-                progress(1)
-            continue
-        year_text = v.get("year", "")
-        if year_text and not (year_text.isdigit() and 1900 <= int(year_text) <= 2100):
-            report.errors.append((row.line, f"year {year_text!r} is not a year"))
-            if progress:
-                progress(1)
-            continue
-        pending.append((row, int(year_text) if year_text else None))
-        if len(pending) >= batch:
-            await flush()
-    if pending:
-        await flush()
-    return report
+        year = v.get("year", "")
+        _study, created = await uow.studies.upsert(
+            ref=v["ref"],
+            title=v["title"][:500],
+            summary=v.get("summary", ""),
+            year=int(year) if year else None,
+            source=v.get("source", "")[:200],
+            url=v.get("url", "")[:500],
+            now=now,
+        )
+        return created
+
+    return await _import(services, rows, _study_problem, store, progress, batch)
