@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import aiohttp
@@ -25,12 +26,19 @@ class FakeApi:
         self._ids = itertools.count(1)
         self.runner: web.AppRunner | None = None
         self.url = ""
+        # Crash injection: after this many deliveries, call ``on_delivery`` before answering.
+        self.trigger_at: int | None = None
+        self.on_trigger: Callable[[], None] | None = None
 
     async def _post(self, request: web.Request) -> web.Response:
         body = await request.json()
         if self.delay:
             await asyncio.sleep(self.delay)
         self.deliveries[body["user_id"]] += 1
+        if self.trigger_at is not None and sum(self.deliveries.values()) == self.trigger_at:
+            self.trigger_at = None
+            if self.on_trigger is not None:
+                self.on_trigger()  # e.g. kill -9 the sender while this send is in flight
         return web.json_response({"ok": True, "id": f"m{next(self._ids)}"})
 
     async def _count(self, request: web.Request) -> web.Response:
