@@ -96,10 +96,25 @@ async def seed(bot_url: str, n: int) -> None:
     await db.dispose()
 
 
+async def analyze(url: str) -> None:
+    """Refresh planner statistics, as autovacuum does on a live database after bulk changes
+    (without it, PostgreSQL plans the freshly loaded tables as if they were empty)."""
+    from sqlalchemy import text
+
+    from storage.db import Database
+
+    db = Database(url)
+    async with db.engine.connect() as connection:
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.execute(text("ANALYZE"))
+    await db.dispose()
+
+
 async def run(url: str, n: int) -> dict[str, object]:
     configure_logging("console", "warning")
     upgrade(url)
     await seed(url, n)
+    await analyze(url)
     clock = ManualClock(NOW)
     bot = build_app(Settings(database_url=url, _env_file=None), clock=clock)  # type: ignore[call-arg]
     await bot.start()
@@ -115,6 +130,7 @@ async def run(url: str, n: int) -> dict[str, object]:
     results["tick_first_s"] = round(time.perf_counter() - t0, 2)
     results["tick_first_inserted"] = first.inserted
     results["rss_after_tick_mb"] = round(rss_mb(), 1)
+    await analyze(url)
     t0 = time.perf_counter()
     second = await tick(bot.services, NOW + timedelta(minutes=1), kit=kit)
     results["tick_noop_s"] = round(time.perf_counter() - t0, 2)
