@@ -42,7 +42,7 @@ async def two_bots(postgres_url: str, clock: ManualClock) -> AsyncIterator[list[
 async def test_two_instances_one_month_no_duplicates_no_misses(
     two_bots: list[Signaalbot], clock: ManualClock
 ) -> None:
-    first = two_bots[0]
+    first, _second = two_bots
     kit = kit_for(first.services)
     people = [await add_person(first, f"p{i}") for i in range(12)]
     await add_person(first, "leider", "programme_leader")
