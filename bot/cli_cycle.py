@@ -234,7 +234,7 @@ def register(app: typer.Typer) -> None:
             wanted.setdefault(int(number), []).append(name.strip())
 
         async def main() -> tuple[int | None, str]:
-            from handlers.cycle import _find_person
+            from handlers.cycle import find_person
 
             bot = await _started_bot(settings)
             try:
@@ -245,7 +245,7 @@ def register(app: typer.Typer) -> None:
                     owners: dict[int, list[int]] = {}
                     for number, names in wanted.items():
                         for name in names:
-                            person_id, error = await _find_person(uow, name)
+                            person_id, error = await find_person(uow, name)
                             if person_id is None:
                                 return None, f"owner {name!r}: {error.rsplit('.', 1)[-1]}"
                             owners.setdefault(number, []).append(person_id)

@@ -91,8 +91,10 @@ class Dispatcher:
             if not batch:
                 break
             result.claimed += len(batch)
+            async with self.services.uow() as uow:
+                people = await uow.cycles.people(m.person_id for _, m in batch)
             for token, message in batch:
-                await self._deliver(token, message, now, result)
+                await self._deliver(token, message, people.get(message.person_id), now, result)
         return result
 
     async def _claim(self, now: datetime) -> list[tuple[str, OutboxMessage]]:
@@ -110,11 +112,14 @@ class Dispatcher:
         return [(token, m) for m in claimed]
 
     async def _deliver(
-        self, token: str, message: OutboxMessage, now: datetime, result: DispatchResult
+        self,
+        token: str,
+        message: OutboxMessage,
+        person: Person | None,
+        now: datetime,
+        result: DispatchResult,
     ) -> None:
         logger = log.bind(outbox_id=message.id, person_id=message.person_id)
-        async with self.services.uow() as uow:
-            person = await uow.people.get(message.person_id)
         if person is None or person.erased:
             await self._finish(token, message, now, result, status="unreachable", error="no_person")
             result.unreachable += 1

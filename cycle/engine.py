@@ -270,7 +270,8 @@ async def _tick(uow: UnitOfWork, now: datetime, kit: CycleKit, dry_run: bool) ->
     if dry_run or not fresh:
         return result
     owner_names: dict[int, str] = {}
-    superseded: list[str] = []
+    rows: list[dict[str, Any]] = []
+    older_by_key: dict[str, list[str]] = {}
     for planned, stage, due_on, older in fresh:
         person = people[planned.person_id]
         t = kit.t_for(person)
@@ -297,15 +298,19 @@ async def _tick(uow: UnitOfWork, now: datetime, kit: CycleKit, dry_run: bool) ->
                 round_=stage.round,
                 due_on=due_on,
             )
-        added = await uow.outbox.enqueue(
-            key=planned.key,
-            person_id=planned.person_id,
-            payload=reply.model_dump(mode="json"),
-            now=now,
-            not_before=planned.not_before,
+        rows.append(
+            {
+                "key": planned.key,
+                "person_id": planned.person_id,
+                "payload": reply.model_dump(mode="json"),
+                "not_before": planned.not_before,
+            }
         )
-        result.inserted += int(added)
-        superseded.extend(older)
+        older_by_key[planned.key] = older
+    # A second instance ticking at the same moment: its rows win, ours are skipped by key.
+    added = await uow.outbox_ops.enqueue_many(rows, now)
+    result.inserted = len(added)
+    superseded = [key for new in added for key in older_by_key[new]]
     result.superseded = await uow.outbox_ops.supersede(superseded)
     log.info(
         "tick",

@@ -83,7 +83,7 @@ async def _stage_for(ctx: TurnContext, raw: str, *, leader_only: bool = False) -
     return stage
 
 
-async def _find_person(uow: UnitOfWork, name: str) -> tuple[int | None, str]:
+async def find_person(uow: UnitOfWork, name: str) -> tuple[int | None, str]:
     """A colleague by display name (or console name); returns (id, error key)."""
     name = name.strip()[:200]
     people = await uow.people.find_by_name(name)
@@ -149,7 +149,7 @@ async def start_submit(ctx: TurnContext) -> None:
             if not name:
                 owners[stage.number] = [ctx.actor.person_id]
                 continue
-            person_id, error = await _find_person(uow, name)
+            person_id, error = await find_person(uow, name)
             if person_id is None:
                 errors[f"owner_{stage.number}"] = ctx.t(error, name=name[:80])
             else:
@@ -374,7 +374,7 @@ async def _colleague_submitted(ctx: TurnContext, *, leader: bool) -> None:
     name = cleaned(ctx.event.values)["colleague"]
     kit = engine.kit_for(ctx.services)
     async with ctx.uow() as uow:
-        person_id, error = await _find_person(uow, name)
+        person_id, error = await find_person(uow, name)
         if person_id is None:
             await ctx.reply(Reply(errors={"colleague": ctx.t(error, name=name[:80])}))
             return

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.domain import OutboxMessage
+from storage.domain import OutboxMessage, Person
 from storage.models import (
     CycleStageOwnerRow,
     CycleStageRow,
@@ -23,6 +23,7 @@ from storage.models import (
     PersonRow,
 )
 from storage.repositories.infra import to_outbox
+from storage.repositories.people import to_person
 
 CHUNK = 500
 
@@ -389,6 +390,17 @@ class CycleRepository:
                 result[pid] = Recipient(pid, name, locale, tz)
         return result
 
+    async def people(self, person_ids: Iterable[int]) -> dict[int, Person]:
+        """Whole people (with identities) in a few queries, for the dispatcher's batch."""
+        ids = list(dict.fromkeys(person_ids))
+        result: dict[int, Person] = {}
+        for start in range(0, len(ids), CHUNK):
+            for row in await self._session.scalars(
+                select(PersonRow).where(PersonRow.id.in_(ids[start : start + CHUNK]))
+            ):
+                result[row.id] = to_person(row)
+        return result
+
     async def people_with_role(self, role: str) -> list[Recipient]:
         rows = await self._session.execute(
             select(PersonRow.id, PersonRow.display_name, PersonRow.locale, PersonRow.timezone)
@@ -415,6 +427,44 @@ class OutboxOps:
                 )
             )
         return found
+
+    async def enqueue_many(self, rows: Sequence[Mapping[str, Any]], now: datetime) -> set[str]:
+        """Insert many messages at once; a key that exists is skipped (``ON CONFLICT DO NOTHING``).
+
+        Same meaning as :meth:`OutboxRepository.enqueue` row by row, without a savepoint per row.
+        Each row has ``key``, ``person_id``, ``payload`` and ``not_before``. Returns the keys added.
+        """
+        if not rows:
+            return set()
+        bind = self._session.get_bind()
+        insert_fn: Any
+        if bind.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as insert_fn
+        else:
+            from sqlalchemy.dialects.sqlite import insert as insert_fn
+        added: set[str] = set()
+        for start in range(0, len(rows), CHUNK):
+            values = [
+                {
+                    "key": r["key"],
+                    "person_id": r["person_id"],
+                    "payload": r["payload"],
+                    "not_before": r["not_before"],
+                    "status": "pending",
+                    "attempts": 0,
+                    "last_error": "",
+                    "created_at": now,
+                }
+                for r in rows[start : start + CHUNK]
+            ]
+            statement = (
+                insert_fn(OutboxRow)
+                .values(values)
+                .on_conflict_do_nothing(index_elements=["key"])
+                .returning(OutboxRow.key)
+            )
+            added.update(await self._session.scalars(statement))
+        return added
 
     async def cancel_pending(
         self, prefixes: Iterable[str], *, person_id: int | None = None, status: str = "cancelled"

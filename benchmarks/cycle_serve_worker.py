@@ -1,0 +1,56 @@
+"""A ``signaalbot serve``-like process for the crash benchmark: the bot, its web app (/healthz)
+and the cycle scheduler ticking every second, sending through the fake chat API.
+
+    python benchmarks/cycle_serve_worker.py --db URL --api http://127.0.0.1:PORT --port 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+
+from aiohttp import web
+
+from benchmarks.cycle_fake_api import AlwaysOpen, HttpMessenger
+from bot.app import build_app
+from bot.logging import configure_logging
+from bot.settings import Settings
+from bot.web import build_web_app
+from cycle.engine import kit_for
+from cycle.scheduler import CycleScheduler
+
+
+async def main(db: str, api: str, port: int, lease: int) -> None:
+    configure_logging("json", "warning")
+    bot = build_app(Settings(database_url=db, _env_file=None))  # type: ignore[call-arg]
+    await bot.start()
+    messenger = HttpMessenger(api)
+    bot.messengers["console"] = messenger
+    base = kit_for(bot.services)
+    rules = dataclasses.replace(
+        base.rules, tick_interval_seconds=1, lease_seconds=lease, batch_size=50
+    )
+    kit = dataclasses.replace(base, calendar=AlwaysOpen(), rules=rules)
+    scheduler = CycleScheduler(bot, kit=kit)
+    scheduler.start()
+    runner = web.AppRunner(build_web_app(bot))
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        scheduler.shutdown()
+        await messenger.close()
+        await runner.cleanup()
+        await bot.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--api", required=True)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--lease", type=int, default=2)
+    args = parser.parse_args()
+    asyncio.run(main(args.db, args.api, args.port, args.lease))
