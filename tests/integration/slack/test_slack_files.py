@@ -16,11 +16,13 @@ from typer.testing import CliRunner
 
 from bot.adapters.slack import SlackAdapter
 from bot.app import Signaalbot
+from bot.clock import ManualClock
 from bot.core import Image, Reply, Text
 from bot.messenger import RecipientUnreachableError, TemporaryFailureError
 from handlers.context import TurnContext
 from storage.domain import Identity
 from tests.slack_support import TEAM, FakeSlack, SlackDriver
+from tests.summary_support import queued_summary
 
 ANNA = Identity(
     platform="slack",
@@ -205,3 +207,29 @@ def test_manifest_asks_for_files_write() -> None:
     assert result.exit_code == 0, result.output
     scopes = yaml.safe_load(result.output)["oauth_config"]["scopes"]["bot"]
     assert "files:write" in scopes and "chat:write" in scopes
+
+
+async def test_the_weekly_summary_arrives_with_its_chart_as_a_file(
+    slack_client: TestClient[Any, Any],
+    slack_bot: Signaalbot,
+    fake_slack: FakeSlack,
+    clock: ManualClock,
+    tmp_path: Path,
+) -> None:
+    async with slack_bot.services.uow() as uow:
+        lotte = await uow.people.create(
+            platform="slack", user_id=f"{TEAM}:ULOTTE", tenant=TEAM, now=clock.now()
+        )
+        await uow.commit()
+    reply, chart = await queued_summary(slack_bot, clock, lotte.id, tmp_path)
+    identity = lotte.identity("slack")
+    assert identity is not None
+
+    sent = await slack_bot.messengers["slack"].send(identity, reply)
+    assert sent.message_id is not None
+    posted = fake_slack.called("chat.postMessage")[-1]
+    assert posted.params["channel"] == "DULOTTE"
+    assert "Weekoverzicht week 48" in str(posted.params["blocks"])
+    assert fake_slack.shared() == [("DULOTTE", chart.read_bytes())]
+    asked = fake_slack.called("files.getUploadURLExternal")[-1]
+    assert asked.params["filename"].endswith(".png") and "12" in asked.params["alt_txt"]
