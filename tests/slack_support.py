@@ -2,7 +2,10 @@
 
 The fake is a real aiohttp server; the bot's ``AsyncWebClient`` points at it through
 ``SIGNAALBOT_SLACK_API_URL``. It records every call and can be told to answer an error or a
-429 for the next call of a method. :class:`SlackDriver` plays a person in Slack, so any
+429 for the next call of a method. File uploads follow Slack's current flow:
+``files.getUploadURLExternal`` hands out an upload URL on the same server (``/upload/<id>``),
+the bytes POSTed there are kept in :attr:`FakeSlack.uploads`, and
+``files.completeUploadExternal`` records which file was shared where. :class:`SlackDriver` plays a person in Slack, so any
 scenario (who, what they send, what must appear) can be replayed against the real app.
 """
 
@@ -48,6 +51,10 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.responses: list[dict[str, Any]] = []  # bodies posted to response_url
+        self.uploads: dict[str, bytes] = {}  # file id -> bytes POSTed to its upload URL
+        self._upload_script: list[Scripted] = []
+        self._shared: list[tuple[str, bytes]] = []
+        self._files = itertools.count(1)
         self._script: dict[str, list[Scripted]] = {}
         self._ts = itertools.count(1)
         self._views = itertools.count(1)
@@ -60,6 +67,14 @@ class FakeSlack:
     ) -> None:
         body: dict[str, Any] = {"ok": error is None} | ({"error": error} if error else {})
         self._script.setdefault(method, []).append(Scripted(status, body, dict(headers)))
+
+    def fail_next_upload(self, *, status: int, **headers: str) -> None:
+        """The next POST to an upload URL answers ``status`` (Slack's file host, not the API)."""
+        self._upload_script.append(Scripted(status, {}, dict(headers)))
+
+    def shared(self) -> list[tuple[str, bytes]]:
+        """(channel, bytes) of every file shared by ``files.completeUploadExternal``."""
+        return list(self._shared)
 
     def called(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -79,7 +94,17 @@ class FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_post("/respond/{id}", self._respond)
+        app.router.add_post("/upload/{file_id}", self._upload)
         return app
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"]
+        data = await request.read()
+        if self._upload_script:
+            scripted = self._upload_script.pop(0)
+            return web.Response(status=scripted.status, headers=scripted.headers, text="no")
+        self.uploads[file_id] = data
+        return web.Response(text=f"OK - {len(data)}")
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -89,7 +114,7 @@ class FakeSlack:
         else:
             params = dict(parse_qsl(raw))
         params = {**dict(request.query), **params}  # slack_sdk sends some arguments as query
-        for key in ("blocks", "view"):
+        for key in ("blocks", "view", "files"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
         auth = request.headers.get("Authorization", "")
@@ -110,6 +135,19 @@ class FakeSlack:
         if method in ("chat.postMessage", "chat.update"):
             ts = params.get("ts") or f"1700000000.{next(self._ts):06d}"
             return {"ok": True, "channel": params.get("channel"), "ts": ts}
+        if method == "files.getUploadURLExternal":
+            assert self.server is not None
+            file_id = f"F{next(self._files):04d}"
+            url = str(self.server.make_url(f"/upload/{file_id}"))
+            return {"ok": True, "upload_url": url, "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = params.get("files") or []
+            missing = [f["id"] for f in files if f["id"] not in self.uploads]
+            if missing or not files:
+                return {"ok": False, "error": "invalid_arguments"}
+            for f in files:
+                self._shared.append((str(params.get("channel_id")), self.uploads[f["id"]]))
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
         if method.startswith("views."):
             return {"ok": True, "view": {"id": f"V{next(self._views)}", "hash": "h"}}
         if method == "oauth.v2.access":

@@ -28,6 +28,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.app.async_app import AsyncApp
@@ -39,7 +40,10 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.adapters import slack_blocks as kit
 from bot.adapters.slack_messenger import (
     SlackMessenger,
+    SlackSendError,
     load_form,
+    share_upload,
+    stage_upload,
     stash_form,
     translator_for,
 )
@@ -47,6 +51,7 @@ from bot.app import Signaalbot
 from bot.core import Action, Command, Form, Identity, Message, Platform, Reply, Submit
 from bot.i18n import Translator
 from bot.logging import get_logger
+from bot.messenger import TemporaryFailureError
 from bot.settings import Settings
 from storage.slack_store import SqlInstallationStore, SqlOAuthStateStore
 
@@ -64,6 +69,7 @@ MESSAGE_SHORTCUT = "signaal_uit_bericht"
 BOT_SCOPES = (
     "commands",
     "chat:write",
+    "files:write",
     "im:write",
     "im:history",
 )
@@ -278,9 +284,34 @@ class SlackAdapter:
         return True
 
     async def post(self, where: Where, replies: list[Reply], t: Translator) -> None:
-        rendered = kit.BlockRenderer(t).render(replies)
+        rendered = kit.BlockRenderer(t, upload_files=True).render(replies)
         for form in rendered.forms:
             await stash_form(self.bot, where.identity_user, form)
+        if rendered.unavailable_images:
+            log.warning("image_unavailable", count=rendered.unavailable_images)
+        if rendered.blocks or not rendered.uploads:
+            await self._post_blocks(where, rendered)
+        if rendered.uploads:
+            await self._upload(where, rendered.uploads)
+
+    async def _upload(self, where: Where, uploads: list[kit.Upload]) -> None:
+        """Local images go into the person's DM as files (a response_url cannot carry one)."""
+        channel = where.channel if (where.channel or "").startswith("D") else None
+        try:
+            if channel is None:
+                opened = await where.client.conversations_open(users=where.user_id)
+                channel = str(opened["channel"]["id"])
+            for upload in uploads:
+                staged = await stage_upload(where.client, upload)
+                await share_upload(where.client, channel, staged)
+                log.info("file_shared", file_id=staged.file_id)
+        except (SlackApiError, TemporaryFailureError, SlackSendError) as exc:
+            error = exc.response.get("error") if isinstance(exc, SlackApiError) else str(exc)
+            log.warning("file_upload_failed", error=error)
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            log.warning("file_upload_failed", error=type(exc).__name__)
+
+    async def _post_blocks(self, where: Where, rendered: kit.Rendered) -> None:
         if where.response_url:
             private = not (where.channel or "").startswith("D")
             response = await AsyncWebhookClient(where.response_url).send_dict(

@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from bot.core import (
@@ -47,6 +48,8 @@ MAX_INPUT_LENGTH = 3000
 MAX_HINT = 2000
 MAX_METADATA = 3000
 MAX_FALLBACK_TEXT = 3000
+MAX_UPLOAD = 20 * 1024 * 1024  # bytes; Slack takes up to 1 GB, a chart is tens of kilobytes
+MAX_ALT_TEXT = 1000  # files.getUploadURLExternal alt_txt
 
 ELLIPSIS = "…"
 INPUT_ACTION = "value"  # action_id of the element inside each input block
@@ -156,22 +159,60 @@ def action_value(action: dict[str, Any]) -> str:
 # --- rendering -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A local image (e.g. the weekly summary chart) that goes into the DM as a file."""
+
+    filename: str
+    data: bytes
+    alt: str
+
+
+def read_upload(image: Image) -> Upload | None:
+    """The bytes of an image's local ``path``; None when it is missing, empty or too large."""
+    if not image.path:
+        return None
+    path = Path(image.path)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if not data or len(data) > MAX_UPLOAD:
+        return None
+    return Upload(filename=path.name, data=data, alt=image.alt)
+
+
 @dataclass
 class Rendered:
-    """Blocks of one message or view, plus the forms that could not be shown inline."""
+    """Blocks of one message or view, plus the forms that could not be shown inline.
+
+    ``uploads`` are local images to send as files next to the message (only when the renderer
+    was asked to, see :attr:`BlockRenderer.upload_files`); ``unavailable_images`` counts local
+    images that could not be read and show as their alt text instead.
+    """
 
     blocks: list[dict[str, Any]] = field(default_factory=list)
     forms: list[Form] = field(default_factory=list)
     fallback: str = ""
+    uploads: list[Upload] = field(default_factory=list)
+    unavailable_images: int = 0
 
 
 @dataclass
 class BlockRenderer:
-    """Renders neutral blocks; one instance per message so action ids stay unique."""
+    """Renders neutral blocks; one instance per message so action ids stay unique.
+
+    ``upload_files``: an image with a local ``path`` becomes an :class:`Upload` (the sender
+    puts it in the DM as a file) instead of its alt text. Views (modals, App Home) cannot carry
+    a file, so they keep the default: the alt text.
+    """
 
     t: Translator
     max_blocks: int = MAX_MESSAGE_BLOCKS
+    upload_files: bool = False
     _counter: int = 0
+    _uploads: list[Upload] = field(default_factory=list)
+    _unavailable: int = 0
 
     def _action_id(self, action_id: str) -> str:
         self._counter += 1
@@ -189,6 +230,8 @@ class BlockRenderer:
                     out.blocks.extend(self.block(block))
         out.blocks = self._fit(out.blocks)
         out.fallback = mrkdwn("\n".join(r.plain_text for r in replies), MAX_FALLBACK_TEXT)
+        out.uploads, self._uploads = self._uploads, []
+        out.unavailable_images, self._unavailable = self._unavailable, 0
         return out
 
     def _fit(self, blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -279,6 +322,13 @@ class BlockRenderer:
     def _image(self, block: Image) -> list[dict[str, Any]]:
         if block.url and block.url.startswith("https://"):
             return [{"type": "image", "image_url": block.url, "alt_text": shorten(block.alt, 2000)}]
+        if block.path and self.upload_files:
+            upload = read_upload(block)
+            if upload is not None:
+                self._uploads.append(upload)
+                return []
+            self._unavailable += 1
+            return [self._note(self.t("slack.image_unavailable", alt=block.alt))]
         return [self._note(block.alt)]
 
     @staticmethod

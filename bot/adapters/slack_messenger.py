@@ -4,18 +4,26 @@ Why ``conversations.open`` every time: it is idempotent and cheap, returns the s
 for the same person, and needs no stored channel that might have been archived. The message
 ``ts`` is what :class:`~bot.messenger.Sent` records; an update opens the same DM and calls
 ``chat.update`` with it.
+
+A local image in the reply (the weekly summary chart) goes into the same DM as a file, with the
+current upload flow: ``files.getUploadURLExternal``, the bytes POSTed to the returned URL, then
+``files.completeUploadExternal`` with the channel and the alt text as comment. The first two
+steps run before the text is posted, so most failures (the file, the upload) happen before the
+person sees anything and the outbox can simply try again. An update in place does not upload
+again: the file is already in the DM from the first send.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack_blocks import BlockRenderer
+from bot.adapters.slack_blocks import MAX_ALT_TEXT, BlockRenderer, Upload, mrkdwn, shorten
 from bot.core import Form, Reply
 from bot.i18n import Translator
 from bot.logging import get_logger
@@ -51,10 +59,68 @@ UNREACHABLE_ERRORS = frozenset(
 UPDATE_GONE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
 
 TokenFor = Callable[[str], Awaitable[str | None]]
+UPLOAD_TIMEOUT = 60.0  # seconds for POSTing the bytes of one file
 
 
 class SlackSendError(Exception):
     """Slack refused the message for another reason (e.g. invalid blocks): a bug, not a retry."""
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StagedUpload:
+    """A file whose bytes Slack has, not yet shared in a conversation."""
+
+    file_id: str
+    title: str
+    alt: str
+
+
+def _retry_after(headers: Any) -> float | None:
+    raw = (headers.get("Retry-After") or headers.get("retry-after")) if headers else None
+    try:
+        return float(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
+async def stage_upload(client: AsyncWebClient, upload: Upload) -> StagedUpload:
+    """Steps 1 and 2 of Slack's upload flow: ask for an upload URL, POST the bytes to it.
+
+    Raises ``SlackApiError`` for step 1 (map it with :func:`map_error`), and for step 2
+    :class:`TemporaryFailureError` (429, 5xx) or :class:`SlackSendError` (any other refusal).
+    """
+    alt = shorten(upload.alt, MAX_ALT_TEXT)
+    got = await client.files_getUploadURLExternal(
+        filename=upload.filename, length=len(upload.data), alt_txt=alt
+    )
+    url, file_id = str(got["upload_url"]), str(got["file_id"])
+    timeout = aiohttp.ClientTimeout(total=UPLOAD_TIMEOUT)
+    async with (
+        aiohttp.ClientSession(timeout=timeout) as session,
+        session.post(url, data=upload.data) as response,
+    ):
+        status = response.status
+        if status == 429:
+            raise TemporaryFailureError(
+                "slack file upload: rate limited", retry_after=_retry_after(response.headers)
+            )
+        if status >= 500:
+            raise TemporaryFailureError(f"slack file upload: {status}")
+        if status != 200:
+            raise SlackSendError(f"slack file upload: {status}")
+    return StagedUpload(file_id=file_id, title=upload.filename, alt=alt)
+
+
+async def share_upload(client: AsyncWebClient, channel: str, staged: StagedUpload) -> None:
+    """Step 3: share the uploaded file in ``channel`` with its alt text as the comment."""
+    await client.files_completeUploadExternal(
+        files=[{"id": staged.file_id, "title": staged.title}],
+        channel_id=channel,
+        initial_comment=mrkdwn(staged.alt),
+    )
 
 
 # --- forms that wait behind an "Open the form" button ------------------------------------
@@ -115,12 +181,7 @@ def map_error(exc: SlackApiError, method: str) -> Exception:
     status = int(getattr(response, "status_code", 200) or 200)
     error = str(response.get("error", "")) if hasattr(response, "get") else ""
     if status == 429 or error == "ratelimited":
-        headers: Any = getattr(response, "headers", {}) or {}
-        raw = headers.get("Retry-After") or headers.get("retry-after")
-        try:
-            retry_after = float(raw) if raw is not None else None
-        except ValueError:
-            retry_after = None
+        retry_after = _retry_after(getattr(response, "headers", None))
         return TemporaryFailureError(f"slack {method}: rate limited", retry_after=retry_after)
     if status >= 500 or error in {"internal_error", "fatal_error", "service_unavailable"}:
         return TemporaryFailureError(f"slack {method}: {status} {error}".strip())
@@ -148,10 +209,13 @@ class SlackMessenger:
             raise RecipientUnreachableError(f"slack: no installation for team {team}")
         client = AsyncWebClient(token=token, base_url=self._api_url)
         t = await translator_for(self._bot, identity.user_id)
-        rendered = BlockRenderer(t).render([reply])
+        rendered = BlockRenderer(t, upload_files=True).render([reply])
         for form in rendered.forms:
             await stash_form(self._bot, identity.user_id, form)
+        if rendered.unavailable_images:
+            logger.warning("image_unavailable", count=rendered.unavailable_images)
         method = "conversations.open"
+        message_id: str | None = None
         try:
             opened = await client.conversations_open(users=user)
             channel = str(opened["channel"]["id"])
@@ -169,10 +233,18 @@ class SlackMessenger:
                     if str(exc.response.get("error", "")) not in UPDATE_GONE_ERRORS:
                         raise
                     logger.info("update_target_gone_posting_new")
-            method = "chat.postMessage"
-            response = await client.chat_postMessage(
-                channel=channel, blocks=rendered.blocks, text=rendered.fallback
-            )
+            method = "files.getUploadURLExternal"
+            staged = [await stage_upload(client, upload) for upload in rendered.uploads]
+            if rendered.blocks or not staged:
+                method = "chat.postMessage"
+                response = await client.chat_postMessage(
+                    channel=channel, blocks=rendered.blocks, text=rendered.fallback
+                )
+                message_id = str(response.get("ts"))
+            method = "files.completeUploadExternal"
+            for upload in staged:
+                await share_upload(client, channel, upload)
+                logger.info("file_shared", file_id=upload.file_id)
         except SlackApiError as exc:
             error = map_error(exc, method)
             logger.warning("send_failed", method=method, error=type(error).__name__)
@@ -180,5 +252,8 @@ class SlackMessenger:
         except (TimeoutError, aiohttp.ClientError) as exc:
             logger.warning("send_failed", method=method, error=type(exc).__name__)
             raise TemporaryFailureError(f"slack {method}: {type(exc).__name__}") from None
-        logger.info("sent")
-        return Sent(message_id=str(response.get("ts")))
+        except (TemporaryFailureError, SlackSendError) as exc:
+            logger.warning("send_failed", method=method, error=type(exc).__name__)
+            raise
+        logger.info("sent", files=len(rendered.uploads))
+        return Sent(message_id=message_id)

@@ -39,7 +39,9 @@ CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 META_KEYS = frozenset({"action_id", "value", "choice_input", "form_id", "context", "msteams"})
-MAX_INLINE_IMAGE = 512 * 1024  # bytes; larger images need a URL (cards are limited to ~28 KB+)
+# Bytes of a local image shown inline as a data URI. Teams takes pictures up to 1 MB, and its
+# bot message size limit (about 100 KB) does not count base64-encoded images.
+MAX_INLINE_IMAGE = 1024 * 1024
 
 Card = dict[str, Any]
 
@@ -106,7 +108,7 @@ def render_card(
             body.extend(_form(block, t, values or {}, errors))
             form_shown = True
         elif isinstance(block, Image):
-            image = _image(block)
+            image = _image(block, t)
             if image is not None:
                 body.append(image)
     if errors and not form_shown:
@@ -260,21 +262,32 @@ def _input(field: Input, t: Translator, value: str) -> dict[str, Any]:
     return element
 
 
-def _image(block: Image) -> dict[str, Any] | None:
+def _image(block: Image, t: Translator) -> dict[str, Any] | None:
+    """An Image element; a local ``path`` (the weekly summary chart) inline as a data URI.
+
+    A file that is missing, empty or larger than :data:`MAX_INLINE_IMAGE` shows as its alt text
+    with a short note, so the card still arrives.
+    """
     url = block.url
     if url is None and block.path:
         path = Path(block.path)
         try:
             data = path.read_bytes()
         except OSError:
-            return {"type": "TextBlock", "text": block.alt, "wrap": True}
+            data = b""
+        if not data:
+            return _image_note(t("teams.image_unavailable", alt=block.alt))
         if len(data) > MAX_INLINE_IMAGE:
-            return {"type": "TextBlock", "text": block.alt, "wrap": True}
+            return _image_note(t("teams.image_too_large", alt=block.alt))
         mime = mimetypes.guess_type(path.name)[0] or "image/png"
         url = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     if url is None:
         return None
     return {"type": "Image", "url": url, "altText": block.alt, "size": "Stretch"}
+
+
+def _image_note(text: str) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": text, "isSubtle": True, "wrap": True}
 
 
 # --- card submits → events ------------------------------------------------------------------

@@ -1,0 +1,109 @@
+"""Local images (the weekly summary chart) inline in the Adaptive Card as a data URI."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from bot.adapters.teams_cards import MAX_INLINE_IMAGE, render_card
+from bot.app import Signaalbot
+from bot.clock import ManualClock
+from bot.core import Image, Reply, Text
+from bot.i18n import Catalogue
+from handlers.context import TurnContext
+from storage.domain import Identity as StoredIdentity
+from tests.integration.teams.driver import TeamsChat
+from tests.integration.teams.fake_connector import FakeConnector, activity_text, cards_of, find
+from tests.summary_support import queued_summary
+
+T = Catalogue.load().translator("nl")
+ALT = "Grafiek: signalen per thema"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+def data_uri_bytes(url: str) -> bytes:
+    prefix = "data:image/png;base64,"
+    assert url.startswith(prefix), url[:40]
+    return base64.b64decode(url[len(prefix) :], validate=True)
+
+
+def test_a_local_png_becomes_a_data_uri(tmp_path: Path) -> None:
+    chart = tmp_path / "chart.png"
+    chart.write_bytes(PNG)
+    card = render_card(Reply(blocks=(Text(text="Week 48"), Image(alt=ALT, path=str(chart)))), T)
+    [image] = find(card, "Image")
+    assert data_uri_bytes(image["url"]) == PNG
+    assert image["altText"] == ALT
+
+
+def test_a_missing_or_too_large_file_shows_the_alt_text_and_a_note(tmp_path: Path) -> None:
+    missing = render_card(Reply(blocks=(Image(alt=ALT, path=str(tmp_path / "weg.png")),)), T)
+    assert find(missing, "Image") == []
+    [note] = find(missing, "TextBlock")
+    assert note["text"].startswith(ALT) and "kon niet mee" in note["text"]
+
+    big = tmp_path / "big.png"
+    big.write_bytes(PNG[:8] + b"\0" * MAX_INLINE_IMAGE)
+    large = render_card(Reply(blocks=(Image(alt=ALT, path=str(big)),)), T)
+    assert find(large, "Image") == []
+    [note] = find(large, "TextBlock")
+    assert note["text"].startswith(ALT) and "te groot" in note["text"]
+
+    english = render_card(
+        Reply(blocks=(Image(alt=ALT, path=str(big)),)), Catalogue.load().translator("en")
+    )
+    assert "too large" in find(english, "TextBlock")[0]["text"]
+
+    exactly = tmp_path / "exact.png"
+    exactly.write_bytes(b"\0" * MAX_INLINE_IMAGE)
+    assert find(render_card(Reply(blocks=(Image(alt=ALT, path=str(exactly)),)), T), "Image")
+
+
+async def _identity(bot: Signaalbot, chat: TeamsChat) -> tuple[int, StoredIdentity]:
+    await chat.say("help")  # Anna has talked to the bot: her conversation reference is stored
+    async with bot.services.uow() as uow:
+        person = await uow.people.find_by_identity("teams", chat.identity_user_id)
+    assert person is not None
+    identity = person.identity("teams")
+    assert identity is not None
+    return person.id, identity
+
+
+async def test_proactive_and_direct_replies_carry_the_image_inline(
+    sqlite_teams: TeamsChat, sqlite_bot: Signaalbot, connector: FakeConnector, tmp_path: Path
+) -> None:
+    chart = tmp_path / "chart.png"
+    chart.write_bytes(PNG)
+    reply = Reply(
+        blocks=(Text(text="Weekoverzicht", style="header"), Image(alt=ALT, path=str(chart)))
+    )
+    _, identity = await _identity(sqlite_bot, sqlite_teams)
+
+    await sqlite_bot.messengers["teams"].send(identity, reply)
+    [card] = cards_of(connector.sent()[-1].body)
+    assert data_uri_bytes(find(card, "Image")[0]["url"]) == PNG
+
+    async def grafiek(ctx: TurnContext) -> None:
+        await ctx.reply(reply)
+
+    sqlite_bot.router.command("grafiek")(grafiek)
+    calls = await sqlite_teams.say("grafiek")
+    [card] = cards_of(calls[-1].body)
+    assert data_uri_bytes(find(card, "Image")[0]["url"]) == PNG
+
+
+async def test_the_weekly_summary_arrives_with_its_chart_inline(
+    sqlite_teams: TeamsChat,
+    sqlite_bot: Signaalbot,
+    connector: FakeConnector,
+    clock: ManualClock,
+    tmp_path: Path,
+) -> None:
+    person_id, identity = await _identity(sqlite_bot, sqlite_teams)
+    reply, chart = await queued_summary(sqlite_bot, clock, person_id, tmp_path)
+
+    await sqlite_bot.messengers["teams"].send(identity, reply)
+    body = connector.sent()[-1].body
+    [card] = cards_of(body)
+    assert data_uri_bytes(find(card, "Image")[0]["url"]) == chart.read_bytes()
+    assert "Weekoverzicht week 48" in activity_text(body)
