@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import TextIO
 
-from bot.core import Buttons, Choice, Reply
+from bot.core import Buttons, Choice, Image, Reply
 from bot.messenger import Sent
 from storage.domain import Identity
 
@@ -21,6 +21,9 @@ def render_plain(reply: Reply) -> str:
             lines.append("  " + "  ".join(f"[{b.label}]" for b in block.buttons))
         elif isinstance(block, Choice):
             lines.append("  " + "  ".join(f"[{o.label}]" for o in block.options))
+        elif isinstance(block, Image) and (block.path or block.url):
+            # The alt text is already in the reader's language; the path is where the PNG is.
+            lines.append(f"  [{block.alt}] {block.path or block.url}")
     return "\n".join(lines)
 
 
