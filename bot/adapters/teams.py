@@ -46,6 +46,7 @@ from bot.app import Signaalbot
 from bot.core import Action, Command, Form, Identity, Message, Platform, Reply, Submit
 from bot.i18n import Translator
 from bot.logging import get_logger
+from handlers.privacy import mask_text
 from storage.db import DatabaseUnavailableError
 
 log = get_logger("signaalbot.teams")
@@ -262,7 +263,7 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
         failed = any(r.errors for r in replies)
         for reply in replies:
             if reply.errors and isinstance(event, Submit):
-                outgoing = reply_activity(reply, t, form=form, values=event.values)
+                outgoing = reply_activity(reply, t, form=form, values=echo_values(event.values))
                 if card_id:
                     await self._update(context, outgoing, card_id)
                     continue
@@ -315,7 +316,9 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
             form = await self.memory.form(activity.conversation.id, event.form_id)
             errors = {k: v for r in replies for k, v in r.errors.items()}
             if errors:
-                content = cards.render_card(Reply(errors=errors), t, form=form, values=event.values)
+                content = cards.render_card(
+                    Reply(errors=errors), t, form=form, values=echo_values(event.values)
+                )
                 return invoke(_card_response(content))
             await self._deliver(context, event, replies, card_id=None)
             if form is not None:
@@ -366,7 +369,9 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
         errors = {k: v for r in replies for k, v in r.errors.items()}
         if isinstance(event, Submit) and errors:
             form = await self.memory.form(activity.conversation.id, event.form_id)
-            content = cards.render_card(Reply(errors=errors), t, form=form, values=event.values)
+            content = cards.render_card(
+                Reply(errors=errors), t, form=form, values=echo_values(event.values)
+            )
             return invoke(_task_continue(form.title if form else t("teams.task_title"), content))
         if activity.name == "task/submit":
             # A dialog opened from one of our cards: answer in the conversation, close the dialog.
@@ -457,6 +462,15 @@ def _message_payload_text(value: dict[str, Any]) -> str:
     if str(body.get("contentType", "html")).lower() == "html":
         content = cards.html_to_text(content)
     return cards.strip_mentions(content)[:2000]
+
+
+def echo_values(values: dict[str, str]) -> dict[str, str]:
+    """What a refused form card shows again: what was typed, with personal data masked.
+
+    The card is updated in place and stays in the chat history on Microsoft's servers, so a
+    BSN or e-mail address the privacy guard refused must not be written back into it.
+    """
+    return {name: mask_text(value) if value else value for name, value in values.items()}
 
 
 def email_domain(email: str | None, upn: str | None) -> str | None:

@@ -8,7 +8,10 @@ Submit data contract (what our cards send back, by ``Action.Submit`` or ``Action
 * a button: ``{"action_id": ..., "value": ...}``
 * a choice: ``{"action_id": ..., "choice_input": "<input id>"}`` plus the chosen value under
   that input id (Teams merges the inputs into the data)
-* a form: ``{"form_id": ..., "context": ...}`` plus every input value under its input name
+* a form: ``{"form_id": ..., "form_context": ...}`` plus every input value under its input name
+  (Teams merges the inputs into the data and an input wins over a data key of the same name,
+  so the form's own keys must not be names a form uses for an input: the support form has an
+  input ``context``). Cards sent before this change carry ``context``; they still work.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 META_KEYS = frozenset({"action_id", "value", "choice_input", "form_id", "context", "msteams"})
+FORM_CONTEXT = "form_context"
+FORM_META_KEYS = frozenset({"form_id", FORM_CONTEXT, "msteams"})
 # Bytes of a local image shown inline as a data URI. Teams takes pictures up to 1 MB, and its
 # bot message size limit (about 100 KB) does not count base64-encoded images.
 MAX_INLINE_IMAGE = 1024 * 1024
@@ -223,7 +228,7 @@ def _form(
                     "type": "Action.Submit",
                     "title": form.submit_label,
                     "style": "positive",
-                    "data": {"form_id": form.form_id, "context": form.context},
+                    "data": {"form_id": form.form_id, FORM_CONTEXT: form.context},
                     "associatedInputs": "auto",
                 }
             ],
@@ -300,13 +305,13 @@ def event_from_data(
     if not isinstance(data, Mapping):
         data = {}
     if data.get("form_id"):
-        values = {
-            str(k): _as_text(v) for k, v in data.items() if k not in META_KEYS and v is not None
-        }
+        current = FORM_CONTEXT in data
+        meta = FORM_META_KEYS if current else META_KEYS
+        values = {str(k): _as_text(v) for k, v in data.items() if k not in meta and v is not None}
         return Submit(
             form_id=str(data["form_id"]),
             values=values,
-            context=_as_text(data.get("context", "")),
+            context=_as_text(data.get(FORM_CONTEXT if current else "context", "")),
             idempotency_key=idempotency_key,
         )
     action_id = data.get("action_id") or verb

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.adapters.teams import email_domain
+from bot.adapters.teams import echo_values, email_domain
 from bot.adapters.teams_cards import (
     event_from_data,
     html_to_text,
@@ -20,7 +20,9 @@ from bot.core import (
     Choice,
     FieldItem,
     Fields,
+    Form,
     Image,
+    Input,
     Option,
     Reply,
     Submit,
@@ -96,6 +98,30 @@ def test_form_data_becomes_a_submit() -> None:
     assert event_from_data(None, "id", verb="signal.refresh") == Action(
         action_id="signal.refresh", idempotency_key="id"
     )
+
+
+def test_form_inputs_named_like_card_keys_keep_their_values() -> None:
+    """Teams merges inputs into the submit data (an input wins): an input ``context`` or
+    ``value`` must reach the handler and must not replace the form's own context."""
+    form = Form(
+        form_id="signal.support",
+        title="Ik zie dit ook",
+        submit_label="Versturen",
+        context="S-2026-0001",
+        inputs=(Input(name="context", label="Toelichting"), Input(name="value", label="Waarde")),
+    )
+    card = render_card(Reply(blocks=(form,)), T)
+    data = find(card, "Action.Submit")[0]["data"]
+    typed = {"context": "Wij zien dit ook.", "value": "3"}
+    assert event_from_data({**data, **typed}, "k") == Submit(
+        form_id="signal.support", values=typed, context="S-2026-0001", idempotency_key="k"
+    )
+
+
+def test_a_refused_form_never_echoes_personal_data() -> None:
+    echoed = echo_values({"text": "De cliënt met BSN 111222333 wacht.", "area": "", "n": "17"})
+    assert "111222333" not in echoed["text"] and "[BSN]" in echoed["text"]
+    assert echoed["area"] == "" and echoed["n"] == "17"
 
 
 def test_text_helpers() -> None:

@@ -1,0 +1,36 @@
+"""The whole intake story on Teams: the real /api/messages endpoint, a fake Bot Connector.
+
+The same scenario as the console (``tests/e2e/scenario_intake.py``), on SQLite and PostgreSQL;
+status notices go out through the real outbox dispatcher and the Teams messenger.
+"""
+
+from __future__ import annotations
+
+from bot.app import Signaalbot
+from tests.e2e.scenario_intake import PEOPLE, STEPS
+from tests.e2e.teams_runner import TeamsRunner, chat_for, setup_teams_people
+from tests.integration.teams.conftest import connector, start_client
+from tests.integration.teams.fake_connector import FakeConnector
+
+__all__ = ["connector"]  # the fake Bot Connector fixture, shared with the Teams kit
+
+
+async def test_intake_story_on_teams(bot: Signaalbot, connector: FakeConnector) -> None:
+    client, adapter = await start_client(bot)
+    try:
+        chats = {name: chat_for(client, connector, person) for name, person in PEOPLE.items()}
+        identities = await setup_teams_people(bot, PEOPLE, chats)
+        runner = TeamsRunner(bot, adapter, connector, PEOPLE, chats, identities)
+        for number, step in enumerate(STEPS, start=1):
+            await runner.run(step, number)
+    finally:
+        await client.close()
+    # Nothing with personal data was stored or sent back to Teams.
+    async with bot.services.uow() as uow:
+        signal = await uow.signals.get_by_ref("S-2026-0001")
+        assert signal is not None and "111222333" not in signal.text
+        anna = await uow.people.find_by_identity("teams", chats["anna"].identity_user_id)
+        assert anna is not None
+        data = await uow.intake.person_data(anna.id)
+    assert "111222333" not in str(data)
+    assert all("111222333" not in str(c.body) for c in connector.calls)
