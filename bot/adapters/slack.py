@@ -53,6 +53,7 @@ from bot.i18n import Translator
 from bot.logging import get_logger
 from bot.messenger import TemporaryFailureError
 from bot.settings import Settings
+from handlers.privacy import mask_text
 from storage.slack_store import SqlInstallationStore, SqlOAuthStateStore
 
 log = get_logger("signaalbot.slack")
@@ -506,7 +507,11 @@ class SlackAdapter:
             again = dict(view)
             again["blocks"] = [
                 {"type": "section", "text": {"type": "mrkdwn", "text": kit.mrkdwn(notice)}},
-                *[_with_initial(b, event.values) for b in view.get("blocks", [])],
+                # What was typed comes back, but never personal data the guard refused.
+                *[
+                    _with_initial(b, {k: mask_text(v) if v else v for k, v in event.values.items()})
+                    for b in view.get("blocks", [])
+                ],
             ]
             keep = {
                 k: view[k]

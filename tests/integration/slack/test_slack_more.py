@@ -105,6 +105,40 @@ async def test_slow_submission_acks_at_once_then_updates_the_modal(
     assert "S-2026-0042" in json.dumps(update["view"])
 
 
+async def test_slow_refused_submission_never_shows_personal_data_again(
+    slack_client: TestClient[Any, Any],
+    slack_bot: Signaalbot,
+    fake_slack: FakeSlack,
+    adapter: SlackAdapter,
+) -> None:
+    import asyncio
+
+    from bot.core import Reply
+
+    release = asyncio.Event()
+    slow_form = Form(
+        form_id="test.slow2", title="Traag", submit_label="OK", inputs=(Input(name="a", label="A"),)
+    )
+
+    async def slow_refusal(ctx: TurnContext) -> None:
+        await release.wait()
+        await ctx.reply(Reply(errors={"a": "Er staat een BSN in"}))
+
+    slack_bot.router.submit("test.slow2")(slow_refusal)
+    adapter.ack_budget = 0.01
+    anna = SlackDriver(slack_client, fake_slack, user="UANNA")
+    view = kit.modal(slow_form, slack_bot.services.translator("nl"), {})
+    typed = "Gezin met BSN 111222333 wacht al maanden"
+    status, _ = await anna.interact(submission(view, {"a": typed}, user="UANNA", view_id="V8"))
+    release.set()
+    assert status == 200
+    await adapter.drain()
+    shown = json.dumps(fake_slack.called("views.update")[-1].params["view"])
+    assert "Er staat een BSN in" in shown
+    assert "111222333" not in shown
+    assert "wacht al maanden" in shown  # the rest of what was typed is kept
+
+
 async def test_closing_a_modal_keeps_a_draft_for_next_time(
     slack_client: TestClient[Any, Any], fake_slack: FakeSlack, adapter: SlackAdapter
 ) -> None:
