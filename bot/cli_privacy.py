@@ -7,11 +7,18 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from bot.cli import DbOption, fail, run_async, settings_for
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.app import Signaalbot
+
+T = TypeVar("T")
 
 
 def _scan_json(text: str) -> str:
@@ -20,6 +27,22 @@ def _scan_json(text: str) -> str:
     return json.dumps(
         [{"kind": f.kind, "start": f.start, "end": f.end} for f in scan(text)], ensure_ascii=False
     )
+
+
+def _with_bot(settings: Settings, work: Callable[[Signaalbot], Awaitable[T]]) -> T:
+    """Run ``work`` on a started bot (stopped afterwards); database trouble ends the command."""
+
+    async def main() -> T:
+        from bot.app import build_app
+
+        bot = build_app(settings)
+        try:
+            await bot.start()
+            return await work(bot)
+        finally:
+            await bot.stop()
+
+    return run_async(main, settings)
 
 
 def register(app: typer.Typer) -> None:
@@ -47,19 +70,7 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Print everything stored on a person as JSON (AVG right of access)."""
-        settings = settings_for(db)
-
-        async def main() -> dict[str, Any] | None:
-            from bot.app import build_app
-
-            bot = build_app(settings)
-            try:
-                await bot.start()
-                return await export_person(bot, person)
-            finally:
-                await bot.stop()
-
-        data = run_async(main, settings)
+        data = _with_bot(settings_for(db), lambda bot: export_person(bot, person))
         if data is None:
             raise fail(f"No person {person!r}.", 1)
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -70,19 +81,7 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Remove a person's identity; their signals stay, anonymous (AVG right to erasure)."""
-        settings = settings_for(db)
-
-        async def main() -> int | None:
-            from bot.app import build_app
-
-            bot = build_app(settings)
-            try:
-                await bot.start()
-                return await erase_person(bot, person)
-            finally:
-                await bot.stop()
-
-        erased = run_async(main, settings)
+        erased = _with_bot(settings_for(db), lambda bot: erase_person(bot, person))
         if erased is None:
             raise fail(f"No person {person!r}.", 1)
         typer.echo(f"Person {erased} erased; their signals are kept without identity.")

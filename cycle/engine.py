@@ -433,6 +433,30 @@ async def complete_stage(
     return Completion(done=True, next_stage=next_stage)
 
 
+async def _move_due(
+    uow: UnitOfWork,
+    stage: CycleStage,
+    new_due: date,
+    action: str,
+    actor_id: int,
+    now: datetime,
+    *,
+    postponed: bool = False,
+    extended: bool = False,
+) -> None:
+    """Set the stage's new due date, drop its pending reminders and note it in the audit log."""
+    await uow.cycles.set_due(stage.id, new_due, postponed=postponed, extended=extended)
+    await uow.outbox_ops.cancel_pending(stage_prefixes(stage.cycle_id, stage.number))
+    await uow.audit.record(
+        actor_id=actor_id,
+        action=action,
+        entity="learning_cycle",
+        entity_id=stage.cycle_id,
+        now=now,
+        details={"stage": stage.number, "due_on": new_due.isoformat()},
+    )
+
+
 async def postpone(
     uow: UnitOfWork, stage: CycleStage, person_id: int, now: datetime, kit: CycleKit
 ) -> date | None:
@@ -440,16 +464,7 @@ async def postpone(
     if stage.due_on is None or stage.postponements >= kit.rules.max_postponements:
         return None
     new_due = kit.calendar.add_working_days(stage.due_on, kit.rules.postpone_working_days)
-    await uow.cycles.set_due(stage.id, new_due, postponed=True)
-    await uow.outbox_ops.cancel_pending(stage_prefixes(stage.cycle_id, stage.number))
-    await uow.audit.record(
-        actor_id=person_id,
-        action="cycle.postpone",
-        entity="learning_cycle",
-        entity_id=stage.cycle_id,
-        now=now,
-        details={"stage": stage.number, "due_on": new_due.isoformat()},
-    )
+    await _move_due(uow, stage, new_due, "cycle.postpone", person_id, now, postponed=True)
     return new_due
 
 
@@ -496,16 +511,7 @@ async def extend(
     assert stage.due_on is not None
     base = max(stage.due_on, working_day_on_or_after(kit.calendar, kit.today(now)))
     new_due = kit.calendar.add_working_days(base, kit.rules.extend_working_days)
-    await uow.cycles.set_due(stage.id, new_due, extended=True)
-    await uow.outbox_ops.cancel_pending(stage_prefixes(stage.cycle_id, stage.number))
-    await uow.audit.record(
-        actor_id=leader_id,
-        action="cycle.extend",
-        entity="learning_cycle",
-        entity_id=stage.cycle_id,
-        now=now,
-        details={"stage": stage.number, "due_on": new_due.isoformat()},
-    )
+    await _move_due(uow, stage, new_due, "cycle.extend", leader_id, now, extended=True)
     return new_due
 
 

@@ -35,6 +35,15 @@ async def _session(ctx: TurnContext, session_id: int) -> AgendaSession | None:
     return session
 
 
+async def _session_from(ctx: TurnContext, value: str) -> AgendaSession | None:
+    """The session a button or form names by its id; says so when there is none."""
+    ids = _ids(value, 1)
+    if ids is None:
+        await ctx.say("sessions.session_unknown")
+        return None
+    return await _session(ctx, ids[0])
+
+
 async def rsvp(ctx: TurnContext) -> None:
     assert isinstance(ctx.event, Action)
     session_id, _, answer = ctx.event.value.partition(":")
@@ -89,11 +98,8 @@ def _agenda_open(session: AgendaSession, ctx: TurnContext) -> bool:
 
 async def start_agenda_item(ctx: TurnContext) -> None:
     assert isinstance(ctx.event, Action)
-    ids = _ids(ctx.event.value, 1)
-    session = await _session(ctx, ids[0]) if ids else None
+    session = await _session_from(ctx, ctx.event.value)
     if session is None:
-        if ids is None:
-            await ctx.say("sessions.session_unknown")
         return
     if not _agenda_open(session, ctx):
         await ctx.say("sessions.agenda_closed")
@@ -112,11 +118,8 @@ def _privacy_findings(text: str) -> bool:
 
 async def submit_agenda_item(ctx: TurnContext) -> None:
     assert isinstance(ctx.event, Submit)
-    ids = _ids(ctx.event.context, 1)
-    session = await _session(ctx, ids[0]) if ids else None
+    session = await _session_from(ctx, ctx.event.context)
     if session is None:
-        if ids is None:
-            await ctx.say("sessions.session_unknown")
         return
     if not _agenda_open(session, ctx):
         await ctx.say("sessions.agenda_closed")
@@ -155,11 +158,8 @@ async def _in_preparation_group(ctx: TurnContext) -> bool:
 
 async def confirm_agenda(ctx: TurnContext) -> None:
     assert isinstance(ctx.event, Action)
-    ids = _ids(ctx.event.value, 1)
-    session = await _session(ctx, ids[0]) if ids else None
+    session = await _session_from(ctx, ctx.event.value)
     if session is None:
-        if ids is None:
-            await ctx.say("sessions.session_unknown")
         return
     if not await _in_preparation_group(ctx):
         await ctx.say("sessions.confirm_not_yours")

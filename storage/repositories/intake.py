@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.domain import ResearchQuestion, Signal
@@ -21,7 +21,7 @@ from storage.models import (
     SignalSupportRow,
     question_signal,
 )
-from storage.repositories.signals import SignalFilter, to_question, to_signal
+from storage.repositories.signals import SignalFilter, filtered, to_question, to_signal
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,26 +29,6 @@ class AreaOverride:
     key: str
     name: str
     active: bool
-
-
-def _filtered(query: Select[Any], f: SignalFilter) -> Select[Any]:
-    if f.theme_key:
-        query = query.where(
-            or_(SignalRow.theme_key == f.theme_key, SignalRow.subdomain_key == f.theme_key)
-        )
-    if f.status:
-        query = query.where(SignalRow.status == f.status)
-    if f.org_type:
-        query = query.where(SignalRow.org_type == f.org_type)
-    if f.since:
-        query = query.where(SignalRow.created_at >= f.since)
-    if f.until:
-        query = query.where(SignalRow.created_at < f.until)
-    if f.reporter_id is not None:
-        query = query.where(SignalRow.reporter_id == f.reporter_id)
-    if not f.include_merged:
-        query = query.where(SignalRow.merged_into_id.is_(None))
-    return query
 
 
 class IntakeRepository:
@@ -61,9 +41,11 @@ class IntakeRepository:
         self, filters: SignalFilter, *, offset: int = 0, limit: int = 10
     ) -> tuple[list[Signal], int]:
         """One page of signals (newest first) and how many match in total."""
-        total = await self._session.scalar(_filtered(select(func.count(SignalRow.id)), filters))
+        total = await self._session.scalar(
+            filtered(select(func.count(SignalRow.id)), filters, theme_or_subdomain=True)
+        )
         rows = await self._session.scalars(
-            _filtered(select(SignalRow), filters)
+            filtered(select(SignalRow), filters, theme_or_subdomain=True)
             .order_by(SignalRow.created_at.desc(), SignalRow.id.desc())
             .offset(offset)
             .limit(limit)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,6 +52,33 @@ class SignalFilter:
     until: datetime | None = None
     reporter_id: int | None = None
     include_merged: bool = False
+
+
+def filtered(
+    query: Select[Any], f: SignalFilter, *, theme_or_subdomain: bool = False
+) -> Select[Any]:
+    """``query`` narrowed to the signals ``f`` asks for.
+
+    ``theme_or_subdomain``: ``f.theme_key`` also matches a signal's subdomain.
+    """
+    if f.theme_key:
+        theme = SignalRow.theme_key == f.theme_key
+        query = query.where(
+            or_(theme, SignalRow.subdomain_key == f.theme_key) if theme_or_subdomain else theme
+        )
+    if f.status:
+        query = query.where(SignalRow.status == f.status)
+    if f.org_type:
+        query = query.where(SignalRow.org_type == f.org_type)
+    if f.since:
+        query = query.where(SignalRow.created_at >= f.since)
+    if f.until:
+        query = query.where(SignalRow.created_at < f.until)
+    if f.reporter_id is not None:
+        query = query.where(SignalRow.reporter_id == f.reporter_id)
+    if not f.include_merged:
+        query = query.where(SignalRow.merged_into_id.is_(None))
+    return query
 
 
 async def next_ref(session: AsyncSession, prefix: str, column: Any, year: int) -> str:
@@ -128,21 +155,7 @@ class SignalRepository:
     async def find(
         self, filters: SignalFilter = SignalFilter(), *, offset: int = 0, limit: int = 50
     ) -> list[Signal]:
-        query = select(SignalRow)
-        if filters.theme_key:
-            query = query.where(SignalRow.theme_key == filters.theme_key)
-        if filters.status:
-            query = query.where(SignalRow.status == filters.status)
-        if filters.org_type:
-            query = query.where(SignalRow.org_type == filters.org_type)
-        if filters.since:
-            query = query.where(SignalRow.created_at >= filters.since)
-        if filters.until:
-            query = query.where(SignalRow.created_at < filters.until)
-        if filters.reporter_id is not None:
-            query = query.where(SignalRow.reporter_id == filters.reporter_id)
-        if not filters.include_merged:
-            query = query.where(SignalRow.merged_into_id.is_(None))
+        query = filtered(select(SignalRow), filters)
         query = query.order_by(SignalRow.created_at.desc(), SignalRow.id.desc())
         rows = await self._session.scalars(query.offset(offset).limit(limit))
         return [to_signal(r) for r in rows]

@@ -52,6 +52,15 @@ async def test_bad_values_get_a_kind_answer(sqlite_bot: Signaalbot, clock: Manua
     assert "al geweest" in texts(past)
 
 
+async def test_unknown_session_on_agenda_and_confirm_is_said_once(sqlite_bot: Signaalbot) -> None:
+    await _h_session(sqlite_bot)
+    pia = person("pia")
+    for action in ("session.agenda", "session.confirm"):
+        for value in ("", "abc", "💥", "12345"):
+            replies = await act(sqlite_bot, pia, Action(action_id=action, value=value))
+            assert texts(replies).count("niet vinden") == 1, (action, value)
+
+
 async def test_agenda_item_limits_and_privacy(
     sqlite_bot: Signaalbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
