@@ -161,13 +161,8 @@ class SignalRepository:
         return [to_signal(r) for r in rows]
 
     async def count(self, filters: SignalFilter = SignalFilter()) -> int:
-        query = select(func.count(SignalRow.id))
-        if filters.theme_key:
-            query = query.where(SignalRow.theme_key == filters.theme_key)
-        if filters.status:
-            query = query.where(SignalRow.status == filters.status)
-        if not filters.include_merged:
-            query = query.where(SignalRow.merged_into_id.is_(None))
+        """How many signals :meth:`find` would page through with the same filter."""
+        query = filtered(select(func.count(SignalRow.id)), filters)
         return int(await self._session.scalar(query) or 0)
 
     async def active_for_index(self) -> list[tuple[str, str]]:

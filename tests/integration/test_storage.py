@@ -66,6 +66,10 @@ async def test_filters_and_paging(bot: Signaalbot) -> None:
         jeugd = await uow.signals.find(SignalFilter(theme_key="jeugd"))
         page = await uow.signals.find(offset=1, limit=2)
     assert [s.text for s in jeugd] == ["signaal 3", "signaal 1"]
+    async with bot.services.uow() as uow:
+        # count() agrees with find() for every filter, not only theme and status.
+        assert await uow.signals.count(SignalFilter(theme_key="jeugd")) == 2
+        assert await uow.signals.count(SignalFilter(since=START + timedelta(days=3))) == 2
     assert [s.text for s in page] == ["signaal 3", "signaal 2"]
 
 
