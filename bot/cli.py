@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
@@ -35,6 +36,23 @@ DbOption = Annotated[
     str | None,
     typer.Option("--db", help="Database URL (default: SIGNAALBOT_DATABASE_URL or ./signaalbot.db)"),
 ]
+
+
+@asynccontextmanager
+async def started_bot(settings: Settings) -> AsyncIterator[Signaalbot]:
+    """A bot with its database ready, stopped again however the command ends.
+
+    Why here: every command that works on the data needs exactly this; one place keeps the
+    engine from leaking when start-up fails (for example on an outdated schema).
+    """
+    from bot.app import build_app
+
+    bot = build_app(settings)
+    try:
+        await bot.start()
+        yield bot
+    finally:
+        await bot.stop()
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

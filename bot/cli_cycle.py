@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.cli import DbOption, fail, run_async, settings_for
+from bot.cli import DbOption, fail, run_async, settings_for, started_bot
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.app import Signaalbot
+    pass
 
 
 def _parse_now(value: str | None, settings: Settings) -> datetime:
@@ -38,14 +38,6 @@ def _parse_now(value: str | None, settings: Settings) -> datetime:
 
 def _echo_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-async def _started_bot(settings: Settings) -> Signaalbot:
-    from bot.app import build_app
-
-    bot = build_app(settings)
-    await bot.start()
-    return bot
 
 
 def register(app: typer.Typer) -> None:
@@ -70,12 +62,9 @@ def register(app: typer.Typer) -> None:
         moment = _parse_now(now, settings)
 
         async def main() -> dict[str, Any]:
-            bot = await _started_bot(settings)
-            try:
+            async with started_bot(settings) as bot:
                 result = await tick(bot.services, moment, dry_run=dry_run)
                 return result.as_dict()
-            finally:
-                await bot.stop()
 
         data = run_async(main, settings)
         data["dry_run"] = dry_run
@@ -101,13 +90,9 @@ def register(app: typer.Typer) -> None:
         settings = settings_for(db)
 
         async def main() -> tuple[list[dict[str, Any]], dict[str, int]]:
-            bot = await _started_bot(settings)
-            try:
-                async with bot.services.uow() as uow:
-                    rows = await uow.outbox_ops.find(status=status, limit=limit)
-                    counts = await uow.outbox_ops.counts()
-            finally:
-                await bot.stop()
+            async with started_bot(settings) as bot, bot.services.uow() as uow:
+                rows = await uow.outbox_ops.find(status=status, limit=limit)
+                counts = await uow.outbox_ops.counts()
             return [
                 {
                     "id": m.id,
@@ -147,14 +132,10 @@ def register(app: typer.Typer) -> None:
         settings = settings_for(db)
 
         async def main() -> int:
-            bot = await _started_bot(settings)
-            try:
-                async with bot.services.uow() as uow:
-                    count = await uow.outbox_ops.retry(ids, bot.services.clock.now())
-                    await uow.commit()
-                    return count
-            finally:
-                await bot.stop()
+            async with started_bot(settings) as bot, bot.services.uow() as uow:
+                count = await uow.outbox_ops.retry(ids, bot.services.clock.now())
+                await uow.commit()
+                return count
 
         typer.echo(f"{run_async(main, settings)} message(s) will be sent again")
 
@@ -170,12 +151,8 @@ def register(app: typer.Typer) -> None:
         settings = settings_for(db)
 
         async def main() -> list[dict[str, Any]]:
-            bot = await _started_bot(settings)
-            try:
-                async with bot.services.uow() as uow:
-                    cycles = await uow.cycles.find(status=status, limit=500)
-            finally:
-                await bot.stop()
+            async with started_bot(settings) as bot, bot.services.uow() as uow:
+                cycles = await uow.cycles.find(status=status, limit=500)
             return [_cycle_dict(c) for c in cycles]
 
         rows = run_async(main, settings)
@@ -197,12 +174,8 @@ def register(app: typer.Typer) -> None:
         settings = settings_for(db)
 
         async def main() -> dict[str, Any] | None:
-            bot = await _started_bot(settings)
-            try:
-                async with bot.services.uow() as uow:
-                    found = await uow.cycles.get(cycle_id)
-            finally:
-                await bot.stop()
+            async with started_bot(settings) as bot, bot.services.uow() as uow:
+                found = await uow.cycles.get(cycle_id)
             return _cycle_dict(found) if found else None
 
         data = run_async(main, settings)
@@ -236,31 +209,27 @@ def register(app: typer.Typer) -> None:
         async def main() -> tuple[int | None, str]:
             from handlers.cycle import find_person
 
-            bot = await _started_bot(settings)
-            try:
-                async with bot.services.uow() as uow:
-                    study_row = await uow.studies.get_by_ref(study) if study else None
-                    if study and study_row is None:
-                        return None, f"unknown study {study!r}"
-                    owners: dict[int, list[int]] = {}
-                    for number, names in wanted.items():
-                        for name in names:
-                            person_id, error = await find_person(uow, name)
-                            if person_id is None:
-                                return None, f"owner {name!r}: {error.rsplit('.', 1)[-1]}"
-                            owners.setdefault(number, []).append(person_id)
-                    started = await start_cycle(
-                        uow,
-                        title=title or (study_row.title if study_row else ""),
-                        owners_by_stage=owners,
-                        now=bot.services.clock.now(),
-                        kit=kit_for(bot.services),
-                        study_id=study_row.id if study_row else None,
-                    )
-                    await uow.commit()
-                    return started.id, ""
-            finally:
-                await bot.stop()
+            async with started_bot(settings) as bot, bot.services.uow() as uow:
+                study_row = await uow.studies.get_by_ref(study) if study else None
+                if study and study_row is None:
+                    return None, f"unknown study {study!r}"
+                owners: dict[int, list[int]] = {}
+                for number, names in wanted.items():
+                    for name in names:
+                        person_id, error = await find_person(uow, name)
+                        if person_id is None:
+                            return None, f"owner {name!r}: {error.rsplit('.', 1)[-1]}"
+                        owners.setdefault(number, []).append(person_id)
+                started = await start_cycle(
+                    uow,
+                    title=title or (study_row.title if study_row else ""),
+                    owners_by_stage=owners,
+                    now=bot.services.clock.now(),
+                    kit=kit_for(bot.services),
+                    study_id=study_row.id if study_row else None,
+                )
+                await uow.commit()
+                return started.id, ""
 
         cycle_id, error = run_async(main, settings)
         if cycle_id is None:

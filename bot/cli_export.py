@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from bot.cli import DbOption, fail, run_async, settings_for
+from bot.cli import DbOption, fail, run_async, settings_for, started_bot
 
 SIGNAL_COLUMNS = (
     "referentie",
@@ -149,14 +149,8 @@ def register(app: typer.Typer) -> None:
         settings = settings_for(db)
 
         async def main() -> tuple[tuple[str, ...], list[list[Any]]]:
-            from bot.app import build_app
-
-            bot = build_app(settings)
-            try:
-                await bot.start()
+            async with started_bot(settings) as bot:
                 return await collect(bot, what)
-            finally:
-                await bot.stop()
 
         columns, rows = run_async(main, settings)
         if fmt == "xlsx":

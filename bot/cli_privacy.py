@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from bot.cli import DbOption, fail, run_async, settings_for
+from bot.cli import DbOption, fail, run_async, settings_for, started_bot
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -33,14 +33,8 @@ def _with_bot(settings: Settings, work: Callable[[Signaalbot], Awaitable[T]]) ->
     """Run ``work`` on a started bot (stopped afterwards); database trouble ends the command."""
 
     async def main() -> T:
-        from bot.app import build_app
-
-        bot = build_app(settings)
-        try:
-            await bot.start()
+        async with started_bot(settings) as bot:
             return await work(bot)
-        finally:
-            await bot.stop()
 
     return run_async(main, settings)
 

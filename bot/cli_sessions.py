@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.cli import DbOption, fail, run_async, settings_for
+from bot.cli import DbOption, fail, run_async, settings_for, started_bot
 
 
 def register(app: typer.Typer) -> None:
@@ -22,14 +22,11 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """List planned sessions with their RSVPs."""
-        from bot.app import build_app
 
         settings = settings_for(db)
 
         async def main() -> list[str]:
-            bot = build_app(settings)
-            try:
-                await bot.start()
+            async with started_bot(settings) as bot:
                 now = bot.services.clock.now()
                 zone = ZoneInfo(settings.timezone)
                 async with bot.services.uow() as uow:
@@ -45,8 +42,6 @@ def register(app: typer.Typer) -> None:
                             f"{s.title}  [{rsvp}]"
                         )
                 return lines
-            finally:
-                await bot.stop()
 
         lines = run_async(main, settings)
         typer.echo("\n".join(lines) if lines else "No sessions planned.")
@@ -67,7 +62,6 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Plan the H, I and K series from calendar.toml, or one D session with --study/--at."""
-        from bot.app import build_app
         from cycle.session_ports import MissingPartError, default_toolkit
         from cycle.sessions import load_session_config, plan_knowledge_session, plan_sessions
 
@@ -92,49 +86,48 @@ def register(app: typer.Typer) -> None:
             owner_specs[int(stage)] = (platform, user_id)
 
         async def main() -> list[str]:
-            bot = build_app(settings)
             try:
-                await bot.start()
-                now = bot.services.clock.now()
-                config = load_session_config(settings.config_dir)
-                async with bot.services.uow() as uow:
-                    if study is not None and starts is not None:
-                        found = await uow.studies.get_by_ref(study)
-                        if found is None:
-                            raise fail(f"Unknown study {study!r}.", 2)
-                        owners: dict[int, int] = {}
-                        for stage, (platform, user_id) in owner_specs.items():
-                            person = await uow.people.find_by_identity(platform, user_id)
-                            if person is None:
-                                raise fail(f"Unknown person {platform}:{user_id}.", 2)
-                            owners[stage] = person.id
-                        made = [
-                            await plan_knowledge_session(
+                async with started_bot(settings) as bot:
+                    now = bot.services.clock.now()
+                    config = load_session_config(settings.config_dir)
+                    async with bot.services.uow() as uow:
+                        if study is not None and starts is not None:
+                            found = await uow.studies.get_by_ref(study)
+                            if found is None:
+                                raise fail(f"Unknown study {study!r}.", 2)
+                            owners: dict[int, int] = {}
+                            for stage, (platform, user_id) in owner_specs.items():
+                                person = await uow.people.find_by_identity(platform, user_id)
+                                if person is None:
+                                    raise fail(f"Unknown person {platform}:{user_id}.", 2)
+                                owners[stage] = person.id
+                            made = [
+                                await plan_knowledge_session(
+                                    uow,
+                                    config,
+                                    study_id=found.id,
+                                    starts_at=starts,
+                                    now=now,
+                                    owners_by_stage=owners,
+                                )
+                            ]
+                        else:
+                            toolkit = default_toolkit(settings.config_dir)
+                            made = await plan_sessions(
                                 uow,
+                                toolkit,
                                 config,
-                                study_id=found.id,
-                                starts_at=starts,
-                                now=now,
-                                owners_by_stage=owners,
+                                now,
+                                now + timedelta(days=31 * months),
+                                now,
+                                settings.timezone,
                             )
-                        ]
-                    else:
-                        toolkit = default_toolkit(settings.config_dir)
-                        made = await plan_sessions(
-                            uow,
-                            toolkit,
-                            config,
-                            now,
-                            now + timedelta(days=31 * months),
-                            now,
-                            settings.timezone,
-                        )
-                    await uow.commit()
-                return [f"{s.id:>4}  {s.kind}  {s.starts_at.isoformat()}  {s.title}" for s in made]
+                        await uow.commit()
+                    return [
+                        f"{s.id:>4}  {s.kind}  {s.starts_at.isoformat()}  {s.title}" for s in made
+                    ]
             except MissingPartError as exc:
                 raise fail(f"Cannot plan the series: {exc}") from None
-            finally:
-                await bot.stop()
 
         lines = run_async(main, settings)
         typer.echo("\n".join(lines) if lines else "Nothing new to plan.")
@@ -147,7 +140,6 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Write a session's agenda and outcomes as Markdown or XLSX (council, providers)."""
-        from bot.app import build_app
         from cycle.session_export import session_rows, write_markdown, write_xlsx
         from cycle.sessions import load_session_config
 
@@ -157,9 +149,7 @@ def register(app: typer.Typer) -> None:
             raise fail("--out must end in .md or .xlsx", 2)
 
         async def main() -> None:
-            bot = build_app(settings)
-            try:
-                await bot.start()
+            async with started_bot(settings) as bot:
                 t = bot.services.translator(lang)
                 async with bot.services.uow() as uow:
                     try:
@@ -169,8 +159,6 @@ def register(app: typer.Typer) -> None:
                     except LookupError:
                         raise fail(f"Unknown session {session}.", 2) from None
                 (write_markdown if suffix == ".md" else write_xlsx)(heading, rows, t, out)
-            finally:
-                await bot.stop()
 
         try:
             run_async(main, settings)
@@ -186,7 +174,6 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Write the weekly summary of a week as HTML or PNG (by the file's extension)."""
-        from bot.app import build_app
         from cycle.session_ports import MissingPartError, SessionToolkit, default_toolkit
         from cycle.summary import collect_summary, parse_week, write_summary
 
@@ -199,9 +186,7 @@ def register(app: typer.Typer) -> None:
             raise fail("--out must end in .html or .png", 2)
 
         async def main() -> Path:
-            bot = build_app(settings)
-            try:
-                await bot.start()
+            async with started_bot(settings) as bot:
                 toolkit: SessionToolkit | None
                 try:
                     toolkit = default_toolkit(settings.config_dir)
@@ -213,8 +198,6 @@ def register(app: typer.Typer) -> None:
                         uow, bot.services, year, number, toolkit=toolkit, locale=t.locale
                     )
                 return write_summary(data, t, out)
-            finally:
-                await bot.stop()
 
         try:
             written = run_async(main, settings)
