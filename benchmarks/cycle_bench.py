@@ -23,11 +23,11 @@ from sqlalchemy.engine import make_url
 
 from benchmarks.cycle_fake_api import AlwaysOpen, FakeApi, HttpMessenger
 from bot.app import build_app
-from bot.clock import ManualClock
-from bot.logging import configure_logging
-from bot.settings import Settings
 from cycle.dispatcher import Dispatcher
 from cycle.engine import CycleKit, kit_for, tick
+from kernel.clock import ManualClock
+from kernel.logging import configure_logging
+from kernel.settings import Settings
 from storage.db import upgrade
 from storage.models import (
     CycleStageOwnerRow,

@@ -27,7 +27,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 
 from benchmarks.cycle_fake_api import FakeApi
-from bot.core import text_reply
+from kernel.core import text_reply
 from storage.db import Database, upgrade
 from storage.models import PersonIdentityRow, PersonRow
 from storage.uow import unit_of_work

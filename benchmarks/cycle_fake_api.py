@@ -14,9 +14,8 @@ from datetime import UTC, date, datetime
 import aiohttp
 from aiohttp import web
 
-from bot.core import Reply
-from bot.messenger import RecipientUnreachableError, Sent, TemporaryFailureError
-from storage.domain import Identity
+from kernel.core import Reply
+from kernel.messenger import Address, RecipientUnreachableError, Sent, TemporaryFailureError
 
 
 class FakeApi:
@@ -71,7 +70,7 @@ class HttpMessenger:
         self.url = url
         self._session: aiohttp.ClientSession | None = None
 
-    async def send(self, identity: Identity, reply: Reply, *, update_id: str | None = None) -> Sent:
+    async def send(self, identity: Address, reply: Reply, *, update_id: str | None = None) -> Sent:
         if self._session is None:
             self._session = aiohttp.ClientSession()
         payload = {"user_id": identity.user_id, "text": reply.plain_text}

@@ -14,11 +14,11 @@ from aiohttp import web
 
 from benchmarks.cycle_fake_api import AlwaysOpen, HttpMessenger
 from bot.app import build_app
-from bot.logging import configure_logging
-from bot.settings import Settings
 from bot.web import build_web_app
 from cycle.engine import kit_for
 from cycle.scheduler import CycleScheduler
+from kernel.logging import configure_logging
+from kernel.settings import Settings
 
 
 async def main(db: str, api: str, port: int, lease: int) -> None:
@@ -32,7 +32,7 @@ async def main(db: str, api: str, port: int, lease: int) -> None:
         base.rules, tick_interval_seconds=1, lease_seconds=lease, batch_size=50
     )
     kit = dataclasses.replace(base, calendar=AlwaysOpen(), rules=rules)
-    scheduler = CycleScheduler(bot, kit=kit)
+    scheduler = CycleScheduler(bot.services, bot.messengers, kit=kit)
     scheduler.start()
     runner = web.AppRunner(build_web_app(bot))
     await runner.setup()

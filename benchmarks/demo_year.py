@@ -14,10 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.logging import configure_logging
-from bot.settings import Settings
-from cycle.demo import DemoParts, default_parts, run_demo
+from bot.demo import DemoParts, default_parts, run_demo
 from cycle.session_ports import MissingPartError
+from kernel.logging import configure_logging
+from kernel.settings import Settings
 
 
 def parts_for(out: Path) -> tuple[DemoParts, str]:

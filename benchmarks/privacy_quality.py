@@ -1,4 +1,4 @@
-"""Measure the privacy guard (handlers.privacy.scan) on the labelled Dutch set.
+"""Measure the privacy guard (privacy.guard.scan) on the labelled Dutch set.
 
 Rerun::
 
@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handlers.privacy import Finding, scan
+from privacy.guard import Finding, scan
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "privacy" / "privacy_set.jsonl"
 HELD_OUT_EVERY = 5

@@ -27,8 +27,8 @@ from sqlalchemy.engine import make_url
 
 from bot.adapters.slack import mount_slack
 from bot.app import build_app
-from bot.settings import Settings
 from bot.web import build_web_app
+from kernel.settings import Settings
 from storage.db import upgrade
 from storage.models import SignalRow
 from tests.slack_support import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackDriver, running
@@ -69,7 +69,7 @@ async def measure(url: str, n: int, signals: int) -> dict[str, tuple[float, floa
             slack_api_url=fake.api_url,
             log_level="warning",
         )
-        from bot.logging import configure_logging
+        from kernel.logging import configure_logging
 
         configure_logging("console", "warning")
         bot = build_app(settings)

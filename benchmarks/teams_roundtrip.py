@@ -20,8 +20,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.adapters.teams import mount_teams
 from bot.app import build_app
-from bot.settings import Settings
 from bot.web import build_web_app
+from kernel.settings import Settings
 from tests.integration.teams.driver import TeamsChat
 from tests.integration.teams.fake_connector import FakeConnector
 
@@ -60,7 +60,7 @@ async def main(n: int) -> None:
 
 
 if __name__ == "__main__":
-    from bot.logging import configure_logging
+    from kernel.logging import configure_logging
 
     configure_logging("console", "error")
     asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 200))

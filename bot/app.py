@@ -16,8 +16,10 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
-from bot.clock import Clock, SystemClock
-from bot.core import (
+from handlers import admin, general, questions, sessions, signals, support, triage, views
+from handlers import cycle as cycle_chat
+from kernel.clock import Clock, SystemClock
+from kernel.core import (
     Action,
     Actor,
     Command,
@@ -29,19 +31,18 @@ from bot.core import (
     Submit,
     Text,
 )
-from bot.domain_config import DomainConfig, load_domain_config
-from bot.i18n import Catalogue, normalise_locale
-from bot.logging import get_logger
-from bot.messenger import Messenger
-from bot.search_index import load_index
-from bot.settings import Settings
-from handlers import admin, general, privacy, questions, sessions, signals, support, triage, views
-from handlers import cycle as cycle_chat
-from handlers.context import Services, TurnContext
-from handlers.registry import Router
+from kernel.domain_config import DomainConfig, load_domain_config
+from kernel.i18n import Catalogue, normalise_locale
+from kernel.logging import get_logger
+from kernel.messenger import Messenger
+from kernel.settings import Settings
+from privacy import guard as privacy
 from storage.db import Database, DatabaseUnavailableError, ensure_schema
 from storage.domain import Person
 from storage.uow import UnitOfWork
+from turn.context import Services, TurnContext
+from turn.router import Router
+from turn.search_index import load_index
 
 log = get_logger("signaalbot.app")
 

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from bot.settings import Settings, SettingsError, load_settings
+from kernel.settings import Settings, SettingsError, load_settings
 from storage.db import DatabaseUnavailableError, SchemaOutdatedError, safe_url
 
 if TYPE_CHECKING:
     from bot.app import Signaalbot
-    from bot.core import Identity
+    from kernel.core import Identity
 
 T = TypeVar("T")
 
@@ -120,8 +120,8 @@ def chat(
     """Chat with the bot in the terminal (also reads piped input)."""
     from bot.adapters.console import ConsoleAdapter
     from bot.app import build_app
-    from bot.core import Identity, Platform, Role
-    from bot.logging import configure_logging
+    from kernel.core import Identity, Platform, Role
+    from kernel.logging import configure_logging
 
     settings = settings_for(db)
     configure_logging(settings.log_format, "warning")
@@ -175,8 +175,8 @@ def serve(db: DbOption = None) -> None:
     from aiohttp import web
 
     from bot.app import build_app
-    from bot.logging import configure_logging, get_logger
     from bot.web import build_web_app
+    from kernel.logging import configure_logging, get_logger
 
     settings = settings_for(db)
     configure_logging(settings.log_format, settings.log_level)
@@ -185,9 +185,10 @@ def serve(db: DbOption = None) -> None:
     async def main() -> None:
         bot = build_app(settings)
         await bot.start(demo_catalogue=True)
-        from cycle.scheduler import start_scheduler
+        from cycle.scheduler import CycleScheduler
 
-        scheduler = start_scheduler(bot)  # ticks the learning cycle and sends the outbox
+        scheduler = CycleScheduler(bot.services, bot.messengers)
+        scheduler.start()  # ticks the learning cycle and sends the outbox
         web_app = build_web_app(bot)
         if settings.slack_enabled:
             from bot.adapters.slack import mount_slack

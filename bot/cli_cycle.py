@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from bot.cli import DbOption, fail, run_async, settings_for, started_bot
-from bot.settings import Settings
+from kernel.settings import Settings
 
 if TYPE_CHECKING:
     pass
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 def _parse_now(value: str | None, settings: Settings) -> datetime:
     if value is None:
-        from bot.clock import SystemClock
+        from kernel.clock import SystemClock
 
         return SystemClock().now()
     try:

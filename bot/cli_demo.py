@@ -19,9 +19,9 @@ def register(app: typer.Typer) -> None:
         weeks: Annotated[int, typer.Option(min=1, max=104, help="How many weeks to simulate")] = 52,
     ) -> None:
         """Simulate a year on an embedded database and write what everybody received."""
-        from bot.logging import configure_logging
-        from cycle.demo import run_demo
+        from bot.demo import run_demo
         from cycle.session_ports import MissingPartError
+        from kernel.logging import configure_logging
 
         settings = settings_for(None)
         configure_logging(settings.log_format, "warning")

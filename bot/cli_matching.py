@@ -84,8 +84,8 @@ def similar_command(
 ) -> None:
     """Find the signals or studies most similar to a text."""
     from bot.app import build_services
-    from bot.search_index import load_index
     from storage.db import ensure_schema
+    from turn.search_index import load_index
 
     if kind not in ("signals", "studies"):
         raise fail("--kind must be signals or studies", 2)

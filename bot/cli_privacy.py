@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from bot.cli import DbOption, fail, run_async, settings_for, started_bot
-from bot.settings import Settings
+from kernel.settings import Settings
 
 if TYPE_CHECKING:
     from bot.app import Signaalbot
@@ -22,7 +22,7 @@ T = TypeVar("T")
 
 
 def _scan_json(text: str) -> str:
-    from handlers.privacy import scan
+    from privacy.guard import scan
 
     return json.dumps(
         [{"kind": f.kind, "start": f.start, "end": f.end} for f in scan(text)], ensure_ascii=False

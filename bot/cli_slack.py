@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 import yaml
 
-from bot.settings import Settings
+from kernel.settings import Settings
 
 
 def manifest(settings: Settings, socket_mode: bool | None = None) -> dict[str, Any]:
@@ -24,7 +24,7 @@ def manifest(settings: Settings, socket_mode: bool | None = None) -> dict[str, A
         REDIRECT_PATH,
         slack_mode,
     )
-    from bot.i18n import Catalogue
+    from kernel.i18n import Catalogue
 
     t = Catalogue.load(settings.config_dir).translator(settings.default_locale)
     socket = slack_mode(settings) == "socket" if socket_mode is None else socket_mode

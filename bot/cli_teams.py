@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import typer
 from PIL import Image, ImageDraw
 
-from bot.i18n import Catalogue, Translator
+from kernel.i18n import Catalogue, Translator
 
 MANIFEST_VERSION = "1.17"
 SCHEMA = (

@@ -13,10 +13,10 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.csv_import import CsvRow, parse_datetime, read_rows
-from handlers.context import Services
-from handlers.privacy import scan
+from privacy.guard import scan
 from storage.domain import NewSignal
 from storage.uow import UnitOfWork
+from turn.context import Services
 
 MAX_TEXT = 10_000
 

@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.core import Reply
-from bot.logging import get_logger
-from bot.messenger import Messenger, RecipientUnreachableError, TemporaryFailureError
 from cycle.rules import ReminderRules
 from cycle.workdays import WorkingCalendarLike
-from storage.domain import Identity, OutboxMessage, Person
+from kernel.core import Reply
+from kernel.logging import get_logger
+from kernel.messenger import Address, Messenger, RecipientUnreachableError, TemporaryFailureError
+from storage.domain import OutboxMessage, Person
 
 if TYPE_CHECKING:
-    from handlers.context import Services
+    from turn.context import Services
 
 log = get_logger("signaalbot.dispatcher")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -47,7 +47,7 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-def pick_identity(person: Person, messengers: Mapping[str, Messenger]) -> Identity | None:
+def pick_identity(person: Person, messengers: Mapping[str, Messenger]) -> Address | None:
     """The reachable identity we can send on, preferring where the person was last seen."""
     usable = [
         i for i in person.identities if i.unreachable_since is None and i.platform in messengers

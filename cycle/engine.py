@@ -15,9 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.domain_config import DomainConfig, Stage, load_domain_config
-from bot.i18n import Catalogue, Translator
-from bot.logging import get_logger
 from cycle.prompts import escalation_prompt, stage_prompt
 from cycle.rules import ReminderRules, load_rules
 from cycle.workdays import (
@@ -27,11 +24,14 @@ from cycle.workdays import (
     working_day_on_or_after,
     working_days_before,
 )
+from kernel.domain_config import DomainConfig, Stage, load_domain_config
+from kernel.i18n import Catalogue, Translator
+from kernel.logging import get_logger
 from storage.repositories.cycle import ActiveStage, CycleStage, LearningCycle, Recipient
 from storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
-    from handlers.context import Services
+    from turn.context import Services
 
 log = get_logger("signaalbot.cycle")
 

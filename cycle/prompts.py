@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.core import Button, Buttons, FieldItem, Fields, Reply, Text
-from bot.domain_config import Stage
-from bot.i18n import Translator
+from kernel.core import Button, Buttons, FieldItem, Fields, Reply, Text
+from kernel.domain_config import Stage
+from kernel.i18n import Translator
 
 ACTION_DONE = "cycle.done"
 ACTION_POSTPONE = "cycle.postpone"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.domain_config import ConfigFileError, read_config_file
+from kernel.domain_config import ConfigFileError, read_config_file
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,19 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.logging import get_logger
-from bot.messenger import Messenger
 from cycle.dispatcher import Dispatcher, DispatchResult
 from cycle.engine import CycleKit, TickResult, kit_for, tick
+from kernel.logging import get_logger
+from kernel.messenger import Messenger
 from storage.db import DatabaseUnavailableError
-
-if TYPE_CHECKING:
-    from bot.app import Signaalbot
+from turn.context import Services
 
 log = get_logger("signaalbot.scheduler")
 
@@ -38,17 +35,17 @@ class Round:
 class CycleScheduler:
     def __init__(
         self,
-        bot: Signaalbot,
+        services: Services,
+        messengers: Mapping[str, Messenger],
         *,
         kit: CycleKit | None = None,
-        messengers: Mapping[str, Messenger] | None = None,
         worker_id: str | None = None,
     ) -> None:
-        self.bot = bot
-        self.kit = kit or kit_for(bot.services)
+        self.services = services
+        self.kit = kit or kit_for(services)
         self.dispatcher = Dispatcher(
-            bot.services,
-            messengers if messengers is not None else bot.messengers,
+            services,
+            messengers,
             self.kit.calendar,
             self.kit.rules,
             worker_id=worker_id,
@@ -57,9 +54,9 @@ class CycleScheduler:
 
     async def run_round(self) -> Round:
         """One tick and one dispatch at the clock's now; database trouble waits for the next."""
-        now = self.bot.services.clock.now()
+        now = self.services.clock.now()
         try:
-            ticked = await tick(self.bot.services, now, kit=self.kit)
+            ticked = await tick(self.services, now, kit=self.kit)
             await self._sessions_and_summary(now)
         except DatabaseUnavailableError:
             log.warning("tick_skipped_database_unavailable")
@@ -76,7 +73,7 @@ class CycleScheduler:
         from cycle.session_ports import MissingPartError
         from cycle.summary import sessions_and_summary_due
 
-        services = self.bot.services
+        services = self.services
         try:
             async with services.uow() as uow:
                 queued = await sessions_and_summary_due(uow, services, now)
@@ -102,7 +99,7 @@ class CycleScheduler:
             id=JOB_ID,
             max_instances=1,  # a slow round is not overtaken by the next
             coalesce=True,  # missed runs (a sleeping laptop) become one run
-            next_run_time=self.bot.services.clock.now(),
+            next_run_time=self.services.clock.now(),
             replace_existing=True,
         )
         scheduler.start()
@@ -113,10 +110,3 @@ class CycleScheduler:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
-
-
-def start_scheduler(bot: Signaalbot) -> CycleScheduler:
-    """Start ticking for a running bot (``signaalbot serve``, the console chat)."""
-    scheduler = CycleScheduler(bot)
-    scheduler.start()
-    return scheduler

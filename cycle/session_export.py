@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.i18n import Translator
 from cycle.sessions import SessionConfig, session_title
+from kernel.i18n import Translator
 
 if TYPE_CHECKING:
     from storage.uow import UnitOfWork

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from bot.domain_config import read_config_file
+from kernel.domain_config import read_config_file
 
 
 class WorkingCalendar(Protocol):

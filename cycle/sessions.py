@@ -19,18 +19,18 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.core import Button, Buttons, FieldItem, Fields, Reply, Role, Text
-from bot.domain_config import read_config_file
-from bot.i18n import Translator
-from bot.logging import get_logger
 from cycle.session_ports import SessionToolkit, default_toolkit
+from kernel.core import Button, Buttons, FieldItem, Fields, Reply, Role, Text
+from kernel.domain_config import read_config_file
+from kernel.i18n import Translator
+from kernel.logging import get_logger
 from storage.domain import Person
 from storage.repositories.sessions import AgendaItem, AgendaSession
 from storage.repositories.signals import SignalFilter
 
 if TYPE_CHECKING:
-    from handlers.context import Services
     from storage.uow import UnitOfWork
+    from turn.context import Services
 
 log = get_logger("signaalbot.sessions")
 

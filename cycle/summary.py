@@ -19,16 +19,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.core import Image, Reply, Text
-from bot.domain_config import read_config_file
-from bot.i18n import Translator
-from bot.logging import get_logger
 from cycle.session_ports import CycleLine, SessionToolkit, default_toolkit
 from cycle.sessions import CLOSED_QUESTION_STATUSES, SessionConfig, load_session_config
+from kernel.core import Image, Reply, Text
+from kernel.domain_config import read_config_file
+from kernel.i18n import Translator
+from kernel.logging import get_logger
 
 if TYPE_CHECKING:
-    from handlers.context import Services
     from storage.uow import UnitOfWork
+    from turn.context import Services
 
 log = get_logger("signaalbot.summary")
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.settings import Settings
+from kernel.settings import Settings
 
 
 class WorkingCalendarLike(Protocol):

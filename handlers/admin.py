@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 
-from bot.core import Role
-from handlers.context import TurnContext
 from handlers.intake import area_name, areas, short, themes, words
-from handlers.registry import Router
-from storage.domain import Person, Theme
+from kernel.core import Role
+from kernel.domain_config import Theme
+from storage.domain import Person
 from storage.uow import UnitOfWork
+from turn.context import TurnContext
+from turn.router import Router
 
 ADMIN = (Role.ADMIN,)
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{1,59}$")

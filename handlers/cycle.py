@@ -9,18 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.core import (
-    Action,
-    Command,
-    FieldItem,
-    Fields,
-    Form,
-    Input,
-    Reply,
-    Role,
-    Submit,
-    Text,
-)
 from cycle import engine
 from cycle.prompts import (
     ACTION_CLOSE,
@@ -33,11 +21,23 @@ from cycle.prompts import (
     ACTION_REMIND,
     decision_prompt,
 )
-from handlers.context import TurnContext
-from handlers.forms import cleaned, validate_form
-from handlers.registry import Router
+from kernel.core import (
+    Action,
+    Command,
+    FieldItem,
+    Fields,
+    Form,
+    Input,
+    Reply,
+    Role,
+    Submit,
+    Text,
+)
 from storage.repositories.cycle import CycleStage, LearningCycle
 from storage.uow import UnitOfWork
+from turn.context import TurnContext
+from turn.forms import cleaned, validate_form
+from turn.router import Router
 
 FORM_START = "cycle.start"
 FORM_OUTPUT = "cycle.output"

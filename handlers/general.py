@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.core import Message, Reply, Text
-from bot.i18n import SUPPORTED_LOCALES
-from handlers.context import TurnContext
-from handlers.registry import Router
+from kernel.core import Message, Reply, Text
+from kernel.i18n import SUPPORTED_LOCALES
+from turn.context import TurnContext
+from turn.router import Router
 
 
 async def help_(ctx: TurnContext) -> None:

@@ -12,13 +12,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core import Command, Reply, Role, Text
-from bot.domain_config import Area
-from bot.i18n import Translator
-from handlers import privacy
-from handlers.context import TurnContext
-from storage.domain import Signal, Theme
+from kernel.core import Command, Reply, Role, Text
+from kernel.domain_config import Area, Theme
+from kernel.i18n import Translator
+from privacy import guard as privacy
+from storage.domain import Signal
 from storage.uow import UnitOfWork
+from turn.context import TurnContext
 
 WHOLE_MUNICIPALITY = "hele-gemeente"
 SIGNAL_REF = re.compile(r"^S-\d{4}-\d{1,6}$", re.IGNORECASE)

@@ -13,10 +13,6 @@ import re
 from datetime import date
 from typing import Any
 
-from bot.core import FieldItem, Fields, Form, Input, Option, Reply, Role, Submit, Text
-from bot.i18n import Translator
-from handlers.context import TurnContext
-from handlers.forms import cleaned, validate_form
 from handlers.intake import (
     DESK,
     Notice,
@@ -28,10 +24,14 @@ from handlers.intake import (
     themes,
     words,
 )
-from handlers.registry import Router
 from handlers.triage import TRANSITIONS, set_status
+from kernel.core import FieldItem, Fields, Form, Input, Option, Reply, Role, Submit, Text
+from kernel.i18n import Translator
 from storage.domain import ResearchQuestion
 from storage.uow import UnitOfWork
+from turn.context import TurnContext
+from turn.forms import cleaned, validate_form
+from turn.router import Router
 
 QUESTION_FORM = "question.new"
 STEP_FORM = "weigh.step"

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core import Action, Form, Input, Reply, Submit, Text
-from handlers.context import TurnContext
-from handlers.forms import cleaned, validate_form
-from handlers.registry import Router
+from kernel.core import Action, Form, Input, Reply, Submit, Text
+from privacy import guard as privacy
 from storage.repositories.sessions import RSVP_ANSWERS, AgendaSession
+from turn.context import TurnContext
+from turn.forms import cleaned, validate_form
+from turn.router import Router
 
 AGENDA_FORM = "session.agenda_item"
 
@@ -108,11 +109,7 @@ async def start_agenda_item(ctx: TurnContext) -> None:
 
 
 def _privacy_findings(text: str) -> bool:
-    """True when the privacy guard (``handlers.privacy``) sees personal data in ``text``."""
-    try:
-        from handlers import privacy  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return False
+    """True when the privacy guard sees personal data in ``text``."""
     return bool(privacy.scan(text))
 
 

@@ -12,7 +12,15 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from bot.core import (
+from handlers.intake import (
+    WHOLE_MUNICIPALITY,
+    area_name,
+    areas,
+    neutralise,
+    privacy_errors,
+    themes,
+)
+from kernel.core import (
     Button,
     Buttons,
     Command,
@@ -26,20 +34,12 @@ from bot.core import (
     Submit,
     Text,
 )
-from bot.logging import get_logger
-from handlers.context import TurnContext
-from handlers.forms import cleaned, validate_form
-from handlers.intake import (
-    WHOLE_MUNICIPALITY,
-    area_name,
-    areas,
-    neutralise,
-    privacy_errors,
-    themes,
-)
-from handlers.registry import Router
+from kernel.logging import get_logger
 from storage.domain import NewSignal, Signal
 from storage.uow import UnitOfWork
+from turn.context import TurnContext
+from turn.forms import cleaned, validate_form
+from turn.router import Router
 
 log = get_logger("signaalbot.signals")
 

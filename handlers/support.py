@@ -6,10 +6,6 @@ sees that three colleagues elsewhere recognise the signal, not who they are.
 
 from __future__ import annotations
 
-from bot.core import Action, Button, Buttons, Form, Input, Reply, Submit, Text
-from bot.i18n import Translator
-from handlers.context import TurnContext
-from handlers.forms import cleaned
 from handlers.intake import (
     DESK,
     Notice,
@@ -19,10 +15,14 @@ from handlers.intake import (
     privacy_errors,
     words,
 )
-from handlers.registry import Router
 from handlers.signals import clear_pending, pending_values, unindex_signal
+from kernel.core import Action, Button, Buttons, Form, Input, Reply, Submit, Text
+from kernel.i18n import Translator
 from storage.domain import Signal
 from storage.uow import UnitOfWork
+from turn.context import TurnContext
+from turn.forms import cleaned
+from turn.router import Router
 
 SUPPORT_FORM = "signal.support"
 

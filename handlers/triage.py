@@ -8,9 +8,6 @@ own language and with the reason: providers always hear back.
 
 from __future__ import annotations
 
-from bot.core import Button, Buttons, Form, Input, Reply, Submit, Text
-from handlers.context import TurnContext
-from handlers.forms import cleaned
 from handlers.intake import (
     DESK,
     Notice,
@@ -22,9 +19,12 @@ from handlers.intake import (
     status_label,
     words,
 )
-from handlers.registry import Router
+from kernel.core import Button, Buttons, Form, Input, Reply, Submit, Text
 from storage.domain import Signal
 from storage.uow import UnitOfWork
+from turn.context import TurnContext
+from turn.forms import cleaned
+from turn.router import Router
 
 REASON_FORM = "triage.reason"
 APPROACHES = ("stimuleren", "faciliteren", "aanjagen", "actief_ondersteunen")

@@ -8,8 +8,6 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.core import Button, Buttons, FieldItem, Fields, Reply, Role, Text
-from handlers.context import TurnContext
 from handlers.intake import (
     OVERSEERS,
     QUESTION_REF,
@@ -21,10 +19,12 @@ from handlers.intake import (
     words,
 )
 from handlers.questions import summary_lines
-from handlers.registry import Router
 from handlers.support import support_button, support_summary
+from kernel.core import Button, Buttons, FieldItem, Fields, Reply, Role, Text
 from storage.domain import SIGNAL_STATUSES, Signal
 from storage.repositories.signals import SignalFilter
+from turn.context import TurnContext
+from turn.router import Router
 
 PAGE_SIZE = 10
 _FILTER = re.compile(

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from kernel.messenger import Address
+
 SIGNAL_STATUSES = (
     "nieuw",
     "in_behandeling",
@@ -25,16 +27,6 @@ SIGNAL_STATUSES = (
 
 
 @dataclass(frozen=True, slots=True)
-class Identity:
-    platform: str
-    user_id: str
-    tenant: str | None = None
-    conversation_ref: dict[str, Any] | None = None
-    unreachable_since: datetime | None = None
-    last_seen_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Person:
     id: int
     display_name: str
@@ -42,28 +34,15 @@ class Person:
     timezone: str
     org_type: str
     roles: frozenset[str]
-    identities: tuple[Identity, ...] = ()
+    identities: tuple[Address, ...] = ()
     erased: bool = False
 
-    def identity(self, platform: str | None = None) -> Identity | None:
+    def identity(self, platform: str | None = None) -> Address | None:
         """The identity to reach this person on: the one on ``platform``, or the last seen."""
         candidates = [i for i in self.identities if platform is None or i.platform == platform]
         if not candidates:
             return None
         return max(candidates, key=lambda i: i.last_seen_at or datetime.min.replace(tzinfo=UTC))
-
-
-@dataclass(frozen=True, slots=True)
-class Theme:
-    key: str
-    kind: str  # theme | subdomain
-    name_nl: str
-    name_en: str
-    position: int = 0
-    active: bool = True
-
-    def name(self, locale: str) -> str:
-        return self.name_en if locale == "en" else self.name_nl
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.app import Signaalbot, build_app
-from bot.clock import ManualClock
-from bot.settings import Settings
+from kernel.clock import ManualClock
+from kernel.settings import Settings
 from storage.db import upgrade
 
 POSTGRES_URL = os.environ.get(

@@ -7,9 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.core import Action, Button, Buttons, Reply
-from bot.messenger import Sent
-from storage.domain import Identity
+from kernel.core import Action, Button, Buttons, Reply
+from kernel.messenger import Address, Sent
 
 
 @dataclass
@@ -45,7 +44,7 @@ class FakeMessenger:
     calls: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
-    async def send(self, identity: Identity, reply: Reply, *, update_id: str | None = None) -> Sent:
+    async def send(self, identity: Address, reply: Reply, *, update_id: str | None = None) -> Sent:
         self.calls += 1
         if identity.user_id in self.always_fail:
             raise self.always_fail[identity.user_id]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.app import Signaalbot
-from bot.core import Action, Command, Identity, Message, Platform, Reply, Submit
+from kernel.core import Action, Command, Identity, Message, Platform, Reply, Submit
 
 
 def person(name: str, platform: Platform = Platform.CONSOLE, locale: str | None = None) -> Identity:

@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import Signaalbot
-from bot.clock import ManualClock
-from bot.core import Image, Reply
 from cycle.session_ports import default_toolkit
 from cycle.summary import summary_due
+from kernel.clock import ManualClock
+from kernel.core import Image, Reply
 from storage.domain import NewSignal
 
 MONDAY_0830 = datetime(2026, 11, 30, 7, 30, tzinfo=UTC)  # 08:30 in Amsterdam, week 49

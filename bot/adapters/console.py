@@ -10,7 +10,7 @@ import asyncio
 from typing import TextIO
 
 from bot.app import Signaalbot
-from bot.core import (
+from kernel.core import (
     Action,
     Buttons,
     Choice,
@@ -23,7 +23,7 @@ from bot.core import (
     Submit,
     Text,
 )
-from bot.i18n import Translator
+from kernel.i18n import Translator
 
 STOP_WORDS = {"stop", "exit", "quit", "klaar"}
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 import uuid
 from typing import TextIO
 
-from bot.core import Buttons, Choice, Image, Reply
-from bot.messenger import Sent
-from storage.domain import Identity
+from kernel.core import Buttons, Choice, Image, Reply
+from kernel.messenger import Address, Sent
 
 
 def render_plain(reply: Reply) -> str:
@@ -33,7 +32,7 @@ class ConsoleMessenger:
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
-    async def send(self, identity: Identity, reply: Reply, *, update_id: str | None = None) -> Sent:
+    async def send(self, identity: Address, reply: Reply, *, update_id: str | None = None) -> Sent:
         message_id = update_id or uuid.uuid4().hex
         self._stream.write(f"\n--- @{identity.user_id} ---\n{render_plain(reply)}\n")
         self._stream.flush()

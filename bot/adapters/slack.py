@@ -48,12 +48,12 @@ from bot.adapters.slack_messenger import (
     translator_for,
 )
 from bot.app import Signaalbot
-from bot.core import Action, Command, Form, Identity, Message, Platform, Reply, Submit
-from bot.i18n import Translator
-from bot.logging import get_logger
-from bot.messenger import TemporaryFailureError
-from bot.settings import Settings
-from handlers.privacy import mask_text
+from kernel.core import Action, Command, Form, Identity, Message, Platform, Reply, Submit
+from kernel.i18n import Translator
+from kernel.logging import get_logger
+from kernel.messenger import TemporaryFailureError
+from kernel.settings import Settings
+from privacy.guard import mask_text
 from storage.slack_store import SqlInstallationStore, SqlOAuthStateStore
 
 log = get_logger("signaalbot.slack")
@@ -612,7 +612,7 @@ def replace(where: Where, **changes: Any) -> Where:
 
 
 def _text(text: str) -> Reply:
-    from bot.core import Text
+    from kernel.core import Text
 
     return Reply(blocks=(Text(text=text),))
 

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.core import (
+from kernel.core import (
     Button,
     Buttons,
     Choice,
@@ -27,7 +27,7 @@ from bot.core import (
     Reply,
     Text,
 )
-from bot.i18n import Translator
+from kernel.i18n import Translator
 
 # Block Kit limits (https://api.slack.com/reference/block-kit)
 MAX_TEXT = 3000  # section / mrkdwn text

@@ -2,7 +2,7 @@
 
 Why ``conversations.open`` every time: it is idempotent and cheap, returns the same DM channel
 for the same person, and needs no stored channel that might have been archived. The message
-``ts`` is what :class:`~bot.messenger.Sent` records; an update opens the same DM and calls
+``ts`` is what :class:`~kernel.messenger.Sent` records; an update opens the same DM and calls
 ``chat.update`` with it.
 
 A local image in the reply (the weekly summary chart) goes into the same DM as a file, with the
@@ -24,12 +24,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack_blocks import MAX_ALT_TEXT, BlockRenderer, Upload, mrkdwn, shorten
-from bot.core import Form, Reply
-from bot.i18n import Translator
-from bot.logging import get_logger
-from bot.messenger import RecipientUnreachableError, Sent, TemporaryFailureError
+from kernel.core import Form, Reply
+from kernel.i18n import Translator
+from kernel.logging import get_logger
+from kernel.messenger import Address, RecipientUnreachableError, Sent, TemporaryFailureError
 from storage.db import DatabaseUnavailableError
-from storage.domain import Identity
 
 if TYPE_CHECKING:
     from bot.app import Signaalbot
@@ -191,7 +190,7 @@ def map_error(exc: SlackApiError, method: str) -> Exception:
 
 
 class SlackMessenger:
-    """:class:`bot.messenger.Messenger` for Slack."""
+    """:class:`kernel.messenger.Messenger` for Slack."""
 
     platform = "slack"
 
@@ -200,7 +199,7 @@ class SlackMessenger:
         self._token_for = token_for
         self._api_url = api_url
 
-    async def send(self, identity: Identity, reply: Reply, *, update_id: str | None = None) -> Sent:
+    async def send(self, identity: Address, reply: Reply, *, update_id: str | None = None) -> Sent:
         ref = identity.conversation_ref or {}
         team, user = split_user(identity.user_id, identity.tenant or ref.get("team_id"))
         logger = log.bind(team_id=team, update=update_id is not None)

@@ -43,10 +43,10 @@ from bot.adapters.teams_messenger import (
     tenant_of,
 )
 from bot.app import Signaalbot
-from bot.core import Action, Command, Form, Identity, Message, Platform, Reply, Submit
-from bot.i18n import Translator
-from bot.logging import get_logger
-from handlers.privacy import mask_text
+from kernel.core import Action, Command, Form, Identity, Message, Platform, Reply, Submit
+from kernel.i18n import Translator
+from kernel.logging import get_logger
+from privacy.guard import mask_text
 from storage.db import DatabaseUnavailableError
 
 log = get_logger("signaalbot.teams")

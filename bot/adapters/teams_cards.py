@@ -24,7 +24,7 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
-from bot.core import (
+from kernel.core import (
     Action,
     Buttons,
     Choice,
@@ -36,7 +36,7 @@ from bot.core import (
     Submit,
     Text,
 )
-from bot.i18n import Translator
+from kernel.i18n import Translator
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"

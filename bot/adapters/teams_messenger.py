@@ -3,7 +3,7 @@
 Why a reference in the database: Teams only lets a bot write to a conversation it has seen.
 The reference (service URL, conversation, bot and user) is saved when a person first talks to
 the bot or installs it, so the outbox can reach them after a restart or from a second instance.
-Errors become the neutral :mod:`bot.messenger` errors the dispatcher understands: 403/404
+Errors become the neutral :mod:`kernel.messenger` errors the dispatcher understands: 403/404
 (bot removed, ``MessageWritesBlocked``) → unreachable; 429 and 5xx → try again later.
 """
 
@@ -25,11 +25,10 @@ from botbuilder.schema import (
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from bot.adapters import teams_cards as cards
-from bot.core import Form, Reply
-from bot.i18n import Translator
-from bot.logging import get_logger
-from bot.messenger import RecipientUnreachableError, Sent, TemporaryFailureError
-from storage.domain import Identity as StoredIdentity
+from kernel.core import Form, Reply
+from kernel.i18n import Translator
+from kernel.logging import get_logger
+from kernel.messenger import Address, RecipientUnreachableError, Sent, TemporaryFailureError
 
 log = get_logger("signaalbot.teams")
 
@@ -145,7 +144,7 @@ async def _not_a_reply(
 
 
 class TeamsMessenger:
-    """Implements :class:`bot.messenger.Messenger` for Teams."""
+    """Implements :class:`kernel.messenger.Messenger` for Teams."""
 
     platform = "teams"
 
@@ -159,9 +158,7 @@ class TeamsMessenger:
         self._app_id = app_id
         self._translator_for = translator_for
 
-    async def send(
-        self, identity: StoredIdentity, reply: Reply, *, update_id: str | None = None
-    ) -> Sent:
+    async def send(self, identity: Address, reply: Reply, *, update_id: str | None = None) -> Sent:
         data = identity.conversation_ref or {}
         raw = data.get("reference")
         if not isinstance(raw, dict):

@@ -56,7 +56,7 @@ class OutboxRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
-    payload: Mapped[dict[str, Any]]  # a serialised bot.core.Reply
+    payload: Mapped[dict[str, Any]]  # a serialised kernel.core.Reply
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     not_before: Mapped[datetime] = mapped_column(index=True)

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.domain import Study, Theme
+from kernel.domain_config import Theme
+from storage.domain import Study
 from storage.models import StudyRow, ThemeRow
 
 

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.domain import Identity, Person
+from kernel.messenger import Address
+from storage.domain import Person
 from storage.models import PersonIdentityRow, PersonRoleRow, PersonRow
 
 
@@ -21,7 +22,7 @@ def to_person(row: PersonRow) -> Person:
         org_type=row.org_type,
         roles=frozenset(r.role for r in row.roles),
         identities=tuple(
-            Identity(
+            Address(
                 platform=i.platform,
                 user_id=i.user_id,
                 tenant=i.tenant,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.app import Signaalbot
-from bot.clock import ManualClock
 from cycle.scheduler import CycleScheduler
+from kernel.clock import ManualClock
 from tests.fake_messenger import FakeMessenger
 
 
@@ -27,4 +27,4 @@ async def add_person(
 
 def scheduler_for(bot: Signaalbot, clock: ManualClock) -> tuple[CycleScheduler, FakeMessenger]:
     fake = FakeMessenger(now=clock.now)
-    return CycleScheduler(bot, messengers={"console": fake}, worker_id="test"), fake
+    return CycleScheduler(bot.services, {"console": fake}, worker_id="test"), fake

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.app import Signaalbot
-from bot.core import Action, Submit
+from kernel.core import Action, Submit
 from tests.cycle.helpers import add_person
 from tests.helpers import act, person, say, texts
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.app import Signaalbot
-from bot.clock import ManualClock
-from bot.core import text_reply
-from bot.messenger import RecipientUnreachableError, TemporaryFailureError
 from cycle.dispatcher import Dispatcher
 from cycle.engine import kit_for
+from kernel.clock import ManualClock
+from kernel.core import text_reply
+from kernel.messenger import RecipientUnreachableError, TemporaryFailureError
 from tests.cycle.helpers import add_person
 from tests.fake_messenger import FakeMessenger
 

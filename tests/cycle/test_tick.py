@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from bot.app import Signaalbot
-from bot.clock import ManualClock
 from cycle.engine import kit_for, start_cycle, start_cycle_for_study, tick
 from cycle.workdays import working_days_before
+from kernel.clock import ManualClock
 from tests.cycle.helpers import add_person
 
 

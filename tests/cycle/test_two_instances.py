@@ -15,9 +15,9 @@ from datetime import timedelta
 import pytest
 
 from bot.app import Signaalbot, build_app
-from bot.clock import ManualClock
 from cycle.engine import kit_for, start_cycle
 from cycle.scheduler import CycleScheduler
+from kernel.clock import ManualClock
 from storage.db import upgrade
 from tests.conftest import make_settings
 from tests.cycle.helpers import add_person
@@ -48,7 +48,7 @@ async def test_two_instances_one_month_no_duplicates_no_misses(
     await add_person(first, "leider", "programme_leader")
     fakes = [FakeMessenger(now=clock.now) for _ in two_bots]
     schedulers = [
-        CycleScheduler(bot, messengers={"console": fake}, worker_id=f"instance-{i}")
+        CycleScheduler(bot.services, {"console": fake}, worker_id=f"instance-{i}")
         for i, (bot, fake) in enumerate(zip(two_bots, fakes, strict=True))
     ]
     sent_keys: list[str] = []

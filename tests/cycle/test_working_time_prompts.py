@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import Signaalbot
-from bot.clock import ManualClock
 from cycle.engine import kit_for, start_cycle
+from kernel.clock import ManualClock
 from tests.cycle.helpers import add_person, scheduler_for
 
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -7,7 +7,7 @@ from collections import deque
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import Signaalbot
-from bot.core import Identity, Platform
+from kernel.core import Identity, Platform
 from tests.e2e.scenario_intake import Expect, Msg, Person, Step
 
 
@@ -109,7 +109,7 @@ class ConsoleRunner:
         return max((m.id for m in messages), default=0)
 
     async def _check_outbox(self, step: Step, number: int, after: int) -> None:
-        from bot.core import Reply
+        from kernel.core import Reply
 
         async with self.bot.services.uow() as uow:
             messages = [m for m in await uow.outbox.find(limit=10_000) if m.id > after]

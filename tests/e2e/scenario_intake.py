@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.i18n import Translator
+from kernel.i18n import Translator
 
 
 @dataclass(frozen=True)

@@ -38,11 +38,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.adapters import slack_blocks as kit
 from bot.adapters.slack import SLACK_KEY, SlackAdapter, mount_slack
 from bot.app import Signaalbot, build_app
-from bot.clock import ManualClock
-from bot.core import Command, Identity, Platform
 from bot.web import build_web_app
 from cycle.dispatcher import Dispatcher
 from cycle.engine import kit_for
+from kernel.clock import ManualClock
+from kernel.core import Command, Identity, Platform
 from storage.db import upgrade
 from tests.conftest import make_settings
 from tests.e2e.scenario_intake import Expect, Fill, Msg, Person, Step

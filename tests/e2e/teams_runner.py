@@ -30,9 +30,9 @@ from aiohttp.test_utils import TestClient
 
 from bot.adapters.teams import TeamsAdapter
 from bot.app import Signaalbot
-from bot.core import Identity, Platform
 from cycle.dispatcher import Dispatcher
 from cycle.engine import kit_for
+from kernel.core import Identity, Platform
 from tests.e2e.scenario_intake import Expect, Msg, Person, Step
 from tests.integration.teams.driver import TENANT, TeamsChat
 from tests.integration.teams.fake_connector import Call, FakeConnector, activity_text, cards_of

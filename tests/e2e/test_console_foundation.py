@@ -9,8 +9,8 @@ import pytest
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import Signaalbot, build_app
-from bot.clock import ManualClock
-from bot.core import Platform
+from kernel.clock import ManualClock
+from kernel.core import Platform
 from storage.db import DatabaseUnavailableError
 from tests.conftest import START, make_settings
 from tests.helpers import person, say, texts
@@ -112,7 +112,7 @@ async def test_database_away_is_a_clear_message_and_the_chat_goes_on(
 
 
 async def test_retried_event_is_handled_once(sqlite_bot: Signaalbot) -> None:
-    from bot.core import Submit
+    from kernel.core import Submit
 
     who = person("ina", platform=Platform.SLACK)
     submit = Submit(

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import Signaalbot
-from bot.clock import ManualClock
-from bot.core import Submit
 from cycle.scheduler import CycleScheduler
 from cycle.workdays import load_calendar, working_days_before
+from kernel.clock import ManualClock
+from kernel.core import Submit
 from tests.cycle.helpers import add_person, scheduler_for
 from tests.fake_messenger import FakeMessenger
 from tests.helpers import act, person, texts
@@ -183,7 +183,7 @@ async def test_cycle_runs_through_four_stages_with_late_owner_and_escalation(
         for b in block.buttons  # type: ignore[attr-defined]
         if b.action_id == "cycle.close"
     )
-    from bot.core import Action
+    from kernel.core import Action
 
     conclusion_form = (await act(bot, bram, Action(action_id=close.action_id, value=close.value)))[
         0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.app import Signaalbot
-from bot.core import Platform
+from kernel.core import Platform
 from tests.e2e.console_runner import ConsoleRunner, setup_people
 from tests.e2e.scenario_intake import PEOPLE, STEPS
 

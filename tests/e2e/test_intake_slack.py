@@ -7,7 +7,7 @@ from typing import Literal
 
 import pytest
 
-from bot.clock import ManualClock
+from kernel.clock import ManualClock
 from tests.e2e.scenario_intake import PEOPLE, STEPS
 from tests.e2e.slack_runner import SlackRunner, setup_slack_people, slack_stack, slack_user
 from tests.slack_support import TEAM

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from bot.app import Signaalbot
 from bot.cli import app
-from bot.core import Submit
+from kernel.core import Submit
 from tests.helpers import person, say
 from tests.unit.handlers.util import report_signal
 

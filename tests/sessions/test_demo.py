@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 
 from bot.app import Signaalbot
 from bot.cli import app as cli_app
-from bot.core import Reply, Text
-from cycle.demo import DemoParts, run_demo
+from bot.demo import DemoParts, run_demo
+from kernel.core import Reply, Text
 from tests.conftest import make_settings
 from tests.sessions.standins import StandInCycles, stand_in_toolkit
 
@@ -106,9 +106,9 @@ def test_demo_cli_says_what_is_missing(tmp_path: Path, monkeypatch: Any) -> None
         raise ports.MissingPartError("cycle.working_time.WorkingCalendar is not available")
 
     monkeypatch.setattr(ports, "default_toolkit", missing)
-    import cycle.demo
+    import bot.demo
 
-    monkeypatch.setattr(cycle.demo, "default_toolkit", missing)
+    monkeypatch.setattr(bot.demo, "default_toolkit", missing)
     result = CliRunner().invoke(cli_app, ["demo", "--out", str(tmp_path / "d"), "--weeks", "1"])
     assert result.exit_code == 1
     assert "working_time" in result.output

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from bot.app import Signaalbot, build_app
 from bot.cli import app as cli_app
-from bot.clock import ManualClock
-from bot.core import Action, Submit
+from kernel.clock import ManualClock
+from kernel.core import Action, Submit
 from tests.conftest import START, make_settings
 from tests.helpers import act, person, texts
 
@@ -77,10 +77,10 @@ async def test_agenda_item_limits_and_privacy(
     )
     assert "cannot find" in texts(unknown)
 
-    # STAND-IN for handlers.privacy (built by the privacy engineer): finds a BSN-like number.
-    stand_in = types.ModuleType("handlers.privacy")
+    # STAND-IN for privacy.guard (built by the privacy engineer): finds a BSN-like number.
+    stand_in = types.ModuleType("privacy.guard")
     stand_in.scan = lambda text: ["bsn"] if "123456782" in text else []  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "handlers.privacy", stand_in)
+    monkeypatch.setitem(sys.modules, "privacy.guard", stand_in)
     refused = await act(sqlite_bot, pia, submit("Gezin met BSN 123456782 wacht al lang"))
     assert "personal data" in refused[0].errors["text"]
 

@@ -7,8 +7,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import Signaalbot
-from bot.clock import ManualClock
-from bot.core import Action, Submit
 from cycle.session_ports import SessionToolkit
 from cycle.sessions import (
     kind_of_key,
@@ -17,6 +15,8 @@ from cycle.sessions import (
     plan_sessions,
     session_due,
 )
+from kernel.clock import ManualClock
+from kernel.core import Action, Submit
 from storage.domain import NewSignal, Person
 from tests.helpers import act, person, texts
 from tests.sessions.standins import RULES, StandInCycles, stand_in_toolkit

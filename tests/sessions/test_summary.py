@@ -10,11 +10,11 @@ from typer.testing import CliRunner
 
 from bot.app import Signaalbot, build_app
 from bot.cli import app as cli_app
-from bot.clock import ManualClock
-from bot.core import Image, Reply
-from bot.i18n import Catalogue, placeholders
 from cycle.session_ports import CycleLine
 from cycle.summary import collect_summary, due_week, load_summary_config, parse_week, summary_due
+from kernel.clock import ManualClock
+from kernel.core import Image, Reply
+from kernel.i18n import Catalogue, placeholders
 from storage.domain import NewSignal
 from tests.conftest import START, make_settings
 from tests.sessions.standins import stand_in_toolkit

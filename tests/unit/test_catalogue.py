@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import _flatten, placeholders
+from kernel.i18n import _flatten, placeholders
 
 MESSAGES = Path(str(resources.files("config") / "messages"))
 FILES = sorted(p.name for p in (MESSAGES / "nl").glob("*.toml"))

@@ -3,8 +3,8 @@ from __future__ import annotations
 import io
 
 from bot.adapters.console_messenger import ConsoleMessenger
-from bot.core import Image, Reply, Text
-from storage.domain import Identity
+from kernel.core import Image, Reply, Text
+from kernel.messenger import Address
 
 
 async def test_a_chart_in_a_proactive_message_names_the_saved_file() -> None:
@@ -12,7 +12,7 @@ async def test_a_chart_in_a_proactive_message_names_the_saved_file() -> None:
     reply = Reply(
         blocks=(Text(text="Week 48"), Image(alt="Signalen per thema", path="/tmp/w48.png"))
     )
-    sent = await ConsoleMessenger(out).send(Identity(platform="console", user_id="lotte"), reply)
+    sent = await ConsoleMessenger(out).send(Address(platform="console", user_id="lotte"), reply)
     assert sent.message_id
     text = out.getvalue()
     assert "@lotte" in text and "Week 48" in text

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.i18n import Catalogue
 from handlers import questions, signals, triage
+from kernel.i18n import Catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = re.compile(r"\"((?:intake|signals|core)\.[a-z_]+(?:\.[a-z_0-9]+)?)\"")

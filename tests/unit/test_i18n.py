@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.i18n import SUPPORTED_LOCALES, Catalogue, normalise_locale, placeholders
+from kernel.i18n import SUPPORTED_LOCALES, Catalogue, normalise_locale, placeholders
 
 
 def test_every_message_exists_in_every_language_with_the_same_placeholders() -> None:

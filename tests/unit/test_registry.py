@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from bot.core import Action, Command, Message, Role, Submit
-from handlers.context import TurnContext
-from handlers.registry import Router
+from kernel.core import Action, Command, Message, Role, Submit
+from turn.context import TurnContext
+from turn.router import Router
 
 
 async def _noop(ctx: TurnContext) -> None:

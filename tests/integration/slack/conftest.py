@@ -10,8 +10,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.adapters.slack import SLACK_KEY, SlackAdapter, mount_slack
 from bot.app import Signaalbot, build_app
-from bot.clock import ManualClock
 from bot.web import build_web_app
+from kernel.clock import ManualClock
 from storage.db import upgrade
 from tests.conftest import make_settings
 from tests.slack_support import BOT_TOKEN, SIGNING_SECRET, FakeSlack, running

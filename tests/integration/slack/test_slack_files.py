@@ -16,15 +16,14 @@ from typer.testing import CliRunner
 
 from bot.adapters.slack import SlackAdapter
 from bot.app import Signaalbot
-from bot.clock import ManualClock
-from bot.core import Image, Reply, Text
-from bot.messenger import RecipientUnreachableError, TemporaryFailureError
-from handlers.context import TurnContext
-from storage.domain import Identity
+from kernel.clock import ManualClock
+from kernel.core import Image, Reply, Text
+from kernel.messenger import Address, RecipientUnreachableError, TemporaryFailureError
 from tests.slack_support import TEAM, FakeSlack, SlackDriver
 from tests.summary_support import queued_summary
+from turn.context import TurnContext
 
-ANNA = Identity(
+ANNA = Address(
     platform="slack",
     user_id=f"{TEAM}:UANNA",
     tenant=TEAM,

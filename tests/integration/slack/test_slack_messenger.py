@@ -9,13 +9,12 @@ from aiohttp.test_utils import TestClient
 
 from bot.adapters.slack import SlackAdapter, slack_mode
 from bot.app import Signaalbot
-from bot.core import Reply, Text
-from bot.messenger import RecipientUnreachableError, TemporaryFailureError
-from storage.domain import Identity
+from kernel.core import Reply, Text
+from kernel.messenger import Address, RecipientUnreachableError, TemporaryFailureError
 from tests.conftest import make_settings
 from tests.slack_support import TEAM, FakeSlack
 
-ANNA = Identity(
+ANNA = Address(
     platform="slack",
     user_id=f"{TEAM}:UANNA",
     tenant=TEAM,

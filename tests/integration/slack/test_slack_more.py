@@ -14,14 +14,14 @@ from typer.testing import CliRunner
 from bot.adapters import slack_blocks as kit
 from bot.adapters.slack import SlackAdapter, mount_slack
 from bot.app import Signaalbot, build_app
-from bot.clock import ManualClock
-from bot.core import Form, Input
 from bot.web import build_web_app
-from handlers.context import TurnContext
+from kernel.clock import ManualClock
+from kernel.core import Form, Input
 from storage.db import upgrade
 from storage.slack_store import SqlInstallationStore, SqlOAuthStateStore
 from tests.conftest import make_settings
 from tests.slack_support import SIGNING_SECRET, FakeSlack, SlackDriver, submission
+from turn.context import TurnContext
 
 
 def test_manifest_lists_commands_shortcuts_events_and_urls(
@@ -113,7 +113,7 @@ async def test_slow_refused_submission_never_shows_personal_data_again(
 ) -> None:
     import asyncio
 
-    from bot.core import Reply
+    from kernel.core import Reply
 
     release = asyncio.Event()
     slow_form = Form(

@@ -10,8 +10,8 @@ from aiohttp.test_utils import TestClient
 
 from bot.adapters import slack_blocks as kit
 from bot.adapters.slack import SlackAdapter
-from bot.core import Button, Buttons, Choice, Form, Input, Option, Reply, Text
-from bot.i18n import Catalogue
+from kernel.core import Button, Buttons, Choice, Form, Input, Option, Reply, Text
+from kernel.i18n import Catalogue
 from tests.slack_support import FakeSlack, SlackDriver, sign, slash_body
 
 T = Catalogue.load().translator("nl")

@@ -8,7 +8,7 @@ import jwt
 import pytest
 
 from bot.app import Signaalbot, build_app
-from bot.clock import ManualClock
+from kernel.clock import ManualClock
 from tests.conftest import make_settings
 from tests.integration.teams.conftest import start_client
 from tests.integration.teams.driver import TENANT, TeamsChat, texts

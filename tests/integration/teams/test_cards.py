@@ -13,7 +13,7 @@ from bot.adapters.teams_cards import (
     strip_mentions,
 )
 from bot.app import Signaalbot
-from bot.core import (
+from kernel.core import (
     Action,
     Button,
     Buttons,
@@ -28,10 +28,10 @@ from bot.core import (
     Submit,
     Text,
 )
-from bot.i18n import Catalogue, placeholders
-from handlers.context import TurnContext
+from kernel.i18n import Catalogue, placeholders
 from tests.integration.teams.driver import TeamsChat
 from tests.integration.teams.fake_connector import find
+from turn.context import TurnContext
 
 T = Catalogue.load().translator("nl")
 

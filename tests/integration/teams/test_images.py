@@ -7,14 +7,14 @@ from pathlib import Path
 
 from bot.adapters.teams_cards import MAX_INLINE_IMAGE, render_card
 from bot.app import Signaalbot
-from bot.clock import ManualClock
-from bot.core import Image, Reply, Text
-from bot.i18n import Catalogue
-from handlers.context import TurnContext
-from storage.domain import Identity as StoredIdentity
+from kernel.clock import ManualClock
+from kernel.core import Image, Reply, Text
+from kernel.i18n import Catalogue
+from kernel.messenger import Address
 from tests.integration.teams.driver import TeamsChat
 from tests.integration.teams.fake_connector import FakeConnector, activity_text, cards_of, find
 from tests.summary_support import queued_summary
+from turn.context import TurnContext
 
 T = Catalogue.load().translator("nl")
 ALT = "Grafiek: signalen per thema"
@@ -59,7 +59,7 @@ def test_a_missing_or_too_large_file_shows_the_alt_text_and_a_note(tmp_path: Pat
     assert find(render_card(Reply(blocks=(Image(alt=ALT, path=str(exactly)),)), T), "Image")
 
 
-async def _identity(bot: Signaalbot, chat: TeamsChat) -> tuple[int, StoredIdentity]:
+async def _identity(bot: Signaalbot, chat: TeamsChat) -> tuple[int, Address]:
     await chat.say("help")  # Anna has talked to the bot: her conversation reference is stored
     async with bot.services.uow() as uow:
         person = await uow.people.find_by_identity("teams", chat.identity_user_id)

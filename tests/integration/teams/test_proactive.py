@@ -8,18 +8,17 @@ import pytest
 
 from bot.adapters.teams import build_teams_adapter
 from bot.app import Signaalbot, build_app
-from bot.clock import ManualClock
-from bot.core import text_reply
-from bot.messenger import RecipientUnreachableError, TemporaryFailureError
+from kernel.clock import ManualClock
+from kernel.core import text_reply
+from kernel.messenger import Address, RecipientUnreachableError, TemporaryFailureError
 from storage.db import upgrade
-from storage.domain import Identity as StoredIdentity
 from tests.conftest import make_settings
 from tests.integration.teams.conftest import start_client
 from tests.integration.teams.driver import TeamsChat, texts
 from tests.integration.teams.fake_connector import FakeConnector
 
 
-async def stored_identity(bot: Signaalbot, user_id: str) -> StoredIdentity:
+async def stored_identity(bot: Signaalbot, user_id: str) -> Address:
     async with bot.services.uow() as uow:
         person = await uow.people.find_by_identity("teams", user_id)
     assert person is not None
@@ -106,7 +105,7 @@ async def test_no_reference_means_unreachable(sqlite_bot: Signaalbot) -> None:
     build_teams_adapter(sqlite_bot)
     with pytest.raises(RecipientUnreachableError):
         await sqlite_bot.messengers["teams"].send(
-            StoredIdentity(platform="teams", user_id="t:x"), text_reply("Hallo")
+            Address(platform="teams", user_id="t:x"), text_reply("Hallo")
         )
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.app import Signaalbot, build_app
-from bot.clock import ManualClock
-from bot.core import Action, Reply, Submit
+from kernel.clock import ManualClock
+from kernel.core import Action, Reply, Submit
 from tests.conftest import make_settings
 from tests.helpers import person, say, texts
 from tests.unit.handlers.util import report_new_signal, report_signal, with_role

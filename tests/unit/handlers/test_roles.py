@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.app import Signaalbot
-from bot.core import Action, Command, Submit
+from kernel.core import Action, Command, Submit
 from tests.helpers import texts
 from tests.unit.handlers.util import report_signal, with_role
 

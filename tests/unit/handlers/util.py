@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.app import Signaalbot
-from bot.core import Action, Buttons, Identity, Reply, Submit
+from kernel.core import Action, Buttons, Identity, Reply, Submit
 from tests.helpers import person
 
 FORM = {

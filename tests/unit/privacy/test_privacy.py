@@ -1,4 +1,4 @@
-"""Unit tests for the privacy guard (handlers.privacy)."""
+"""Unit tests for the privacy guard (privacy.guard)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from handlers.privacy import KINDS, Finding, contains_personal_data, elfproef, mask, scan
+from privacy.guard import KINDS, Finding, contains_personal_data, elfproef, mask, scan
 
 
 def found(text: str) -> list[tuple[str, str]]:

@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.clock import Clock
-from bot.core import Action, Actor, Block, Command, Message, Reply, Submit, Text
-from bot.i18n import Catalogue, Translator
+from kernel.clock import Clock
+from kernel.core import Action, Actor, Block, Command, Message, Reply, Submit, Text
+from kernel.i18n import Catalogue, Translator
 from storage.db import Database
 from storage.uow import UnitOfWork, unit_of_work
 
 if TYPE_CHECKING:
-    from bot.domain_config import DomainConfig
-    from bot.settings import Settings
+    from kernel.domain_config import DomainConfig
+    from kernel.settings import Settings
     from matching import MatchIndex
 
 

@@ -12,7 +12,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from storage.domain import Theme
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    key: str
+    kind: str  # theme | subdomain
+    name_nl: str
+    name_en: str
+    position: int = 0
+    active: bool = True
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" else self.name_nl
 
 
 class ConfigFileError(Exception):

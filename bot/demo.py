@@ -2,7 +2,7 @@
 
 Why a script of the real parts: the demo drives the same handlers (a signal is reported through
 the signal form, an RSVP is a button click), the same ``session_due``/``summary_due`` and the
-same outbox as production, with a :class:`~bot.clock.ManualClock` moved over working days and
+same outbox as production, with a :class:`~kernel.clock.ManualClock` moved over working days and
 weekends. A recording messenger writes every message anyone receives to
 ``transcript.jsonl``; the dispatcher here only sends at working moments of the recipient, so the
 transcript shows what people would get, and when.
@@ -27,16 +27,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.app import Signaalbot, build_app
-from bot.clock import ManualClock
-from bot.core import Action, Buttons, Identity, Platform, Reply, Submit, Text
-from bot.logging import get_logger
-from bot.messenger import Sent
-from bot.settings import Settings
 from cycle.session_ports import SessionToolkit, default_toolkit
 from cycle.sessions import kind_of_key, load_session_config, plan_knowledge_session, plan_sessions
 from cycle.summary import sessions_and_summary_due
 from handlers.intake import WHOLE_MUNICIPALITY
-from storage.domain import Identity as StoredIdentity
+from kernel.clock import ManualClock
+from kernel.core import Action, Buttons, Identity, Platform, Reply, Submit, Text
+from kernel.logging import get_logger
+from kernel.messenger import Address, Sent
+from kernel.settings import Settings
 from storage.domain import Person
 from storage.repositories.signals import SignalFilter
 from storage.repositories.summary import DemoOutbox
@@ -84,14 +83,12 @@ class TranscriptLine:
 
 @dataclass
 class RecordingMessenger:
-    """A :class:`bot.messenger.Messenger` that keeps what it was asked to send."""
+    """A :class:`kernel.messenger.Messenger` that keeps what it was asked to send."""
 
     platform: str = Platform.CONSOLE.value
-    sent: list[tuple[StoredIdentity, Reply]] = field(default_factory=list)
+    sent: list[tuple[Address, Reply]] = field(default_factory=list)
 
-    async def send(
-        self, identity: StoredIdentity, reply: Reply, *, update_id: str | None = None
-    ) -> Sent:
+    async def send(self, identity: Address, reply: Reply, *, update_id: str | None = None) -> Sent:
         self.sent.append((identity, reply))
         return Sent(message_id=f"demo-{len(self.sent)}")
 

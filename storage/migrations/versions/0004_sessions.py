@@ -1,7 +1,7 @@
 """sessions
 
-Revision ID: 0006
-Revises: 0004
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-23 21:02:13.131890
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 import storage.models.base
 
 
-revision: str = '0006'
-down_revision: str | None = '0004'
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """cycle
 
-Revision ID: 0003
-Revises: 0006
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-23 21:07:37.643522
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 import storage.models.base
 
 
-revision: str = '0003'
-down_revision: str | None = '0006'
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

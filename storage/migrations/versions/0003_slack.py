@@ -1,6 +1,6 @@
 """slack: workspace installations and OAuth state
 
-Revision ID: 0004
+Revision ID: 0003
 Revises: 0002
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 import storage.models.base
 
-revision: str = "0004"
+revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

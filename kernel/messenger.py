@@ -1,16 +1,31 @@
 """The port for proactive messages: one protocol, one implementation per platform.
 
-Why: the outbox dispatcher (``cycle``) sends a stored :class:`~bot.core.Reply` to a person
+Why: the outbox dispatcher (``cycle``) sends a stored :class:`~kernel.core.Reply` to a person
 without knowing whether they are on Slack, Teams or the console.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Protocol
 
-from bot.core import Reply
-from storage.domain import Identity
+from kernel.core import Reply
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """Where a person can be reached on one platform: what the messengers need to send.
+
+    Stored per person (``person_identity``); ``conversation_ref`` is the Teams reference.
+    """
+
+    platform: str
+    user_id: str
+    tenant: str | None = None
+    conversation_ref: dict[str, Any] | None = None
+    unreachable_since: datetime | None = None
+    last_seen_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +50,6 @@ class TemporaryFailureError(Exception):
 class Messenger(Protocol):
     platform: str
 
-    async def send(self, identity: Identity, reply: Reply, *, update_id: str | None = None) -> Sent:
+    async def send(self, identity: Address, reply: Reply, *, update_id: str | None = None) -> Sent:
         """Send ``reply``; with ``update_id`` replace that earlier message in place."""
         ...

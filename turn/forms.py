@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.core import Form
-from bot.i18n import Translator
+from kernel.core import Form
+from kernel.i18n import Translator
 
 
 def clean(value: str) -> str:

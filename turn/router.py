@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
-from bot.core import Action, Command, Message, Role, Submit
-from handlers.context import TurnContext
+from kernel.core import Action, Command, Message, Role, Submit
+from turn.context import TurnContext
 
 Handler = Callable[[TurnContext], Awaitable[None]]
 
