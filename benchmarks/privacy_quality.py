@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from privacy.guard import Finding, scan
+from privacy import Finding, scan
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "privacy" / "privacy_set.jsonl"
 HELD_OUT_EVERY = 5

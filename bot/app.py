@@ -36,11 +36,11 @@ from kernel.i18n import Catalogue, normalise_locale
 from kernel.logging import get_logger
 from kernel.messenger import Messenger
 from kernel.settings import Settings
-from privacy import guard as privacy
 from storage.db import Database, DatabaseUnavailableError, ensure_schema
 from storage.domain import Person
 from storage.uow import UnitOfWork
 from turn.context import Services, TurnContext
+from turn.forms import safe_values
 from turn.router import Router
 from turn.search_index import load_index
 
@@ -151,11 +151,9 @@ class Signaalbot:
         return {k: str(v) for k, v in (data or {}).items()}
 
     async def save_draft(self, identity: Identity, form_id: str, values: dict[str, str]) -> bool:
-        """Keep a half-filled form; False (not saved) when it holds personal data or the
-        database is away. The privacy guard runs first: personal data never reaches storage."""
-        if any(privacy.contains_personal_data(str(v)) for v in values.values()):
-            log.info("draft_not_saved_personal_data", platform=identity.platform.value)
-            return False
+        """Keep a half-filled form, with personal data masked (only masked text is ever stored
+        as a draft); False when the database is away."""
+        values = safe_values(values)
         try:
             async with self.services.uow() as uow:
                 await uow.conversations.put(

@@ -22,7 +22,7 @@ T = TypeVar("T")
 
 
 def _scan_json(text: str) -> str:
-    from privacy.guard import scan
+    from privacy import scan
 
     return json.dumps(
         [{"kind": f.kind, "start": f.start, "end": f.end} for f in scan(text)], ensure_ascii=False

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.csv_import import CsvRow, parse_datetime, read_rows
-from privacy.guard import scan
+from privacy import scan
 from storage.domain import NewSignal
 from storage.uow import UnitOfWork
 from turn.context import Services

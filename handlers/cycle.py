@@ -36,7 +36,7 @@ from kernel.core import (
 from storage.repositories.cycle import CycleStage, LearningCycle
 from storage.uow import UnitOfWork
 from turn.context import TurnContext
-from turn.forms import cleaned, validate_form
+from turn.forms import cleaned, safe_text, validate_submit
 from turn.router import Router
 
 FORM_START = "cycle.start"
@@ -109,6 +109,7 @@ def start_form(ctx: TurnContext, title: str = "", study_ref: str = "") -> Form:
             label=t("cycle.owner_label", number=s.number, stage=s.name(ctx.actor.locale)),
             required=False,
             hint=t("cycle.owner_hint"),
+            holds="staff_name",
             max_length=200,
         )
         for s in ctx.services.domain.stages
@@ -127,7 +128,8 @@ def start_form(ctx: TurnContext, title: str = "", study_ref: str = "") -> Form:
 
 async def start_command(ctx: TurnContext) -> None:
     text = ctx.event.text.strip() if isinstance(ctx.event, Command) else ""
-    title, ref = text[:500], ""
+    # A title typed after the command is prefilled masked: the raw text is never echoed.
+    title, ref = safe_text(text[:500]), ""
     if text:
         async with ctx.uow() as uow:
             study = await uow.studies.get_by_ref(text.split()[0])
@@ -139,7 +141,7 @@ async def start_command(ctx: TurnContext) -> None:
 async def start_submit(ctx: TurnContext) -> None:
     assert isinstance(ctx.event, Submit)
     form = start_form(ctx, study_ref=ctx.event.context)
-    errors = validate_form(form, ctx.event.values, ctx.t)
+    errors = await validate_submit(ctx, form)
     values = cleaned(ctx.event.values)
     owners: dict[int, list[int]] = {}
     now = ctx.now()
@@ -289,7 +291,7 @@ async def output_submitted(ctx: TurnContext) -> None:
     stage = await _stage_for(ctx, ctx.event.context)
     if stage is None:
         return
-    errors = validate_form(output_form(ctx, stage), ctx.event.values, ctx.t)
+    errors = await validate_submit(ctx, output_form(ctx, stage))
     if errors:
         await ctx.reply(Reply(errors=errors))
         return
@@ -347,6 +349,7 @@ def colleague_form(ctx: TurnContext, form_id: str, stage: CycleStage) -> Form:
                 name="colleague",
                 label=ctx.t("cycle.colleague_label"),
                 hint=ctx.t("cycle.colleague_hint"),
+                holds="staff_name",
                 max_length=200,
             ),
         ),
@@ -367,7 +370,7 @@ async def _colleague_submitted(ctx: TurnContext, *, leader: bool) -> None:
     if stage is None:
         return
     form = colleague_form(ctx, FORM_REASSIGN if leader else FORM_HANDOVER, stage)
-    errors = validate_form(form, ctx.event.values, ctx.t)
+    errors = await validate_submit(ctx, form)
     if errors:
         await ctx.reply(Reply(errors=errors))
         return
@@ -508,7 +511,7 @@ async def conclusion_submitted(ctx: TurnContext) -> None:
     found = await _deciding_cycle(ctx, ctx.event.context)
     if found is None:
         return
-    errors = validate_form(conclusion_form(ctx, found.id), ctx.event.values, ctx.t)
+    errors = await validate_submit(ctx, conclusion_form(ctx, found.id))
     if errors:
         await ctx.reply(Reply(errors=errors))
         return

@@ -1,8 +1,8 @@
-"""Shared pieces of the intake: the privacy guard in the flow, markup clean-up, references,
-visibility rules, reference lists and the status notifications.
+"""Shared pieces of the intake: markup clean-up, references, visibility rules, reference lists
+and the status notifications. (The privacy guard runs in ``turn.forms``, for every form.)
 
-Why one module: signals, support, questions and triage must refuse personal data with the same
-words, hide the same items from guests and tell followers the same way.
+Why one module: signals, support, questions and triage must hide the same items from guests
+and tell followers the same way.
 """
 
 from __future__ import annotations
@@ -10,12 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from kernel.core import Command, Reply, Role, Text
 from kernel.domain_config import Area, Theme
 from kernel.i18n import Translator
-from privacy import guard as privacy
 from storage.domain import Signal
 from storage.uow import UnitOfWork
 from turn.context import TurnContext
@@ -45,31 +43,6 @@ def neutralise(text: str) -> tuple[str, bool]:
     out = out.replace("<", "‹").replace(">", "›")
     out = re.sub(r"[ \t]{2,}", " ", out).strip()
     return out, out != text.strip()
-
-
-def privacy_errors(
-    t: Translator, values: Mapping[str, str], names: Iterable[str]
-) -> dict[str, str]:
-    """One error per field that holds personal data: what was found, and the text masked.
-
-    The masked text is shown so the person can rewrite without typing everything again; the
-    original never reaches storage, logs or the audit trail.
-    """
-    errors: dict[str, str] = {}
-    for name in names:
-        text = values.get(name, "")
-        findings = privacy.scan(text) if text else []
-        if not findings:
-            continue
-        kinds = ", ".join(dict.fromkeys(t(f"intake.privacy_kind.{f.kind}") for f in findings))
-        errors[name] = t(
-            "intake.privacy_found", kinds=kinds, masked=privacy.mask(text, findings)[:2000]
-        )
-    return errors
-
-
-def has_personal_data(values: Mapping[str, Any]) -> bool:
-    return any(isinstance(v, str) and privacy.contains_personal_data(v) for v in values.values())
 
 
 def first_word(ctx: TurnContext) -> str:

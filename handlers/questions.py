@@ -19,7 +19,6 @@ from handlers.intake import (
     load_visible_signal,
     neutralise,
     notify_followers,
-    privacy_errors,
     short,
     themes,
     words,
@@ -30,7 +29,7 @@ from kernel.i18n import Translator
 from storage.domain import ResearchQuestion
 from storage.uow import UnitOfWork
 from turn.context import TurnContext
-from turn.forms import cleaned, validate_form
+from turn.forms import cleaned, validate_submit
 from turn.router import Router
 
 QUESTION_FORM = "question.new"
@@ -45,7 +44,8 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("belasting", ("laag", "midden", "hoog")),
 )
 RECOMMENDATIONS = ("oppakken", "combineren", "parkeren", "afwijzen")
-GUARDED = ("question", "why", "needed_by_whom")
+# Free text: Slack/HTML markup is neutralised before it is stored.
+FREE_TEXT = ("question", "why", "needed_by_whom")
 _REF_SPLIT = re.compile(r"[\s,;]+")
 
 
@@ -89,6 +89,7 @@ async def question_form(ctx: TurnContext, uow: UnitOfWork, initial: dict[str, st
             Input(
                 name="needed_by_whom",
                 label=t("intake.question_whom_label"),
+                holds="staff_name",
                 required=False,
                 max_length=300,
                 initial=initial.get("needed_by_whom", ""),
@@ -132,10 +133,8 @@ async def submit_question(ctx: TurnContext) -> None:
     t = ctx.t
     async with ctx.uow() as uow:
         form = await question_form(ctx, uow, {})
-        errors = validate_form(form, ctx.event.values, t)
+        errors = await validate_submit(ctx, form)
         values = cleaned(ctx.event.values)
-        for name, message in privacy_errors(t, values, GUARDED).items():
-            errors.setdefault(name, message)
         needed_by: date | None = None
         if values.get("needed_by") and "needed_by" not in errors:
             try:
@@ -155,7 +154,7 @@ async def submit_question(ctx: TurnContext) -> None:
         if errors:
             await ctx.reply(Reply(errors=errors))
             return
-        for name in GUARDED:
+        for name in FREE_TEXT:
             values[name], _ = neutralise(values.get(name, ""))
         theme = values.get("theme") or None
         question = await uow.questions.add(
@@ -247,6 +246,8 @@ def summary_lines(t: Translator, question: ResearchQuestion) -> list[FieldItem]:
         if not isinstance(entry, dict):
             continue
         value = t(f"intake.weigh_option.{entry.get('oordeel', '')}")
+        if entry.get("onderzoeker"):
+            value += f" ({entry['onderzoeker']})"
         if entry.get("toelichting"):
             value += f" – {entry['toelichting']}"
         items.append(FieldItem(label=f"{number}. {t(f'intake.weigh_step.{step}')}", value=value))
@@ -276,73 +277,99 @@ async def weighing_card(ctx: TurnContext, question: ResearchQuestion) -> Reply:
         return Reply(blocks=tuple(blocks))
     if done < len(STEPS):
         number = done + 1
-        step, options = STEPS[number - 1]
+        step, _options = STEPS[number - 1]
         if step == "kennislacune":
             blocks.extend(_studies_block(ctx, question))
-        blocks.append(
-            Form(
-                form_id=STEP_FORM,
-                title=t(
-                    "intake.weigh_step_title",
-                    number=number,
-                    total=len(STEPS),
-                    step=t(f"intake.weigh_step.{step}"),
-                ),
-                submit_label=t("intake.weigh_step_submit"),
-                inputs=(
-                    Input(
-                        name="oordeel",
-                        label=t(f"intake.weigh_question.{step}"),
-                        kind="select",
-                        options=tuple(
-                            Option(label=t(f"intake.weigh_option.{o}"), value=o) for o in options
-                        ),
-                    ),
-                    Input(
-                        name="toelichting",
-                        label=t("intake.weigh_note_label"),
-                        hint=t(f"intake.weigh_hint.{step}"),
-                        kind="multiline",
-                        required=step == "urgentie",
-                        max_length=1000,
-                    ),
-                ),
-                context=f"{question.ref}|{number}",
-            )
-        )
+        blocks.append(step_form(t, question, number))
         return Reply(blocks=tuple(blocks))
     advice, reasons = suggest(t, question)
     blocks.append(
         Text(text=t("intake.weigh_suggestion", recommendation=t(f"intake.recommendation.{advice}")))
     )
-    blocks.append(
-        Form(
-            form_id=ADVICE_FORM,
-            title=t("intake.advice_title", ref=question.ref),
-            submit_label=t("intake.advice_submit"),
-            inputs=(
-                Input(
-                    name="recommendation",
-                    label=t("intake.advice_label"),
-                    kind="select",
-                    options=tuple(
-                        Option(label=t(f"intake.recommendation.{r}"), value=r)
-                        for r in RECOMMENDATIONS
-                    ),
-                    initial=advice,
-                ),
-                Input(
-                    name="reason",
-                    label=t("intake.advice_reason_label"),
-                    kind="multiline",
-                    max_length=2000,
-                    initial=reasons,
+    blocks.append(advice_form(t, question, advice, reasons))
+    return Reply(blocks=tuple(blocks))
+
+
+#: Step 4 asks which researcher was consulted: that colleague's name has its own staff field,
+#: so the note itself stays client text that may not name anyone.
+RESEARCHER_STEP = "haalbaarheid"
+
+
+def step_form(t: Translator, question: ResearchQuestion, number: int) -> Form:
+    """The form for weighing step ``number`` (1-6) of ``question``."""
+    step, options = STEPS[number - 1]
+    researcher = (
+        (
+            Input(
+                name="onderzoeker",
+                label=t("intake.weigh_researcher_label"),
+                hint=t("intake.weigh_researcher_hint"),
+                holds="staff_name",
+                required=False,
+                max_length=200,
+            ),
+        )
+        if step == RESEARCHER_STEP
+        else ()
+    )
+    return Form(
+        form_id=STEP_FORM,
+        title=t(
+            "intake.weigh_step_title",
+            number=number,
+            total=len(STEPS),
+            step=t(f"intake.weigh_step.{step}"),
+        ),
+        submit_label=t("intake.weigh_step_submit"),
+        inputs=(
+            Input(
+                name="oordeel",
+                label=t(f"intake.weigh_question.{step}"),
+                kind="select",
+                options=tuple(
+                    Option(label=t(f"intake.weigh_option.{o}"), value=o) for o in options
                 ),
             ),
-            context=question.ref,
-        )
+            *researcher,
+            Input(
+                name="toelichting",
+                label=t("intake.weigh_note_label"),
+                hint=t(f"intake.weigh_hint.{step}"),
+                kind="multiline",
+                required=step == "urgentie",
+                max_length=1000,
+            ),
+        ),
+        context=f"{question.ref}|{number}",
     )
-    return Reply(blocks=tuple(blocks))
+
+
+def advice_form(t: Translator, question: ResearchQuestion, advice: str, reasons: str) -> Form:
+    """The final recommendation, prefilled with the suggested advice and its reasons."""
+    return Form(
+        form_id=ADVICE_FORM,
+        title=t("intake.advice_title", ref=question.ref),
+        submit_label=t("intake.advice_submit"),
+        inputs=(
+            Input(
+                name="recommendation",
+                label=t("intake.advice_label"),
+                kind="select",
+                options=tuple(
+                    Option(label=t(f"intake.recommendation.{r}"), value=r) for r in RECOMMENDATIONS
+                ),
+                initial=advice,
+            ),
+            Input(
+                name="reason",
+                label=t("intake.advice_reason_label"),
+                kind="multiline",
+                max_length=2000,
+                initial=reasons,
+            ),
+        ),
+        context=question.ref,
+    )
 
 
 def _studies_block(ctx: TurnContext, question: ResearchQuestion) -> list[Any]:
@@ -400,24 +427,19 @@ async def submit_step(ctx: TurnContext) -> None:
             await ctx.say("intake.weigh_out_of_order", ref=question.ref, step=min(done + 1, 6))
             await ctx.reply(await weighing_card(ctx, question))
             return
-        step, options = STEPS[number - 1]
-        errors: dict[str, str] = {}
-        if values.get("oordeel") not in options:
-            errors["oordeel"] = t("core.field_pick_option")
-        if step == "urgentie" and not values.get("toelichting"):
-            errors["toelichting"] = t("core.field_required")
-        if len(values.get("toelichting", "")) > 1000:
-            errors["toelichting"] = t(
-                "core.field_too_long", max=1000, length=len(values["toelichting"])
-            )
-        errors.update(privacy_errors(t, values, ("toelichting",)))
+        step, _options = STEPS[number - 1]
+        errors = await validate_submit(ctx, step_form(t, question, number))
         if errors:
             await ctx.reply(Reply(errors=errors))
             return
         note, _ = neutralise(values.get("toelichting", ""))
         weighing = {
             **question.weighing,
-            str(number): {"oordeel": values["oordeel"], "toelichting": note},
+            str(number): {
+                "oordeel": values["oordeel"],
+                "toelichting": note,
+                **({"onderzoeker": values["onderzoeker"]} if values.get("onderzoeker") else {}),
+            },
         }
         question = await uow.questions.update(
             question.id, ctx.now(), weighing=weighing, status="in_weging"
@@ -445,12 +467,7 @@ async def submit_advice(ctx: TurnContext) -> None:
         if _done(question) < len(STEPS):
             await ctx.say("intake.weigh_out_of_order", ref=question.ref, step=_done(question) + 1)
             return
-        errors: dict[str, str] = {}
-        if values.get("recommendation") not in RECOMMENDATIONS:
-            errors["recommendation"] = t("core.field_pick_option")
-        if not values.get("reason"):
-            errors["reason"] = t("core.field_required")
-        errors.update(privacy_errors(t, values, ("reason",)))
+        errors = await validate_submit(ctx, advice_form(t, question, "", ""))
         if errors:
             await ctx.reply(Reply(errors=errors))
             return

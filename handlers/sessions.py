@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from kernel.core import Action, Form, Input, Reply, Submit, Text
-from privacy import guard as privacy
 from storage.repositories.sessions import RSVP_ANSWERS, AgendaSession
 from turn.context import TurnContext
-from turn.forms import cleaned, validate_form
+from turn.forms import cleaned, validate_submit
 from turn.router import Router
 
 AGENDA_FORM = "session.agenda_item"
@@ -108,11 +107,6 @@ async def start_agenda_item(ctx: TurnContext) -> None:
     await ctx.reply(Reply(blocks=(agenda_form(ctx, session),)))
 
 
-def _privacy_findings(text: str) -> bool:
-    """True when the privacy guard sees personal data in ``text``."""
-    return bool(privacy.scan(text))
-
-
 async def submit_agenda_item(ctx: TurnContext) -> None:
     assert isinstance(ctx.event, Submit)
     session = await _session_from(ctx, ctx.event.context)
@@ -121,10 +115,8 @@ async def submit_agenda_item(ctx: TurnContext) -> None:
     if not _agenda_open(session, ctx):
         await ctx.say("sessions.agenda_closed")
         return
-    errors = validate_form(agenda_form(ctx, session), ctx.event.values, ctx.t)
+    errors = await validate_submit(ctx, agenda_form(ctx, session))
     text = cleaned(ctx.event.values).get("text", "")
-    if not errors and _privacy_findings(text):
-        errors = {"text": ctx.t("sessions.agenda_privacy")}
     if errors:
         await ctx.reply(Reply(errors=errors))
         return

@@ -17,7 +17,6 @@ from handlers.intake import (
     area_name,
     areas,
     neutralise,
-    privacy_errors,
     themes,
 )
 from kernel.core import (
@@ -38,7 +37,7 @@ from kernel.logging import get_logger
 from storage.domain import NewSignal, Signal
 from storage.uow import UnitOfWork
 from turn.context import TurnContext
-from turn.forms import cleaned, validate_form
+from turn.forms import cleaned, safe_text, validate_submit
 from turn.router import Router
 
 log = get_logger("signaalbot.signals")
@@ -47,7 +46,8 @@ SIGNAL_FORM = "signal.report"
 PENDING_FLOW = "signal.pending"
 SINCE = ("lt3m", "3to12m", "gt1y")
 FREQUENCY = ("once", "monthly", "weekly", "daily")
-GUARDED = ("text", "affected")
+# Free text: Slack/HTML markup is neutralised before it is stored.
+FREE_TEXT = ("text", "affected")
 
 
 async def signal_form(
@@ -149,26 +149,27 @@ async def start_report(ctx: TurnContext) -> None:
             ctx.actor.platform.value, ctx.actor.user_id, f"draft:{SIGNAL_FORM}"
         )
         initial = {k: str(v) for k, v in (draft or {}).items()}
+        masked = False
         if typed.strip():
-            initial["text"] = typed.strip()[:2000]
+            # A form prefilled from a message never carries (or stores) the raw text.
+            initial["text"] = safe_text(typed.strip()[:2000])
+            masked = initial["text"] != typed.strip()[:2000]
         form = await signal_form(ctx, uow, initial)
-    await ctx.reply(Reply(blocks=(form,)))
+    notice = (Text(text=ctx.t("signals.prefill_masked"), style="warning"),) if masked else ()
+    await ctx.reply(Reply(blocks=(*notice, form)))
 
 
 async def submit_report(ctx: TurnContext) -> None:
     assert isinstance(ctx.event, Submit)
     async with ctx.uow() as uow:
         form = await signal_form(ctx, uow)
-    errors = validate_form(form, ctx.event.values, ctx.t)
+    errors = await validate_submit(ctx, form)
     values = cleaned(ctx.event.values)
-    errors.update(
-        {k: v for k, v in privacy_errors(ctx.t, values, GUARDED).items() if k not in errors}
-    )
     if errors:
         await ctx.reply(Reply(errors=errors))
         return
     markup_removed = False
-    for name in GUARDED:
+    for name in FREE_TEXT:
         values[name], changed = neutralise(values.get(name, ""))
         markup_removed = markup_removed or changed
     if len(values["text"]) < 20:

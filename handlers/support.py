@@ -12,7 +12,6 @@ from handlers.intake import (
     first_word,
     load_visible_signal,
     neutralise,
-    privacy_errors,
     words,
 )
 from handlers.signals import clear_pending, pending_values, unindex_signal
@@ -21,7 +20,7 @@ from kernel.i18n import Translator
 from storage.domain import Signal
 from storage.uow import UnitOfWork
 from turn.context import TurnContext
-from turn.forms import cleaned
+from turn.forms import cleaned, validate_submit
 from turn.router import Router
 
 SUPPORT_FORM = "signal.support"
@@ -77,16 +76,11 @@ async def _may_support(ctx: TurnContext, uow: UnitOfWork, signal: Signal) -> boo
 async def submit_support(ctx: TurnContext) -> None:
     assert isinstance(ctx.event, Submit)
     values = cleaned(ctx.event.values)
-    context = values.get("context", "")
-    if len(context) > 1000:
-        await ctx.reply(
-            Reply(errors={"context": ctx.t("core.field_too_long", max=1000, length=len(context))})
-        )
-        return
-    errors = privacy_errors(ctx.t, values, ("context",))
+    errors = await validate_submit(ctx, support_form(ctx, ctx.event.context))
     if errors:
         await ctx.reply(Reply(errors=errors))
         return
+    context = values.get("context", "")
     context, _ = neutralise(context)
     await add_support(ctx, ctx.event.context, context)
 

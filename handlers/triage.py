@@ -14,16 +14,16 @@ from handlers.intake import (
     load_visible_signal,
     neutralise,
     notify_followers,
-    privacy_errors,
     short,
     status_label,
     words,
 )
 from kernel.core import Button, Buttons, Form, Input, Reply, Submit, Text
+from kernel.i18n import Translator
 from storage.domain import Signal
 from storage.uow import UnitOfWork
 from turn.context import TurnContext
-from turn.forms import cleaned
+from turn.forms import cleaned, text_errors, validate_submit
 from turn.router import Router
 
 REASON_FORM = "triage.reason"
@@ -86,30 +86,26 @@ async def choose_status(ctx: TurnContext) -> None:
             return
         if not await _allowed(ctx, signal, status):
             return
-    t = ctx.t
-    await ctx.reply(
-        Reply(
-            blocks=(
-                Form(
-                    form_id=REASON_FORM,
-                    title=t(
-                        "intake.triage_reason_title", ref=signal.ref, status=status_label(t, status)
-                    ),
-                    submit_label=t("intake.triage_reason_submit"),
-                    inputs=(
-                        Input(
-                            name="reason",
-                            label=t("intake.triage_reason_label"),
-                            hint=t("intake.triage_reason_hint"),
-                            kind="multiline",
-                            required=status in REASON_REQUIRED,
-                            max_length=1000,
-                        ),
-                    ),
-                    context=f"{signal.ref}|{status}",
-                ),
-            )
-        )
+    await ctx.reply(Reply(blocks=(reason_form(ctx.t, signal.ref, status),)))
+
+
+def reason_form(t: Translator, ref: str, status: str) -> Form:
+    """Why the status changes: required when the signal is not taken up."""
+    return Form(
+        form_id=REASON_FORM,
+        title=t("intake.triage_reason_title", ref=ref, status=status_label(t, status)),
+        submit_label=t("intake.triage_reason_submit"),
+        inputs=(
+            Input(
+                name="reason",
+                label=t("intake.triage_reason_label"),
+                hint=t("intake.triage_reason_hint"),
+                kind="multiline",
+                required=status in REASON_REQUIRED,
+                max_length=1000,
+            ),
+        ),
+        context=f"{ref}|{status}",
     )
 
 
@@ -121,12 +117,7 @@ async def submit_reason(ctx: TurnContext) -> None:
     if status in REASON_REQUIRED and not reason:
         await ctx.reply(Reply(errors={"reason": ctx.t("intake.triage_reason_required")}))
         return
-    if len(reason) > 1000:
-        await ctx.reply(
-            Reply(errors={"reason": ctx.t("core.field_too_long", max=1000, length=len(reason))})
-        )
-        return
-    errors = privacy_errors(ctx.t, values, ("reason",))
+    errors = await validate_submit(ctx, reason_form(ctx.t, ref, status))
     if errors:
         await ctx.reply(Reply(errors=errors))
         return
@@ -170,8 +161,9 @@ async def set_status(
     if status in REASON_REQUIRED and not reason:
         await ctx.say("intake.triage_reason_required")
         return None
-    if privacy_errors(ctx.t, {"reason": reason}, ("reason",)):
-        await ctx.reply(Reply(errors=privacy_errors(ctx.t, {"reason": reason}, ("reason",))))
+    refused = text_errors(ctx.t, {"reason": reason})
+    if refused:
+        await ctx.reply(Reply(errors=refused))
         return None
     updated = await uow.signals.set_status(signal.id, status, reason, ctx.now())
     await uow.audit.record(

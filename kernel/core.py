@@ -161,10 +161,18 @@ class Choice(_Frozen):
     options: tuple[Option, ...]
 
 
+#: What a free-text input holds. Every text and multi-line input is scanned for client personal
+#: data before a handler sees it (``turn.forms.validate_form``); ``staff_name`` marks a field for
+#: a colleague's name (a researcher, a stage owner): names are allowed there, a BSN, an address
+#: or a client's case number still is not.
+Holds = Literal["client_text", "staff_name"]
+
+
 class Input(_Frozen):
     name: str
     label: str
     kind: Literal["text", "multiline", "select", "date"] = "text"
+    holds: Holds = "client_text"
     required: bool = True
     options: tuple[Option, ...] = ()
     initial: str = ""

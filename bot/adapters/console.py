@@ -24,6 +24,7 @@ from kernel.core import (
     Text,
 )
 from kernel.i18n import Translator
+from turn.forms import audit_refusal_for, check_input
 
 STOP_WORDS = {"stop", "exit", "quit", "klaar"}
 
@@ -131,6 +132,8 @@ class ConsoleAdapter:
     # --- forms as step-by-step prompts ----------------------------------------------------
 
     async def fill_form(self, form: Form) -> None:
+        """Ask each input in turn; each answer is checked as it is given (``check_input``: privacy,
+        required, length), so a BSN typed at step one is refused at step one."""
         t = self._t()
         draft = await self.bot.load_draft(self.identity, form.form_id)
         if draft:
@@ -140,7 +143,7 @@ class ConsoleAdapter:
         todo = list(form.inputs)
         while True:
             for field in todo:
-                answer = await self._ask(field, values.get(field.name, ""))
+                answer = await self._ask(field, values.get(field.name, ""), form.form_id)
                 if answer is None:
                     if self._eof:
                         return  # input ended, not a choice to stop: the draft stays for later
@@ -170,7 +173,35 @@ class ConsoleAdapter:
                 continue
             todo = [f for f in form.inputs if f.name in errors]
 
-    async def _ask(self, field: Input, current: str) -> str | None:
+    async def _ask(self, field: Input, current: str, form_id: str = "") -> str | None:
+        """One input, asked until the answer passes; None when the person stops.
+
+        After a refusal the question comes again at once. What is offered to keep is the masked
+        text (never what was refused); an answer that is too short or too long never replaces
+        the text that was there.
+        """
+        t = self._t()
+        while True:
+            answer = await self._ask_once(field, current)
+            if answer is None:
+                return None
+            check = check_input(field, answer, t)
+            if check.ok:
+                return answer
+            self._write(f"! {check.error}")
+            if check.kinds:
+                await audit_refusal_for(
+                    self.bot.services,
+                    self.identity.platform.value,
+                    self.identity.user_id,
+                    form_id,
+                    {field.name: check.kinds},
+                )
+                current = check.offer
+            elif current and not check_input(field, current, t).ok:
+                current = ""  # the kept text fails too (a stale draft): nothing to keep
+
+    async def _ask_once(self, field: Input, current: str) -> str | None:
         t = self._t()
         self._write(t("core.console_form_step", label=field.label))
         if field.hint:

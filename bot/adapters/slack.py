@@ -53,8 +53,8 @@ from kernel.i18n import Translator
 from kernel.logging import get_logger
 from kernel.messenger import TemporaryFailureError
 from kernel.settings import Settings
-from privacy.guard import mask_text
 from storage.slack_store import SqlInstallationStore, SqlOAuthStateStore
+from turn.forms import safe_values
 
 log = get_logger("signaalbot.slack")
 
@@ -508,10 +508,7 @@ class SlackAdapter:
             again["blocks"] = [
                 {"type": "section", "text": {"type": "mrkdwn", "text": kit.mrkdwn(notice)}},
                 # What was typed comes back, but never personal data the guard refused.
-                *[
-                    _with_initial(b, {k: mask_text(v) if v else v for k, v in event.values.items()})
-                    for b in view.get("blocks", [])
-                ],
+                *[_with_initial(b, safe_values(event.values)) for b in view.get("blocks", [])],
             ]
             keep = {
                 k: view[k]

@@ -46,8 +46,8 @@ from bot.app import Signaalbot
 from kernel.core import Action, Command, Form, Identity, Message, Platform, Reply, Submit
 from kernel.i18n import Translator
 from kernel.logging import get_logger
-from privacy.guard import mask_text
 from storage.db import DatabaseUnavailableError
+from turn.forms import safe_values
 
 log = get_logger("signaalbot.teams")
 
@@ -470,7 +470,7 @@ def echo_values(values: dict[str, str]) -> dict[str, str]:
     The card is updated in place and stays in the chat history on Microsoft's servers, so a
     BSN or e-mail address the privacy guard refused must not be written back into it.
     """
-    return {name: mask_text(value) if value else value for name, value in values.items()}
+    return safe_values(values)
 
 
 def email_domain(email: str | None, upn: str | None) -> str | None:

@@ -240,7 +240,11 @@ STEPS: tuple[Step, ...] = (
             Fill(values=(("oordeel", "niet_beantwoord"), ("toelichting", ""))),
             Fill(values=(("oordeel", "nee"), ("toelichting", ""))),
             Fill(
-                values=(("oordeel", "haalbaar"), ("toelichting", "Besproken met onderzoeker BiO."))
+                values=(
+                    ("oordeel", "haalbaar"),
+                    ("onderzoeker", "Pieter de Vries"),  # a colleague's name: a staff field
+                    ("toelichting", "Haalbaar binnen de monitor van BiO."),
+                )
             ),
             Fill(values=(("oordeel", "deels"), ("toelichting", "Wachttijden staan in het CRM."))),
             Fill(values=(("oordeel", "laag"), ("toelichting", ""))),

@@ -45,9 +45,10 @@ async def test_report_and_list_survive_a_restart(sqlite_url: str) -> None:
 
 
 async def test_form_errors_keep_what_was_typed(sqlite_bot: Signaalbot) -> None:
-    # Too short first; the bot asks again for that field only, the theme is kept.
-    output = await run_console(sqlite_bot, "bram", ["signaal", "te kort", *WMO, SIGNAL, "stop"])
+    # Too short first: the bot says so at once and asks that field again before the next one.
+    output = await run_console(sqlite_bot, "bram", ["signaal", "te kort", SIGNAL, *WMO, "stop"])
     assert "minstens 20 tekens" in output
+    assert output.index("minstens 20 tekens") < output.index("Thema")
     assert "S-2026-0001" in output
     replies = await say(sqlite_bot, person("bram"), "status S-2026-0001")
     assert SIGNAL in texts(replies)

@@ -138,7 +138,7 @@ async def test_cycle_runs_through_four_stages_with_late_owner_and_escalation(
         bram,
         Submit(
             form_id=form.form_id,
-            values={"output": "Wijkteams bellen binnen 5 dagen; Ans regelt het."},
+            values={"output": "Wijkteams bellen binnen 5 dagen; de coördinator regelt het."},
             context=form.context,
         ),
     )

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from privacy.guard import KINDS, Finding, contains_personal_data, elfproef, mask, scan
+from privacy import KINDS, Finding, contains_personal_data, elfproef, mask, scan
 
 
 def found(text: str) -> list[tuple[str, str]]:

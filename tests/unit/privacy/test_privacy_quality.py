@@ -14,7 +14,7 @@ from types import ModuleType
 
 import pytest
 
-from privacy.guard import KINDS, elfproef
+from privacy import KINDS, elfproef
 
 ROOT = Path(__file__).resolve().parents[3]
 BENCHMARK = ROOT / "benchmarks" / "privacy_quality.py"
