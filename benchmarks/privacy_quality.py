@@ -1,4 +1,4 @@
-"""Measure the privacy guard (privacy.guard.scan) on the labelled Dutch set.
+"""Measure the privacy guard (privacy.scan) on the labelled Dutch set.
 
 Rerun::
 

@@ -48,6 +48,9 @@ SINCE = ("lt3m", "3to12m", "gt1y")
 FREQUENCY = ("once", "monthly", "weekly", "daily")
 # Free text: Slack/HTML markup is neutralised before it is stored.
 FREE_TEXT = ("text", "affected")
+# The length a signal's text must have, in the chat and in a CSV import alike.
+TEXT_MIN_LENGTH = 20
+TEXT_MAX_LENGTH = 2000
 
 
 async def signal_form(
@@ -80,8 +83,8 @@ async def signal_form(
                 kind="multiline",
                 hint=t("signals.text_hint"),
                 initial=init.get("text", ""),
-                min_length=20,
-                max_length=2000,
+                min_length=TEXT_MIN_LENGTH,
+                max_length=TEXT_MAX_LENGTH,
             ),
             Input(
                 name="theme",
@@ -152,8 +155,9 @@ async def start_report(ctx: TurnContext) -> None:
         masked = False
         if typed.strip():
             # A form prefilled from a message never carries (or stores) the raw text.
-            initial["text"] = safe_text(typed.strip()[:2000])
-            masked = initial["text"] != typed.strip()[:2000]
+            prefill = typed.strip()[:TEXT_MAX_LENGTH]
+            initial["text"] = safe_text(prefill)
+            masked = initial["text"] != prefill
         form = await signal_form(ctx, uow, initial)
     notice = (Text(text=ctx.t("signals.prefill_masked"), style="warning"),) if masked else ()
     await ctx.reply(Reply(blocks=(*notice, form)))
@@ -172,8 +176,8 @@ async def submit_report(ctx: TurnContext) -> None:
     for name in FREE_TEXT:
         values[name], changed = neutralise(values.get(name, ""))
         markup_removed = markup_removed or changed
-    if len(values["text"]) < 20:
-        await ctx.reply(Reply(errors={"text": ctx.t("core.field_too_short", min=20)}))
+    if len(values["text"]) < TEXT_MIN_LENGTH:
+        await ctx.reply(Reply(errors={"text": ctx.t("core.field_too_short", min=TEXT_MIN_LENGTH)}))
         return
     keep = {i.name: values.get(i.name, "") for i in form.inputs}
     keep["markup_removed"] = "1" if markup_removed else ""

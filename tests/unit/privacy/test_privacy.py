@@ -1,4 +1,4 @@
-"""Unit tests for the privacy guard (privacy.guard)."""
+"""Unit tests for the privacy guard (the privacy package)."""
 
 from __future__ import annotations
 
