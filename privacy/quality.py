@@ -101,6 +101,10 @@ def _overlap(a: Finding, b: Finding) -> bool:
     return a.start < b.end and b.start < a.end
 
 
+def _show(text: str, findings: Iterable[Finding]) -> list[tuple[str, str]]:
+    return [(f.kind, text[f.start : f.end]) for f in findings]
+
+
 def evaluate(examples: Iterable[Example], guard: Guard | None = None) -> Scores:
     guard = guard or Guard()
     scores = Scores()
@@ -126,8 +130,9 @@ def evaluate(examples: Iterable[Example], guard: Guard | None = None) -> Scores:
                 extra.append(p)
         if missed or extra:
             name = ex.id or f"#{ex.index}"
-            show = lambda fs: [(f.kind, ex.text[f.start : f.end]) for f in fs]  # noqa: E731
-            scores.errors.append(f"{name}: missed={show(missed)} extra={show(extra)}")
+            scores.errors.append(
+                f"{name}: missed={_show(ex.text, missed)} extra={_show(ex.text, extra)}"
+            )
     return scores
 
 
@@ -163,7 +168,9 @@ def kind_table(results: dict[str, Scores]) -> str:
     cells = ["**all kinds**"]
     for name in names:
         s = results[name]
-        found = Tally(sum(t.hit for t in s.recall.values()), sum(t.total for t in s.recall.values()))
+        found = Tally(
+            sum(t.hit for t in s.recall.values()), sum(t.total for t in s.recall.values())
+        )
         right = Tally(
             sum(t.hit for t in s.precision.values()), sum(t.total for t in s.precision.values())
         )
