@@ -13,18 +13,17 @@ import dataclasses
 from aiohttp import web
 
 from benchmarks.cycle_fake_api import AlwaysOpen, HttpMessenger
-from bot.app import build_app
 from bot.web import build_web_app
 from cycle.engine import kit_for
 from cycle.scheduler import CycleScheduler
 from kernel.logging import configure_logging
 from kernel.settings import Settings
+from tests.helpers import bootstrap_bot
 
 
 async def main(db: str, api: str, port: int, lease: int) -> None:
     configure_logging("json", "warning")
-    bot = build_app(Settings(database_url=db, _env_file=None))  # type: ignore[call-arg]
-    await bot.start()
+    bot = await bootstrap_bot(Settings(database_url=db, _env_file=None))  # type: ignore[call-arg]
     messenger = HttpMessenger(api)
     bot.messengers["console"] = messenger
     base = kit_for(bot.services)
@@ -43,7 +42,7 @@ async def main(db: str, api: str, port: int, lease: int) -> None:
         scheduler.shutdown()
         await messenger.close()
         await runner.cleanup()
-        await bot.stop()
+        await bot.services.db.dispose()
 
 
 if __name__ == "__main__":

@@ -26,11 +26,11 @@ from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 
 from bot.adapters.slack import mount_slack
-from bot.app import build_app
 from bot.web import build_web_app
 from kernel.settings import Settings
 from storage.db import upgrade
 from storage.models import SignalRow
+from tests.helpers import bootstrap_bot
 from tests.slack_support import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackDriver, running
 
 
@@ -72,8 +72,7 @@ async def measure(url: str, n: int, signals: int) -> dict[str, tuple[float, floa
         from kernel.logging import configure_logging
 
         configure_logging("console", "warning")
-        bot = build_app(settings)
-        await bot.start()
+        bot = await bootstrap_bot(settings)
         await fill(bot, signals)
         web_app = build_web_app(bot)
         adapter = mount_slack(web_app, bot)
@@ -101,7 +100,7 @@ async def measure(url: str, n: int, signals: int) -> dict[str, tuple[float, floa
                 await adapter.drain()
             for name, values in (("slash command", slash), ("view submission", submit)):
                 results[name] = (statistics.median(values), pct(values, 0.99))
-        await bot.stop()
+        await bot.services.db.dispose()
     return results
 
 

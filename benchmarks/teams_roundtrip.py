@@ -19,9 +19,9 @@ from pathlib import Path
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.adapters.teams import mount_teams
-from bot.app import build_app
 from bot.web import build_web_app
 from kernel.settings import Settings
+from tests.helpers import bootstrap_bot
 from tests.integration.teams.driver import TeamsChat
 from tests.integration.teams.fake_connector import FakeConnector
 
@@ -29,8 +29,7 @@ from tests.integration.teams.fake_connector import FakeConnector
 async def main(n: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
-        bot = build_app(Settings(database_url=url, log_level="error"))  # type: ignore[call-arg]
-        await bot.start()
+        bot = await bootstrap_bot(Settings(database_url=url, log_level="error"))  # type: ignore[call-arg]
         fake = FakeConnector()
         connector = TestServer(fake.app(), host="127.0.0.1")
         await connector.start_server()
@@ -56,7 +55,7 @@ async def main(n: int) -> None:
             )
         await client.close()
         await connector.close()
-        await bot.stop()
+        await bot.services.db.dispose()
 
 
 if __name__ == "__main__":

@@ -91,8 +91,8 @@ def register(app: typer.Typer) -> None:
 
         async def main() -> tuple[list[dict[str, Any]], dict[str, int]]:
             async with started_bot(settings) as bot, bot.services.uow() as uow:
-                rows = await uow.outbox_ops.find(status=status, limit=limit)
-                counts = await uow.outbox_ops.counts()
+                rows = await uow.outbox.find(status=status, limit=limit)
+                counts = await uow.outbox.counts()
             return [
                 {
                     "id": m.id,
@@ -133,7 +133,7 @@ def register(app: typer.Typer) -> None:
 
         async def main() -> int:
             async with started_bot(settings) as bot, bot.services.uow() as uow:
-                count = await uow.outbox_ops.retry(ids, bot.services.clock.now())
+                count = await uow.outbox.retry(ids, bot.services.clock.now())
                 await uow.commit()
                 return count
 

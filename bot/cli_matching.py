@@ -30,17 +30,16 @@ FileArg = Annotated[Path, typer.Argument(help="CSV file: UTF-8 or cp1252, ',' or
 
 
 def _import(kind: str, file: Path, db: str | None) -> None:
-    from bot.app import build_services
+    from bot.bootstrap import bootstrap
     from bot.csv_import import CsvFileError
     from bot.importing import ImportReport, import_signals, import_studies
-    from storage.db import ensure_schema
 
     settings = settings_for(db)
     importer = import_signals if kind == "signals" else import_studies
 
     async def main() -> ImportReport:
-        ensure_schema(settings.database_url)
-        services = build_services(settings)
+        runtime = await bootstrap(settings)
+        services = runtime.services
         try:
             from bot.csv_import import read_rows
 
@@ -48,7 +47,7 @@ def _import(kind: str, file: Path, db: str | None) -> None:
             with typer.progressbar(length=total, label=f"Importing {kind}", file=sys.stderr) as bar:
                 return await importer(services, file, progress=bar.update)
         finally:
-            await services.db.dispose()
+            await runtime.close()
 
     try:
         report = run_async(main, settings)
@@ -83,9 +82,7 @@ def similar_command(
     db: DbOption = None,
 ) -> None:
     """Find the signals or studies most similar to a text."""
-    from bot.app import build_services
-    from storage.db import ensure_schema
-    from turn.search_index import load_index
+    from bot.bootstrap import bootstrap
 
     if kind not in ("signals", "studies"):
         raise fail("--kind must be signals or studies", 2)
@@ -95,13 +92,9 @@ def similar_command(
     settings = settings_for(db)
 
     async def main() -> list[list[dict[str, object]]]:
-        ensure_schema(settings.database_url)
-        services = build_services(settings)
-        try:
-            async with services.uow() as uow:
-                index = await load_index(uow, settings.duplicate_threshold)
-        finally:
-            await services.db.dispose()
+        runtime = await bootstrap(settings)
+        index = runtime.services.matcher
+        await runtime.close()
         doc_kind = "signal" if kind == "signals" else "study"
         return [
             [

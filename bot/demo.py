@@ -1,14 +1,12 @@
 """``signaalbot demo``: a year of signaalbot in under a minute, on an embedded SQLite database.
 
-Why a script of the real parts: the demo drives the same handlers (a signal is reported through
-the signal form, an RSVP is a button click), the same ``session_due``/``summary_due`` and the
-same outbox as production, with a :class:`~kernel.clock.ManualClock` moved over working days and
-weekends. A recording messenger writes every message anyone receives to
-``transcript.jsonl``; the dispatcher here only sends at working moments of the recipient, so the
-transcript shows what people would get, and when.
-
-What the demo does not own: the learning cycle's own prompts (stage prompt, reminder,
-escalation) come from ``cycle.tick``; pass it as an extra tick (:class:`DemoParts`).
+Why a script of the real product: the demo is assembled by the one ``bootstrap`` and drives
+the same handlers (a signal is reported through the signal form, triage is the research
+desk's button and reason form, an RSVP or a finished stage is a click), and every message goes
+through the real scheduler round (``cycle.tick``, sessions, the weekly summary) and the real
+dispatcher with its working-time rules. Only the messengers record instead of sending; every
+message anyone receives is written to ``transcript.jsonl`` with the moment it was sent. A
+:class:`~kernel.clock.ManualClock` moves over working days and weekends.
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ import io
 import json
 import tomllib
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from importlib import resources
@@ -26,36 +23,35 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.app import Signaalbot, build_app
+from bot.bootstrap import Runtime, bootstrap
+from cycle.prompts import ACTION_DONE, ACTION_REMIND
 from cycle.session_ports import SessionToolkit, default_toolkit
 from cycle.sessions import kind_of_key, load_session_config, plan_knowledge_session, plan_sessions
-from cycle.summary import sessions_and_summary_due
 from handlers.intake import WHOLE_MUNICIPALITY
 from kernel.clock import ManualClock
-from kernel.core import Action, Buttons, Identity, Platform, Reply, Submit, Text
+from kernel.core import Action, Buttons, Identity, Platform, Reply, Submit
 from kernel.logging import get_logger
 from kernel.messenger import Address, Sent
 from kernel.settings import Settings
 from storage.domain import Person
 from storage.repositories.signals import SignalFilter
-from storage.repositories.summary import DemoOutbox
+from turn.pipeline import Signaalbot
 
 log = get_logger("signaalbot.demo")
 
 ROLE_ORDER = ("programme_leader", "research_desk", "policy_officer", "provider", "professional")
-WORKDAY_STEPS = (time(8, 30), time(13, 30))
+WORKDAY_STEPS = (time(8, 30), time(9, 0), time(13, 30))  # summary, office opens, events
 WEEKEND_STEP = time(12, 0)
 
-# A tick: derive what is due at ``now`` into the outbox (cycle.tick has this shape for the demo).
-Tick = Callable[[Signaalbot, datetime], Awaitable[Any]]
+STUDIES_ENDING = (4, 20)
+LATE_OWNER = "pia"  # lets a stage run late, so the programme leader is told and reminds her  # weeks in which a running study ends and its learning cycle starts
 
 
 @dataclass(frozen=True, slots=True)
 class DemoParts:
-    """The parts built beside sessions; ``default_parts`` takes the real ones."""
+    """The session toolkit (calendar, series, invitations, chart directory) the demo uses."""
 
     toolkit: SessionToolkit
-    extra_ticks: Sequence[Tick] = ()  # e.g. the learning cycle's tick (stage prompts)
 
 
 @dataclass(slots=True)
@@ -91,46 +87,6 @@ class RecordingMessenger:
     async def send(self, identity: Address, reply: Reply, *, update_id: str | None = None) -> Sent:
         self.sent.append((identity, reply))
         return Sent(message_id=f"demo-{len(self.sent)}")
-
-
-@dataclass
-class DemoDispatcher:
-    """Sends due outbox rows through the messenger, only at a working moment of the recipient."""
-
-    bot: Signaalbot
-    toolkit: SessionToolkit
-    messenger: RecordingMessenger
-    lines: list[TranscriptLine] = field(default_factory=list)
-
-    async def dispatch(self, now: datetime) -> list[tuple[Person, str, Reply]]:
-        delivered: list[tuple[Person, str, Reply]] = []
-        async with self.bot.services.uow() as uow:
-            outbox = DemoOutbox(uow.session)
-            for message in await outbox.due(now):
-                person = await uow.people.get(message.person_id)
-                identity = person.identity() if person else None
-                if person is None or identity is None:
-                    await outbox.mark(message.id, "failed", now)
-                    continue
-                if not self.toolkit.calendar.is_working_moment(now, person.timezone):
-                    continue  # held until the recipient's next working moment
-                reply = Reply.model_validate(message.payload)
-                sent = await self.messenger.send(identity, reply)
-                await outbox.mark(message.id, "sent", now, identity.platform, sent.message_id)
-                kind = kind_of_key(message.key)
-                self.lines.append(
-                    TranscriptLine(
-                        at=now,
-                        recipient=identity.user_id,
-                        role=_main_role(person),
-                        platform=identity.platform,
-                        kind=kind,
-                        text=reply.plain_text,
-                    )
-                )
-                delivered.append((person, kind, reply))
-            await uow.commit()
-        return delivered
 
 
 def _main_role(person: Person) -> str:
@@ -170,18 +126,8 @@ FALLBACK_STUDIES = (
 )
 
 
-async def learning_cycle_tick(bot: Signaalbot, now: datetime) -> Any:
-    """The real learning-cycle tick: stage prompts, reminders and escalations."""
-    from cycle.engine import tick
-
-    return await tick(bot.services, now)
-
-
 def default_parts(out_dir: Path, override_dir: Path | None = None) -> DemoParts:
-    return DemoParts(
-        toolkit=default_toolkit(override_dir, base_dir=out_dir),
-        extra_ticks=(learning_cycle_tick,),
-    )
+    return DemoParts(toolkit=default_toolkit(override_dir, out_dir))
 
 
 async def run_demo(
@@ -198,19 +144,24 @@ async def run_demo(
     for stale in (db_file, out_dir / "demo.db-wal", out_dir / "demo.db-shm"):
         stale.unlink(missing_ok=True)
     base = settings or Settings(database_url="sqlite:///./unused.db")
-    settings = base.model_copy(update={"database_url": f"sqlite:///{db_file}"})
+    settings = base.model_copy(update={"database_url": f"sqlite:///{db_file}", "data_dir": out_dir})
     parts = parts or default_parts(out_dir, settings.config_dir)
     data = load_demo_data(settings.config_dir)
     tz = settings.timezone
     zone = ZoneInfo(tz)
     first = start or date.fromisoformat(str(data.get("start", "2027-01-04")))
     clock = ManualClock(datetime.combine(first, time(8, 0), zone))
-    bot = build_app(settings, clock=clock)
-    _fast_throwaway_database(bot)
-    messenger = RecordingMessenger()
-    dispatcher = DemoDispatcher(bot, parts.toolkit, messenger)
-    script = _Script(bot, parts, data, clock, first, weeks)
-    await bot.start()
+    recorder = RecordingMessenger()
+    runtime = await bootstrap(
+        settings,
+        clock,
+        messengers={platform.value: recorder for platform in Platform},
+        worker_id="demo",
+    )
+    _fast_throwaway_database(runtime)
+    scheduler = runtime.scheduler
+    script = _Script(runtime.bot, parts, data, clock, first, weeks)
+    lines: list[TranscriptLine] = []
     try:
         await script.setup()
         for offset in range(weeks * 7):
@@ -218,26 +169,41 @@ async def run_demo(
             working = parts.toolkit.calendar.is_working_day(day)
             for step, moment in enumerate(WORKDAY_STEPS if working else (WEEKEND_STEP,)):
                 clock.set(datetime.combine(day, moment, zone))
-                if working and step == 1:
+                if working and step == len(WORKDAY_STEPS) - 1:
                     await script.events(offset // 7, day)
-                await _tick(bot, parts)
-                for person, kind, reply in await dispatcher.dispatch(clock.now()):
-                    await script.react(person, kind, reply)
+                before = len(recorder.sent)
+                round_ = await scheduler.run_round()
+                keys = round_.dispatch.sent_keys if round_.dispatch else []
+                sent = recorder.sent[before:]
+                if len(keys) != len(sent):
+                    raise RuntimeError("the dispatcher and the messenger disagree on what was sent")
+                for key, (address, reply) in zip(keys, sent, strict=True):
+                    person = script.person_by_user(address.user_id)
+                    kind = kind_of_key(key)
+                    lines.append(
+                        TranscriptLine(
+                            at=clock.now(),
+                            recipient=address.user_id,
+                            role=_main_role(person),
+                            platform=address.platform,
+                            kind=kind,
+                            text=reply.plain_text,
+                        )
+                    )
+                    await script.react(person, kind, reply, key)
     finally:
-        await bot.stop()
+        await runtime.close()
     transcript = out_dir / "transcript.jsonl"
     with transcript.open("w", encoding="utf-8") as handle:
-        for line in dispatcher.lines:
+        for line in lines:
             handle.write(line.to_json(tz) + "\n")
-    kinds = Counter(line.kind for line in dispatcher.lines)
+    kinds = Counter(line.kind for line in lines)
     charts = len(list(parts.toolkit.chart_dir.glob("*.png")))
-    log.info("demo_done", messages=len(dispatcher.lines), charts=charts)
-    return DemoResult(
-        transcript=transcript, messages=len(dispatcher.lines), kinds=kinds, charts=charts
-    )
+    log.info("demo_done", messages=len(lines), charts=charts)
+    return DemoResult(transcript=transcript, messages=len(lines), kinds=kinds, charts=charts)
 
 
-def _fast_throwaway_database(bot: Signaalbot) -> None:
+def _fast_throwaway_database(runtime: Runtime) -> None:
     """The demo database is rebuilt on every run: skip waiting for the disk on each commit."""
     from sqlalchemy import event
 
@@ -246,16 +212,7 @@ def _fast_throwaway_database(bot: Signaalbot) -> None:
         cursor.execute("PRAGMA synchronous=OFF")
         cursor.close()
 
-    event.listen(bot.services.db.engine.sync_engine, "connect", no_sync)
-
-
-async def _tick(bot: Signaalbot, parts: DemoParts) -> None:
-    now = bot.services.clock.now()
-    async with bot.services.uow() as uow:
-        await sessions_and_summary_due(uow, bot.services, now, toolkit=parts.toolkit)
-        await uow.commit()
-    for tick in parts.extra_ticks:
-        await tick(bot, now)
+    event.listen(runtime.services.db.engine.sync_engine, "connect", no_sync)
 
 
 def _identity(person_key: str, name: str = "") -> Identity:
@@ -277,6 +234,9 @@ class _Script:
     agenda_count: int = 0
     people: dict[str, Person] = field(default_factory=dict)
 
+    def person_by_user(self, user_id: str) -> Person:
+        return self.people[user_id]
+
     async def setup(self) -> None:
         now = self.clock.now()
         services = self.bot.services
@@ -291,7 +251,8 @@ class _Script:
                     org_type=entry.get("org", "municipality"),
                 )
             catalogue = demo_catalogue(services.settings.config_dir)
-            running = int(self.data.get("running_study", 0)) % len(catalogue)
+            first_running = int(self.data.get("running_study", 0))
+            running = {(first_running + n) % len(catalogue) for n in range(len(STUDIES_ENDING))}
             for index, row in enumerate(catalogue):
                 await uow.studies.upsert(
                     ref=row["ref"],
@@ -300,7 +261,7 @@ class _Script:
                     source=row.get("source", "") or "",
                     url=row.get("url", "") or "",
                     now=now,
-                    status="running" if index == running else "finished",
+                    status="running" if index in running else "finished",
                 )
             end = now + timedelta(weeks=self.weeks)
             await plan_sessions(
@@ -323,7 +284,7 @@ class _Script:
             await self._triage()
         if weekday == 0 and week == 2:
             await self._question()
-        if weekday == 4 and week == 4:
+        if weekday == 4 and week in STUDIES_ENDING:
             await self._study_ends()
 
     async def _signal(self) -> None:
@@ -380,42 +341,29 @@ class _Script:
             self.reported.append((mine[0].ref, reporter))
 
     async def _triage(self) -> None:
-        """The research desk picks up the oldest new signal; its reporter hears about it."""
-        now = self.clock.now()
-        services = self.bot.services
-        async with services.uow() as uow:
+        """The research desk picks up the oldest new signal with its buttons and reason form;
+        the reporter hears about it through the outbox, as in production."""
+        async with self.bot.services.uow() as uow:
             waiting = await uow.signals.find(SignalFilter(status="nieuw"), limit=500)
-            if not waiting:
-                return
-            signal = waiting[-1]
-            await uow.signals.set_status(signal.id, "in_behandeling", "", now)
-            await uow.audit.record(
-                actor_id=self.people["ruud"].id,
-                action="signal.status",
-                entity="signal",
-                entity_id=signal.ref,
-                now=now,
-                details={"status": "in_behandeling"},
-            )
-            reporter = await uow.people.get(signal.reporter_id) if signal.reporter_id else None
-            if reporter is not None:
-                t = services.translator(reporter.locale, reporter.timezone)
-                text = t(
-                    "sessions.demo_signal_feedback",
-                    ref=signal.ref,
-                    status=t("signals.status.in_behandeling"),
-                )
-                reply = Reply(blocks=(Text(text=text),))
-                await uow.outbox.enqueue(
-                    key=f"signal-feedback:{signal.id}:in_behandeling",
-                    person_id=reporter.id,
-                    payload=reply.model_dump(mode="json"),
-                    now=now,
-                    not_before=self.parts.toolkit.calendar.next_working_moment(
-                        now, reporter.timezone
-                    ),
-                )
-            await uow.commit()
+        if not waiting:
+            return
+        desk = _identity("ruud")
+        ref = waiting[-1].ref
+        status = "in_behandeling"
+        opened = await self.bot.handle(
+            desk, Action(action_id="triage.set", value=f"{ref}|{status}")
+        )
+        form = next((r.form for r in opened if r.form is not None), None)
+        if form is None:
+            return
+        await self.bot.handle(
+            desk,
+            Submit(
+                form_id=form.form_id,
+                context=form.context,
+                values={"reason": str(self.data.get("triage_reason", ""))},
+            ),
+        )
 
     async def _question(self) -> None:
         now = self.clock.now()
@@ -459,7 +407,7 @@ class _Script:
             )
             await uow.commit()
 
-    async def react(self, person: Person, kind: str, reply: Reply) -> None:
+    async def react(self, person: Person, kind: str, reply: Reply, key: str = "") -> None:
         """One click (or one short form) in answer to a prompt, as people would."""
         identity = person.identity()
         if identity is None:
@@ -488,7 +436,30 @@ class _Script:
             await self.bot.handle(
                 who, Action(action_id=buttons[0].action_id, value=buttons[0].value)
             )
+        elif kind == "escalation" and buttons:
+            # The programme leader sends the late owner a reminder of their own.
+            remind = next((b for b in buttons if b.action_id == ACTION_REMIND), None)
+            if remind is not None:
+                await self.bot.handle(who, Action(action_id=remind.action_id, value=remind.value))
+        elif kind == "stage_reminder" and buttons:
+            if identity.user_id == LATE_OWNER and key.startswith("stage-reminder:"):
+                return  # busy: only the programme leader's own reminder gets her to act
+            await self._finish_stage(who, buttons)
         elif kind == "vote" and buttons:
             picks = {buttons[0].value, buttons[(person.id + 1) % len(buttons)].value}
             for value in sorted(picks):
                 await self.bot.handle(who, Action(action_id="session.vote", value=value))
+
+    async def _finish_stage(self, who: Identity, buttons: list[Any]) -> None:
+        """An owner finishes their stage when reminded: "klaar", then a short output."""
+        done = next((b for b in buttons if b.action_id == ACTION_DONE), None)
+        if done is None:
+            return
+        opened = await self.bot.handle(who, Action(action_id=done.action_id, value=done.value))
+        form = next((r.form for r in opened if r.form is not None), None)
+        if form is None:
+            return
+        output = str(self.data.get("stage_output", "")) or "Besproken in het team."
+        await self.bot.handle(
+            who, Submit(form_id=form.form_id, context=form.context, values={"output": output})
+        )

@@ -264,7 +264,7 @@ async def _tick(uow: UnitOfWork, now: datetime, kit: CycleKit, dry_run: bool) ->
                     not_before=kit.calendar.next_working_moment(now, tz),
                 )
                 candidates.append((planned, stage, stage.due_on, []))
-    existing = await uow.outbox_ops.existing_keys(p.key for p, _, _, _ in candidates)
+    existing = await uow.outbox.existing_keys(p.key for p, _, _, _ in candidates)
     fresh = [c for c in candidates if c[0].key not in existing]
     result.due = [p for p, _, _, _ in fresh]
     if dry_run or not fresh:
@@ -308,10 +308,10 @@ async def _tick(uow: UnitOfWork, now: datetime, kit: CycleKit, dry_run: bool) ->
         )
         older_by_key[planned.key] = older
     # A second instance ticking at the same moment: its rows win, ours are skipped by key.
-    added = await uow.outbox_ops.enqueue_many(rows, now)
+    added = await uow.outbox.enqueue_many(rows, now)
     result.inserted = len(added)
     superseded = [key for new in added for key in older_by_key[new]]
-    result.superseded = await uow.outbox_ops.supersede(superseded)
+    result.superseded = await uow.outbox.supersede(superseded)
     log.info(
         "tick",
         active_stages=result.active_stages,
@@ -410,7 +410,7 @@ async def complete_stage(
     """Record the stage's output and hand over to the next stage's owners (or ask what next)."""
     if not await uow.cycles.complete_stage(stage.id, person_id, {"text": output}, now):
         return Completion(done=False)
-    await uow.outbox_ops.cancel_pending(stage_prefixes(stage.cycle_id, stage.number))
+    await uow.outbox.cancel_pending(stage_prefixes(stage.cycle_id, stage.number))
     await uow.audit.record(
         actor_id=person_id,
         action="cycle.stage_done",
@@ -446,7 +446,7 @@ async def _move_due(
 ) -> None:
     """Set the stage's new due date, drop its pending reminders and note it in the audit log."""
     await uow.cycles.set_due(stage.id, new_due, postponed=postponed, extended=extended)
-    await uow.outbox_ops.cancel_pending(stage_prefixes(stage.cycle_id, stage.number))
+    await uow.outbox.cancel_pending(stage_prefixes(stage.cycle_id, stage.number))
     await uow.audit.record(
         actor_id=actor_id,
         action=action,
@@ -486,7 +486,7 @@ async def hand_over(
     remove = [p for p in remove if p != to_person]
     await uow.cycles.replace_owners(stage.id, remove, [to_person], now)
     for person_id in remove:
-        await uow.outbox_ops.cancel_pending(
+        await uow.outbox.cancel_pending(
             stage_prefixes(stage.cycle_id, stage.number), person_id=person_id
         )
     new_due: date | None = None

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from cycle.session_ports import CycleLine, SessionToolkit, default_toolkit
+from cycle.session_ports import CycleLine, SessionToolkit, toolkit_for
 from cycle.sessions import CLOSED_QUESTION_STATUSES, SessionConfig, load_session_config
 from kernel.core import Image, Reply, Text
 from kernel.domain_config import read_config_file
@@ -77,7 +77,7 @@ class WeeklySummary:
     new_questions: list[tuple[str, str]]
     waiting_questions: list[tuple[str, str]]
     weighing: list[tuple[str, str]]  # ref, recommendation
-    cycles: list[CycleLine] | None
+    cycles: list[CycleLine]
     sessions: list[SessionLine]
     unreachable: list[tuple[str, str, datetime]]  # name, platform, since
     chart_weeks: list[str] = field(default_factory=list)
@@ -157,7 +157,7 @@ async def collect_summary(
     waiting = [
         (q.ref, q.question)
         for q in questions
-        if q.created_at < start
+        if q.created_at < end  # asked this week or before, and still without advice
         and q.status not in CLOSED_QUESTION_STATUSES
         and not q.recommendation
     ]
@@ -167,8 +167,8 @@ async def collect_summary(
         if q.recommendation and start <= q.updated_at < end
     ]
 
-    toolkit_cycles = toolkit.cycle_overview if toolkit is not None else None
-    cycles = list(await toolkit_cycles(uow, end)) if toolkit_cycles is not None else None
+    toolkit = toolkit or toolkit_for(services.settings)
+    cycles = list(await toolkit.cycle_overview(uow, end))
 
     sessions: list[SessionLine] = []
     # Every session after the week, whatever its status now: a summary of an old week shows
@@ -269,17 +269,14 @@ def summary_sections(summary: WeeklySummary, t: Translator) -> list[tuple[str, l
             [t("summary.weighing_line", ref=r, outcome=o) for r, o in summary.weighing] or none,
         )
     )
-    if summary.cycles is None:
-        cycle_lines = [t("summary.cycles_unavailable")]
-    else:
-        cycle_lines = []
-        for line in summary.cycles:
-            cycle_lines.append(t("summary.cycle_line", stage=line.stage, count=line.count))
-            if line.overdue_owners:
-                cycle_lines.append(
-                    t("summary.cycle_overdue", owners=", ".join(line.overdue_owners))
-                )
-        cycle_lines = cycle_lines or none
+    cycle_lines = []
+    for line in summary.cycles:
+        if not line.count:
+            continue  # a stage without cycles says nothing the leader needs
+        cycle_lines.append(t("summary.cycle_line", stage=line.stage, count=line.count))
+        if line.overdue_owners:
+            cycle_lines.append(t("summary.cycle_overdue", owners=", ".join(line.overdue_owners)))
+    cycle_lines = cycle_lines or none
     sections.append((t("summary.cycles_heading"), cycle_lines))
     sections.append(
         (
@@ -447,7 +444,7 @@ async def summary_due(
     session_config: SessionConfig | None = None,
 ) -> int:
     """Queue the weekly summary for everyone with the summary role; returns how many."""
-    toolkit = toolkit or default_toolkit(services.settings.config_dir)
+    toolkit = toolkit or toolkit_for(services.settings)
     config = config or load_summary_config(services.settings.config_dir)
     session_config = session_config or load_session_config(services.settings.config_dir)
     added = 0
@@ -458,7 +455,7 @@ async def summary_due(
         if now - moment > LATE_SUMMARY:
             continue  # more than a few days late (downtime, a new leader): wait for next week
         key = f"weekly-summary:{year}-W{week:02d}:person:{person.id}"
-        if await uow.summary_queries.outbox_has(key):
+        if await uow.outbox.has(key):
             continue
         t = services.translator(person.locale, person.timezone)
         summary = await collect_summary(
@@ -481,11 +478,21 @@ async def summary_due(
             person_id=person.id,
             payload=reply.model_dump(mode="json"),
             now=now,
-            not_before=toolkit.calendar.next_working_moment(max(now, moment), person.timezone),
+            not_before=summary_moment(toolkit, max(now, moment), person.timezone),
+            # The summary is for reading, at its own time (Monday 08:30 by default), which may
+            # lie before office hours; on a holiday it waits for the next working day.
+            office_hours_only=False,
         ):
             added += 1
             log.info("summary_queued", person_id=person.id, week=summary.label)
     return added
+
+
+def summary_moment(toolkit: SessionToolkit, moment: datetime, tz: str) -> datetime:
+    """``moment`` itself on a working day; else the first working moment after it."""
+    if toolkit.calendar.is_working_day(moment.astimezone(ZoneInfo(tz)).date()):
+        return moment
+    return toolkit.calendar.next_working_moment(moment, tz)
 
 
 async def sessions_and_summary_due(
@@ -494,6 +501,6 @@ async def sessions_and_summary_due(
     """The one hook for ``cycle.tick``: session prompts plus the weekly summary."""
     from cycle.sessions import session_due
 
-    toolkit = toolkit or default_toolkit(services.settings.config_dir)
+    toolkit = toolkit or toolkit_for(services.settings)
     added = await session_due(uow, services, now, toolkit=toolkit)
     return added + await summary_due(uow, services, now, toolkit=toolkit)

@@ -190,6 +190,7 @@ async def notify_followers(
             person_id=person_id,
             payload=Reply(blocks=tuple(blocks)).model_dump(mode="json"),
             now=ctx.now(),
+            office_hours_only=False,  # a notice about their own report: at once
         )
         queued += int(added)
     return queued

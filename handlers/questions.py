@@ -521,6 +521,7 @@ async def _tell_requester(
         person_id=person.id,
         payload=reply.model_dump(mode="json"),
         now=ctx.now(),
+        office_hours_only=False,  # a notice about their own report: at once
     )
 
 

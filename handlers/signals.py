@@ -176,8 +176,7 @@ async def submit_report(ctx: TurnContext) -> None:
         return
     keep = {i.name: values.get(i.name, "") for i in form.inputs}
     keep["markup_removed"] = "1" if markup_removed else ""
-    matcher = ctx.services.matcher
-    if matcher is not None and await offer_matches(ctx, keep):
+    if await offer_matches(ctx, keep):
         return
     await store_signal(ctx, keep)
 

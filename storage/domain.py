@@ -148,3 +148,4 @@ class OutboxMessage:
     last_error: str
     created_at: datetime
     sent_at: datetime | None
+    office_hours_only: bool = True

@@ -6,9 +6,9 @@ import io
 from collections import deque
 
 from bot.adapters.console import ConsoleAdapter
-from bot.app import Signaalbot
 from kernel.core import Identity, Platform
 from tests.e2e.scenario_intake import Expect, Msg, Person, Step
+from turn.pipeline import Signaalbot
 
 
 class LineFeed(io.StringIO):
@@ -82,7 +82,7 @@ class ConsoleRunner:
             index = next(
                 (
                     i
-                    for i, a in enumerate(pending)
+                    for i, (_label, a) in enumerate(pending)
                     if a.action_id == step.click.action_id and a.value == step.click.value
                 ),
                 None,

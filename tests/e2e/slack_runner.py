@@ -36,8 +36,8 @@ from typing import Any, Literal
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.adapters import slack_blocks as kit
-from bot.adapters.slack import SLACK_KEY, SlackAdapter, mount_slack
-from bot.app import Signaalbot, build_app
+from bot.adapters.slack import SLACK_KEY, SlackAdapter
+from bot.bootstrap import Runtime, bootstrap
 from bot.web import build_web_app
 from cycle.dispatcher import Dispatcher
 from cycle.engine import kit_for
@@ -56,6 +56,7 @@ from tests.slack_support import (
     running,
     submission,
 )
+from turn.pipeline import Signaalbot
 
 SLASH_COMMANDS = ("signaal", "vraag")  # the rest goes through /signaalbot
 
@@ -68,6 +69,7 @@ def slack_user(name: str) -> str:
 @dataclass
 class Slack:
     bot: Signaalbot
+    runtime: Runtime
     fake: FakeSlack
     client: TestClient[Any, Any]
     adapter: SlackAdapter
@@ -84,21 +86,20 @@ async def slack_stack(db_url: str, clock: ManualClock) -> AsyncIterator[Slack]:
             slack_signing_secret=SIGNING_SECRET,
             slack_api_url=fake.api_url,
         )
-        bot = build_app(settings, clock=clock)
-        await bot.start()
+        runtime = await bootstrap(settings, clock)
+        bot = runtime.bot
         try:
-            web_app = build_web_app(bot)
-            mount_slack(web_app, bot)
+            web_app = build_web_app(runtime)
             async with TestClient(TestServer(web_app, host="127.0.0.1")) as client:
                 adapter = client.app[SLACK_KEY]
                 # A submit that takes longer than the ack budget is answered with "one moment"
                 # and a later views.update (tested in tests/integration/slack). Here the story
                 # must not depend on how busy the machine is, so every submit answers in its ack.
                 adapter.ack_budget = 60.0
-                yield Slack(bot, fake, client, adapter)
+                yield Slack(bot, runtime, fake, client, adapter)
                 await adapter.drain()
         finally:
-            await bot.stop()
+            await runtime.close()
 
 
 async def setup_slack_people(bot: Signaalbot, people: dict[str, Person]) -> dict[str, Identity]:
@@ -221,7 +222,7 @@ class SlackRunner:
         services = slack.bot.services
         cycle_kit = kit_for(services)
         self.dispatcher = Dispatcher(
-            services, slack.bot.messengers, cycle_kit.calendar, cycle_kit.rules, worker_id="e2e"
+            services, slack.runtime.messengers, cycle_kit.calendar, cycle_kit.rules, worker_id="e2e"
         )
         self.dispatched = 0
         self.not_delivered = 0

@@ -29,13 +29,13 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from bot.adapters.teams import TeamsAdapter
-from bot.app import Signaalbot
 from cycle.dispatcher import Dispatcher
 from cycle.engine import kit_for
 from kernel.core import Identity, Platform
 from tests.e2e.scenario_intake import Expect, Msg, Person, Step
 from tests.integration.teams.driver import TENANT, TeamsChat
 from tests.integration.teams.fake_connector import Call, FakeConnector, activity_text, cards_of
+from turn.pipeline import Signaalbot
 
 LOCALES = {"nl": "nl-NL", "en": "en-GB"}
 INPUT_TYPES = ("Input.Text", "Input.ChoiceSet", "Input.Date", "Input.Number", "Input.Toggle")
