@@ -81,7 +81,7 @@ class Runtime:
     teams: TeamsAdapter | None
 
     async def close(self) -> None:
-        self.scheduler.shutdown()
+        await self.scheduler.stop()
         await self.services.db.dispose()
 
 

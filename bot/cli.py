@@ -139,6 +139,9 @@ def chat(
         async with running(settings, scheduler=True, demo_catalogue=True) as runtime:
             if role is not None:
                 await grant_console_role(runtime, identity, role)
+            # What is due goes out now, so a message for this person is shown before the
+            # first prompt even when no other process was running to send it.
+            await runtime.scheduler.dispatch_only()
             adapter = ConsoleAdapter(
                 runtime.bot,
                 identity,

@@ -10,8 +10,9 @@ that the dispatcher is alive.
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -61,6 +62,7 @@ class CycleScheduler:
         )
         self._scheduler: AsyncIOScheduler | None = None
         self.last_beat: float | None = None  # time.monotonic() of the last finished round
+        self._running: set[asyncio.Task[object]] = set()
 
     @property
     def running(self) -> bool:
@@ -107,17 +109,23 @@ class CycleScheduler:
             return None
 
     async def _job(self) -> None:
-        try:
-            await self.run_round()
-        except Exception:
-            log.exception("scheduler_round_failed")
-        self.last_beat = time.monotonic()
+        await self._guarded(self.run_round, "scheduler_round_failed")
 
     async def _dispatch_job(self) -> None:
+        await self._guarded(self.dispatch_only, "dispatch_round_failed")
+
+    async def _guarded(self, work: Callable[[], Awaitable[object]], failure: str) -> None:
+        """Run one job; remember it while it runs, so :meth:`stop` can let it finish."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
         try:
-            await self.dispatch_only()
+            await work()
         except Exception:
-            log.exception("dispatch_round_failed")
+            log.exception(failure)
+        finally:
+            if task is not None:
+                self._running.discard(task)
         self.last_beat = time.monotonic()
 
     def start(self) -> None:
@@ -149,3 +157,9 @@ class CycleScheduler:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Stop ticking and let a round that is under way finish (its sends are recorded)."""
+        self.shutdown()
+        if self._running:
+            await asyncio.wait(set(self._running), timeout=timeout)
