@@ -14,7 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.demo import default_parts, run_demo
+from bot.demo import run_demo
+from bot.demo_data import default_parts
 from kernel.logging import configure_logging
 from kernel.settings import Settings
 

@@ -196,7 +196,8 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Start a learning cycle by hand."""
-        from cycle.engine import kit_for, start_cycle
+        from cycle.engine import kit_for
+        from cycle.stage_actions import start_cycle
 
         settings = settings_for(db)
         wanted: dict[int, list[str]] = {}

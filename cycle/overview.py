@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from storage.repositories.cycle import ActiveStage
+from storage.domain import ActiveStage
 from storage.uow import UnitOfWork
 
 STAGES = (1, 2, 3, 4)

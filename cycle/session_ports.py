@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from cycle.calendar_config import load_calendar_config
-from cycle.engine import start_cycle_for_study
 from cycle.ics import invitation
 from cycle.overview import CycleLine, cycles_by_stage
 from cycle.series import SeriesRule, occurrences
+from cycle.stage_actions import start_cycle_for_study
 from kernel.settings import Settings
 from storage.uow import UnitOfWork
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from cycle import engine
+from cycle import engine, stage_actions
 from cycle.prompts import (
     ACTION_CLOSE,
     ACTION_DONE,
@@ -33,7 +33,7 @@ from kernel.core import (
     Submit,
     Text,
 )
-from storage.repositories.cycle import CycleStage, LearningCycle
+from storage.domain import CycleStage, LearningCycle
 from storage.uow import UnitOfWork
 from turn.context import TurnContext
 from turn.forms import cleaned, validate_form
@@ -159,7 +159,7 @@ async def start_submit(ctx: TurnContext) -> None:
             return
         study = await uow.studies.get_by_ref(ctx.event.context) if ctx.event.context else None
         kit = engine.kit_for(ctx.services)
-        started = await engine.start_cycle(
+        started = await stage_actions.start_cycle(
             uow,
             title=values["title"],
             owners_by_stage=owners,
@@ -296,7 +296,9 @@ async def output_submitted(ctx: TurnContext) -> None:
     output = cleaned(ctx.event.values)["output"]
     kit = engine.kit_for(ctx.services)
     async with ctx.uow() as uow:
-        done = await engine.complete_stage(uow, stage, ctx.actor.person_id, output, ctx.now(), kit)
+        done = await stage_actions.complete_stage(
+            uow, stage, ctx.actor.person_id, output, ctx.now(), kit
+        )
         found = await uow.cycles.get(stage.cycle_id)
         names = await uow.cycles.recipients(done.next_stage.owner_ids if done.next_stage else ())
         await uow.commit()
@@ -328,7 +330,7 @@ async def postpone_clicked(ctx: TurnContext) -> None:
         return
     kit = engine.kit_for(ctx.services)
     async with ctx.uow() as uow:
-        new_due = await engine.postpone(uow, stage, ctx.actor.person_id, ctx.now(), kit)
+        new_due = await stage_actions.postpone(uow, stage, ctx.actor.person_id, ctx.now(), kit)
         await uow.commit()
     if new_due is None:
         await ctx.say("cycle.postpone_limit", max=kit.rules.max_postponements)
@@ -379,7 +381,7 @@ async def _colleague_submitted(ctx: TurnContext, *, leader: bool) -> None:
             await ctx.reply(Reply(errors={"colleague": ctx.t(error, name=name[:80])}))
             return
         from_person = None if leader else ctx.actor.person_id
-        new_due = await engine.hand_over(
+        new_due = await stage_actions.hand_over(
             uow, stage, from_person, person_id, ctx.now(), kit, actor_id=ctx.actor.person_id
         )
         await uow.commit()
@@ -407,7 +409,7 @@ async def remind_clicked(ctx: TurnContext) -> None:
     async with ctx.uow() as uow:
         found = await uow.cycles.get(stage.cycle_id)
         assert found is not None
-        count = await engine.remind_again(
+        count = await stage_actions.remind_again(
             uow,
             stage,
             ctx.actor.person_id,
@@ -438,7 +440,7 @@ async def extend_clicked(ctx: TurnContext) -> None:
         return
     kit = engine.kit_for(ctx.services)
     async with ctx.uow() as uow:
-        new_due = await engine.extend(uow, stage, ctx.actor.person_id, ctx.now(), kit)
+        new_due = await stage_actions.extend(uow, stage, ctx.actor.person_id, ctx.now(), kit)
         await uow.commit()
     await ctx.say("cycle.extended", due=ctx.t.date(new_due))
 
@@ -470,7 +472,7 @@ async def next_round_clicked(ctx: TurnContext) -> None:
         return
     kit = engine.kit_for(ctx.services)
     async with ctx.uow() as uow:
-        started = await engine.next_round(uow, found, ctx.actor.person_id, ctx.now(), kit)
+        started = await stage_actions.next_round(uow, found, ctx.actor.person_id, ctx.now(), kit)
         await uow.commit()
     if started is None:
         await ctx.say("cycle.already_decided")
@@ -514,7 +516,9 @@ async def conclusion_submitted(ctx: TurnContext) -> None:
         return
     conclusion = cleaned(ctx.event.values)["conclusion"]
     async with ctx.uow() as uow:
-        closed = await engine.close_cycle(uow, found, ctx.actor.person_id, conclusion, ctx.now())
+        closed = await stage_actions.close_cycle(
+            uow, found, ctx.actor.person_id, conclusion, ctx.now()
+        )
         await uow.commit()
     await ctx.say("cycle.closed" if closed else "cycle.already_decided", id=found.id)
 

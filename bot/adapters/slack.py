@@ -559,7 +559,7 @@ class SlackAdapter:
         if event.get("tab") != "home":
             return
         where = Where(client=client, team_id=body.get("team_id", ""), user_id=event.get("user", ""))
-        name = "home" if "home" in self.bot.router.commands else "mijn signalen"
+        name = "mijn signalen"  # the home tab shows the person's own signals
         command = Command(name=name, idempotency_key=f"event:{body.get('event_id')}")
         self.spawn(self._publish_home(where, command), "home")
 

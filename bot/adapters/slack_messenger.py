@@ -125,10 +125,6 @@ async def share_upload(client: AsyncWebClient, channel: str, staged: StagedUploa
 # --- forms that wait behind an "Open the form" button ------------------------------------
 
 
-def _form_flow(form_id: str) -> str:
-    return f"slack.form:{form_id}"[:60]
-
-
 async def translator_for(bot: Signaalbot, user_id: str, fallback: str | None = None) -> Translator:
     """The person's own language for the adapter's few texts (buttons, Close)."""
     locale = fallback

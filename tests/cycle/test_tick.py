@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from cycle.engine import kit_for, start_cycle, start_cycle_for_study, tick
+from cycle.engine import kit_for, tick
+from cycle.stage_actions import start_cycle, start_cycle_for_study
 from cycle.workdays import working_days_before
 from kernel.clock import ManualClock
 from tests.cycle.helpers import add_person

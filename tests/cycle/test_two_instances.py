@@ -14,8 +14,9 @@ from datetime import timedelta
 
 import pytest
 
-from cycle.engine import kit_for, start_cycle
+from cycle.engine import kit_for
 from cycle.scheduler import CycleScheduler
+from cycle.stage_actions import start_cycle
 from kernel.clock import ManualClock
 from storage.db import upgrade
 from tests.conftest import make_settings

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cycle.engine import kit_for, start_cycle
+from cycle.engine import kit_for
+from cycle.stage_actions import start_cycle
 from kernel.clock import ManualClock
 from tests.cycle.helpers import add_person, scheduler_for
 from turn.pipeline import Signaalbot
