@@ -39,8 +39,7 @@ from bot.adapters import slack_blocks as kit
 from bot.adapters.slack import SLACK_KEY, SlackAdapter
 from bot.bootstrap import Runtime, bootstrap
 from bot.web import build_web_app
-from cycle.dispatcher import Dispatcher
-from cycle.engine import kit_for
+from cycle.scheduler import CycleScheduler
 from kernel.clock import ManualClock
 from kernel.core import Command, Identity, Platform
 from storage.db import upgrade
@@ -219,10 +218,10 @@ class SlackRunner:
             name: SlackDriver(slack.client, slack.fake, user=slack_user(name)) for name in people
         }
         self.seen: dict[str, list[Surface]] = {name: [] for name in people}
-        services = slack.bot.services
-        cycle_kit = kit_for(services)
-        self.dispatcher = Dispatcher(
-            services, slack.runtime.messengers, cycle_kit.calendar, cycle_kit.rules, worker_id="e2e"
+        # The real scheduler round (tick, sessions, summary, dispatcher) with the runtime's
+        # messengers: proactive messages reach the fake Slack as DMs.
+        self.scheduler = CycleScheduler(
+            slack.bot.services, slack.runtime.messengers, worker_id="e2e"
         )
         self.dispatched = 0
         self.not_delivered = 0
@@ -237,12 +236,13 @@ class SlackRunner:
     async def run(self, step: Step, number: int) -> str:
         who = step.who
         driver = self.drivers[who]
+        if step.advance is not None:
+            self.bot.services.clock.advance(step.advance)  # type: ignore[attr-defined]
         calls, responses = len(self.fake.calls), len(self.fake.responses)
         shown: list[str] = []
         if step.send is not None:
             await self._send(driver, step.send)
-        else:
-            assert step.click is not None
+        elif step.click is not None:
             await self._click(who, step.click.action_id, step.click.value, number)
         await self.slack.adapter.drain()
         view = self._collect(who, calls, responses, shown)
@@ -398,16 +398,23 @@ class SlackRunner:
     # --- proactive messages ----------------------------------------------------------------
 
     async def _check_notices(self, step: Step, number: int) -> None:
-        """Run the real outbox dispatcher with the Slack messenger; read the DMs it sent."""
+        """One real scheduler round; read the DMs the Slack messenger sent (they can be clicked)."""
         start = len(self.fake.calls)
-        result = await self.dispatcher.run_once(self.bot.services.clock.now())
+        round_ = await self.scheduler.run_round()
+        assert round_.dispatch is not None, f"step {number}: the dispatcher did not run"
+        result = round_.dispatch
         self.dispatched += result.sent
         self.not_delivered += result.failed + result.unreachable + result.retried + result.deferred
         posted: dict[str, list[Call]] = {}
         for call in self.fake.calls[start:]:
             if call.method != "chat.postMessage":
                 continue
-            posted.setdefault(str(call.params["channel"]), []).append(call)
+            channel = str(call.params["channel"])
+            posted.setdefault(channel, []).append(call)
+            for name in self.people:
+                if channel == "D" + slack_user(name):
+                    blocks = call.params.get("blocks") or []
+                    self.seen[name].append(Surface("message", blocks, channel=channel))
         assert sum(len(v) for v in posted.values()) == result.sent
         for who, expects in step.notified.items():
             dms = posted.get("D" + slack_user(who), [])

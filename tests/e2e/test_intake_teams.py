@@ -28,6 +28,8 @@ async def test_intake_story_on_teams(runtime: Runtime, connector: FakeConnector)
     try:
         chats = {name: chat_for(client, connector, person) for name, person in PEOPLE.items()}
         identities = await setup_teams_people(bot, PEOPLE, chats)
+        for chat in chats.values():  # each person has the bot installed: Teams knows the chat
+            await chat.say("help")
         runner = TeamsRunner(bot, adapter, connector, PEOPLE, chats, identities)
         for number, step in enumerate(STEPS, start=1):
             await runner.run(step, number)
