@@ -70,6 +70,8 @@ async def test_summary_content_and_monday_queueing(
     assert summary.signals_by_theme == [("Leren", 2), ("Inwonerservaring", 1)]
     assert summary.top_signals[0][2] == 2
     assert [r for r, _ in summary.new_questions] == ["V-2026-0001"]
+    # Asked this week and not weighed yet: it is waiting too (a trial counted 0 here).
+    assert [r for r, _ in summary.waiting_questions] == ["V-2026-0001"]
     assert summary.unreachable[0][0] == "Gijs"
     assert summary.sessions[0].rsvps["ja"] == 1
     assert summary.chart_series["Leren"][-1] == 2 and len(summary.chart_weeks) == 12
