@@ -348,10 +348,7 @@ async def weighing_card(ctx: TurnContext, question: ResearchQuestion) -> Reply:
 def _studies_block(ctx: TurnContext, question: ResearchQuestion) -> list[Any]:
     """Step 2 shows studies that may already answer the question (from the matcher)."""
     t = ctx.t
-    matcher = ctx.services.matcher
-    if matcher is None:
-        return [Text(text=t("intake.weigh_no_matcher"), style="muted")]
-    hits = list(matcher.search(question.question, kind="study", limit=3))
+    hits = list(ctx.services.matcher.search(question.question, kind="study", limit=3))
     if not hits:
         return [Text(text=t("intake.weigh_no_studies"), style="muted")]
     lines = [

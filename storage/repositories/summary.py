@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PersonIdentityRow, PersonRow, SignalRow
@@ -59,8 +59,3 @@ class SummaryQueries:
             )
         )
         return [(created, key) for created, key in rows]
-
-    async def has_table(self, name: str) -> bool:
-        """Whether a table exists (parts of the schema arrive with other features)."""
-        connection = await self._session.connection()
-        return bool(await connection.run_sync(lambda c: inspect(c).has_table(name)))
