@@ -208,7 +208,7 @@ def register(app: typer.Typer) -> None:
             wanted.setdefault(int(number), []).append(name.strip())
 
         async def main() -> tuple[int | None, str]:
-            from handlers.cycle import find_person
+            from handlers.cycle_common import find_person
 
             async with started_bot(settings) as bot, bot.services.uow() as uow:
                 study_row = await uow.studies.get_by_ref(study) if study else None
