@@ -170,7 +170,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write the weekly summary of a week as HTML or PNG (by the file's extension)."""
         from cycle.session_ports import toolkit_for
-        from cycle.summary import collect_summary, parse_week, write_summary
+        from cycle.summary import collect_summary, parse_week
+        from cycle.summary_render import write_summary
 
         settings = settings_for(db)
         try:

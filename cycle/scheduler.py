@@ -22,7 +22,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from cycle.dispatcher import Dispatcher, DispatchResult
 from cycle.engine import CycleKit, TickResult, kit_for, tick
 from cycle.session_ports import SessionToolkit, toolkit_for
-from cycle.summary import sessions_and_summary_due
+from cycle.summary_schedule import sessions_and_summary_due
 from kernel.logging import get_logger
 from kernel.messenger import Messenger
 from storage.db import DatabaseUnavailableError

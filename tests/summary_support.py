@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cycle.session_ports import default_toolkit
-from cycle.summary import summary_due
+from cycle.summary_schedule import summary_due
 from kernel.clock import ManualClock
 from kernel.core import Image, Reply
 from storage.domain import NewSignal

@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from bot.cli import app as cli_app
 from cycle.session_ports import CycleLine, default_toolkit
-from cycle.summary import collect_summary, due_week, load_summary_config, parse_week, summary_due
+from cycle.summary import collect_summary, load_summary_config, parse_week
+from cycle.summary_schedule import due_week, summary_due
 from kernel.clock import ManualClock
 from kernel.core import Image, Reply
 from kernel.i18n import Catalogue, placeholders
