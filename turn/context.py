@@ -6,8 +6,8 @@ Shaped after botbuilder's ``TurnContext``: one object per turn, passed in, never
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,6 +21,9 @@ from storage.db import Database
 from storage.uow import DeliveryClaim, UnitOfWork, unit_of_work
 
 
+UnitOfWorkFactory = Callable[[Database, DeliveryClaim | None], AbstractAsyncContextManager[UnitOfWork]]
+
+
 @dataclass(frozen=True, slots=True)
 class Services:
     """Everything handlers may use, assembled once in ``bot.bootstrap``."""
@@ -31,16 +34,16 @@ class Services:
     catalogue: Catalogue
     domain: DomainConfig
     matcher: MatchIndex  # one index shared by all handlers, loaded from storage at start
+    # How a unit of work is opened: the real one, or a fake so handler tests run in milliseconds.
+    unit_of_work: UnitOfWorkFactory = unit_of_work
 
     def translator(self, locale: str | None, timezone: str | None = None) -> Translator:
         return self.catalogue.translator(
             locale or self.settings.default_locale, timezone or self.settings.timezone
         )
 
-    @asynccontextmanager
-    async def uow(self, claim: DeliveryClaim | None = None) -> AsyncIterator[UnitOfWork]:
-        async with unit_of_work(self.db, claim) as uow:
-            yield uow
+    def uow(self, claim: DeliveryClaim | None = None) -> AbstractAsyncContextManager[UnitOfWork]:
+        return self.unit_of_work(self.db, claim)
 
 
 @dataclass(slots=True)
