@@ -20,8 +20,9 @@ from matching import MatchIndex
 from storage.db import Database
 from storage.uow import DeliveryClaim, UnitOfWork, unit_of_work
 
-
-UnitOfWorkFactory = Callable[[Database, DeliveryClaim | None], AbstractAsyncContextManager[UnitOfWork]]
+UnitOfWorkFactory = Callable[
+    [Database, DeliveryClaim | None], AbstractAsyncContextManager[UnitOfWork]
+]
 
 
 @dataclass(frozen=True, slots=True)
