@@ -159,7 +159,13 @@ class CycleScheduler:
             self._scheduler = None
 
     async def stop(self, timeout: float = 10.0) -> None:
-        """Stop ticking and let a round that is under way finish (its sends are recorded)."""
-        self.shutdown()
+        """Stop ticking and let a round that is under way finish (its sends are recorded).
+
+        APScheduler cancels running jobs on shutdown; so first pause (no new rounds), wait for
+        the round in flight, then shut down.
+        """
+        if self._scheduler is not None:
+            self._scheduler.pause()
         if self._running:
             await asyncio.wait(set(self._running), timeout=timeout)
+        self.shutdown()
