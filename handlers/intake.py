@@ -19,7 +19,6 @@ from storage.uow import UnitOfWork
 from turn.context import TurnContext
 
 WHOLE_MUNICIPALITY = "hele-gemeente"
-SIGNAL_REF = re.compile(r"^S-\d{4}-\d{1,12}$", re.IGNORECASE)
 QUESTION_REF = re.compile(r"^V-\d{4}-\d{1,12}$", re.IGNORECASE)
 _SLACK_SPECIAL = re.compile(r"<!(channel|here|everyone)(\|[^>]*)?>|<!subteam\^[^>]*>")
 _SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)\|([^>]+)>")
@@ -163,6 +162,7 @@ async def notify_followers(
             person_id=person_id,
             payload=Reply(blocks=tuple(blocks)).model_dump(mode="json"),
             now=ctx.now(),
+            office_hours_only=False,  # a notice about their own report: at once
         )
         queued += int(added)
     return queued

@@ -115,13 +115,22 @@ def validate_form(form: Form, values: Mapping[str, str], t: Translator) -> dict[
     return {name: check.error for name, check in check_form(form, values, t).items()}
 
 
-async def validate_submit(ctx: TurnContext, form: Form) -> dict[str, str]:
+async def validate_submit(
+    ctx: TurnContext, form: Form, uow: UnitOfWork | None = None
+) -> dict[str, str]:
     """:func:`validate_form` on the submitted values; a privacy refusal is audited (field names
-    and kinds only, never the text)."""
+    and kinds only, never the text).
+
+    A handler that validates inside its own unit of work passes it: the audit entry is then
+    written and committed there (a second transaction would wait on the first's write lock).
+    """
     values = getattr(ctx.event, "values", {})
     failed = check_form(form, values, ctx.t)
     refused = {name: check.kinds for name, check in failed.items() if check.kinds}
-    if refused:
+    if refused and uow is not None:
+        await record_refusal(uow, ctx.actor.person_id, form.form_id, refused, ctx.now())
+        await uow.commit()
+    elif refused:
         await audit_refusal(ctx.services, ctx.actor.person_id, form.form_id, refused)
     return {name: check.error for name, check in failed.items()}
 

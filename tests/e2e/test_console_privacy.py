@@ -9,8 +9,8 @@ from __future__ import annotations
 import io
 
 from bot.adapters.console import ConsoleAdapter
-from bot.app import Signaalbot
 from tests.helpers import person
+from turn.pipeline import Signaalbot
 
 WITH_BSN = "Jongeren vallen tussen wal en schip, zoals de cliënt met BSN 111222333 bij ons."
 MASKED = "Jongeren vallen tussen wal en schip, zoals de cliënt met BSN [BSN] bij ons."

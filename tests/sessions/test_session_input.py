@@ -9,12 +9,12 @@ from pathlib import Path
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from bot.app import Signaalbot, build_app
 from bot.cli import app as cli_app
 from kernel.clock import ManualClock
 from kernel.core import Action, Submit
 from tests.conftest import START, make_settings
-from tests.helpers import act, person, texts
+from tests.helpers import act, bootstrap_bot, person, texts
+from turn.pipeline import Signaalbot
 
 
 async def _h_session(bot: Signaalbot, days: int = 30) -> int:
@@ -85,8 +85,7 @@ async def test_agenda_item_limits_and_privacy(sqlite_bot: Signaalbot) -> None:
 
 def test_sessions_cli(sqlite_url: str, tmp_path: Path) -> None:
     async def prepare() -> int:
-        bot = build_app(make_settings(sqlite_url), clock=ManualClock(START))
-        await bot.start()
+        bot = await bootstrap_bot(make_settings(sqlite_url), clock=ManualClock(START))
         try:
             sid = await _h_session(bot)
             now = bot.services.clock.now()
@@ -99,7 +98,7 @@ def test_sessions_cli(sqlite_url: str, tmp_path: Path) -> None:
                 await uow.commit()
             return sid
         finally:
-            await bot.stop()
+            await bot.services.db.dispose()
 
     sid = asyncio.run(prepare())
     runner = CliRunner()

@@ -14,11 +14,22 @@ from typing import Any
 
 import pytest
 
-from bot.app import Signaalbot
-from handlers import cycle, questions, sessions, signals, support, triage
+from handlers import (
+    cycle,
+    cycle_common,
+    cycle_leader,
+    cycle_stage,
+    questions,
+    sessions,
+    signals,
+    support,
+    triage,
+    weighing,
+)
 from kernel.core import Actor, Form, Input, Platform, Role, Submit
 from turn.context import TurnContext
 from turn.forms import guarded, validate_form
+from turn.pipeline import Signaalbot
 
 CLIENT_DATA = {
     "bsn": "Cliënt met BSN 111222333 wacht al maanden op hulp.",
@@ -50,16 +61,16 @@ async def all_forms(bot: Signaalbot) -> list[Form]:
             await signals.signal_form(ctx, uow),
             await questions.question_form(ctx, uow, {}),
         ]
-    forms += [questions.step_form(t, question, n) for n in range(1, len(questions.STEPS) + 1)]
-    forms.append(questions.advice_form(t, question, "oppakken", ""))
+    forms += [weighing.step_form(t, question, n) for n in range(1, len(weighing.STEPS) + 1)]
+    forms.append(weighing.advice_form(t, question, "oppakken", ""))
     forms += [triage.reason_form(t, "S-2026-0001", status) for status in triage.TRANSITIONS]
     forms.append(support.support_form(ctx, "S-2026-0001"))
     forms.append(sessions.agenda_form(ctx, session))
     forms.append(cycle.start_form(ctx))
-    forms.append(cycle.output_form(ctx, stage))
-    forms.append(cycle.colleague_form(ctx, cycle.FORM_HANDOVER, stage))
-    forms.append(cycle.colleague_form(ctx, cycle.FORM_REASSIGN, stage))
-    forms.append(cycle.conclusion_form(ctx, 3))
+    forms.append(cycle_stage.output_form(ctx, stage))
+    forms.append(cycle_stage.colleague_form(ctx, cycle_common.FORM_HANDOVER, stage))
+    forms.append(cycle_stage.colleague_form(ctx, cycle_common.FORM_REASSIGN, stage))
+    forms.append(cycle_leader.conclusion_form(ctx, 3))
     return forms
 
 
