@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -27,6 +28,23 @@ def _scan_json(text: str) -> str:
     return json.dumps(
         [{"kind": f.kind, "start": f.start, "end": f.end} for f in scan(text)], ensure_ascii=False
     )
+
+
+def _report(paths: list[Path]) -> None:
+    from privacy import Guard
+    from privacy.quality import kind_table, measure
+
+    guard = Guard()
+    for path in paths:
+        if not path.is_file():
+            raise fail(f"No labelled set at {path}.", 2)
+        try:
+            results = measure(path, guard)
+        except (ValueError, KeyError) as exc:
+            message = f"{path} is not a labelled set (JSON lines with text and spans): {exc}"
+            raise fail(message, 2) from exc
+        typer.echo(f"\n{path} ({results['all'].texts} texts)\n")
+        typer.echo(kind_table(results))
 
 
 def _with_bot(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -> T:
@@ -50,10 +68,25 @@ def register(app: typer.Typer) -> None:
         text: Annotated[str | None, typer.Argument(help="The text to scan")] = None,
         stdin: Annotated[bool, typer.Option("--stdin", help="One text per line on stdin")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="JSON output (the default)")] = True,
+        report: Annotated[
+            list[Path] | None,
+            typer.Option(
+                "--report",
+                help="A labelled set (JSON lines) to measure: recall and precision per kind, "
+                "development and held-out parts. Repeat for more sets.",
+            ),
+        ] = None,
     ) -> None:
-        """Print the personal data found: a JSON list of {"kind","start","end"} per text."""
+        """Print the personal data found: a JSON list of {"kind","start","end"} per text.
+
+        With --report, measure the guard on labelled sets instead (the repository's sets:
+        tests/data/privacy/privacy_set.jsonl, tests/data/privacy_independent/probe.jsonl).
+        """
+        if report:
+            _report(report)
+            return
         if stdin == (text is not None):
-            raise fail("Give a TEXT or --stdin (one text per line).", 2)
+            raise fail("Give a TEXT or --stdin (one text per line), or --report SET.", 2)
         texts = [line.rstrip("\r\n") for line in sys.stdin] if stdin else [text or ""]
         for item in texts:
             typer.echo(_scan_json(item))

@@ -77,6 +77,8 @@ def phones(text: str, words: WordLists) -> Iterator[Finding]:
         number = m.group("number")
         if p.DATE_LIKE.fullmatch(number.strip()) or p.DATE_LIKE.match(number):
             continue  # "01-02-2010 12" is a date followed by a number
+        if p.PUBLIC_PHONE.match(number):
+            continue  # 0800-8020: a public service number
         yield Finding("phone", m.start(), m.end())
 
 

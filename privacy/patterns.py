@@ -32,7 +32,13 @@ INITIALS = rf"(?:{UP}[a-z]?\.\s?){{1,4}}"  # "P.", "J.P.", "Th."
 
 MONTHS = (
     r"(?i:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november"
-    r"|december|jan|feb|mrt|apr|jun|jul|aug|sept|sep|okt|nov|dec)"
+    r"|december|january|february|march|may|june|july|august|october"
+    r"|jan|feb|mrt|mar|apr|jun|jul|aug|sept|sep|okt|oct|nov|dec)"
+)
+# English month names as they start a date ("March 14, 2012"): capitalised.
+EN_MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
 )
 
 
@@ -65,6 +71,7 @@ BSN = re.compile(
         \d{9}
       | \d{3}(?P<sep>[ .-])\d{3}(?P=sep)\d{3}
       | \d{4}\.\d{2}\.\d{3}
+      | \d{4}[ ]\d{2}[ ]\d{3}
       | \d{2}\.\d{3}\.\d{2}\.\d{2}
     )
     (?![\w]|[.,/-]\d)
@@ -91,13 +98,15 @@ PHONE = re.compile(
     (?P<number>
         (?:\+31|0031)\s?(?:\(0\)\s?)?[1-9](?:{PSEP}\d){{8}}    # +31 6 12345678, 0031 20 …
       | \(0\d{{1,3}}\)\s?\d(?:{PSEP}\d){{5,7}}                 # (040) 123 4567
-      | 0[89]0[069]{PSEP}\d(?:{PSEP}\d){{3,6}}                # 0800-1234, 0900 1234567
+      | (?:\+|00)(?!31)[1-9]\d{{0,2}}\s?(?:\(0\)\s?)?\d(?:{PSEP}\d){{6,11}}  # +32 470 58 21 93
       | 0[1-9](?:{PSEP}\d){{8}}                                # 06-12345678, 040 123 4567
     )
     (?![\w]|[.,]\d|-\d)
     """,
     re.VERBOSE,
 )
+# Public service numbers (free 0800, paid 0900/0906/0909) are not a person's number.
+PUBLIC_PHONE = re.compile(r"0(?:800|90[069])")
 DATE_LIKE = re.compile(r"\d{1,2}[-/]\d{1,2}[-/]\d{2,4}")
 
 IBAN = re.compile(
@@ -123,7 +132,7 @@ POSTCODE = re.compile(
     )
     (?![\w-])
     (?P<house>
-        \s*,?\s*(?i:nr\.?\s*)?
+        \s*(?:,\s*)?(?i:nr\.?\s*)?
         \d{1,5}(?:\s?-?\s?[a-zA-Z](?![\w])|-\d{1,4})?
         (?![\w]|[.,]\d|\s*(?i:%|procent|euro|jaar|keer|x\b))
     )?
@@ -157,11 +166,11 @@ STREET = re.compile(
 # Words after a number that show it is a count or measure, not a house number.
 
 WORD_AFTER = re.compile(r"\s*([^\W\d_]+|%|€)")
-WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*)[ \t]+$")
+WORD_BEFORE = re.compile(r"(?<![\w'’.-])([^\W\d_][\w'’.-]*)[ \t]+$")
 
 TITLE = (
     r"(?i:mevrouw|mevr\.?|mw\.|meneer|mnr\.?|mijnheer|dhr\.?|de\s+heer|mr\.|juffrouw|juf"
-    r"|meester|familie|fam\.?|wijlen)|Mw|mw|Mr"
+    r"|meester|familie|fam\.?|wijlen|mrs\.?|ms\.|mister)|Mw|mw|Mr|Mrs|Ms|Miss|Sir|Dr\.?"
 )
 RELATIVE = (
     r"(?i:zoon|zoontje|dochter|dochtertje|moeder|vader|broer|broertje|zus|zusje|oma|opa"
@@ -169,8 +178,38 @@ RELATIVE = (
     r"|pleegdochter|cliënt|client|cliënte|jongen|meisje|baby|kind|neef|nicht|tante|oom"
     r"|gezin|jongere|leerling|bewoner|bewoonster|aanvrager|aanvraagster|mantelzorger"
     r"|werkzoekende|deelnemer|deelneemster|buurman|buurvrouw|kleinzoon|kleindochter"
-    r"|vrouw|man|dame|jongeman|ex|ex-partner|ex-man|ex-vrouw)"
+    r"|vrouw|man|dame|jongeman|ex|ex-partner|ex-man|ex-vrouw"
+    r"|son|daughter|mother|father|brother|sister|grandmother|grandfather|grandson"
+    r"|granddaughter|husband|wife|boyfriend|girlfriend|boy|girl|child|uncle|aunt|nephew"
+    r"|niece|cousin|neighbour|neighbor|tenant|resident|pupil|stepfather|stepmother)"
 )
+# First words of TITLE and RELATIVE, lower case: where the name patterns are tried.
+TITLE_WORDS = frozenset(
+    [
+        "mevrouw",
+        "mevr",
+        "mw",
+        "meneer",
+        "mnr",
+        "mijnheer",
+        "dhr",
+        "de",
+        "mr",
+        "juffrouw",
+        "juf",
+        "meester",
+        "familie",
+        "fam",
+        "wijlen",
+        "mrs",
+        "ms",
+        "mister",
+        "miss",
+        "sir",
+        "dr",
+    ]
+)
+RELATIVE_WORDS = frozenset(RELATIVE[4:-1].split("|"))
 NAME_AFTER_TITLE = re.compile(
     rf"""
     (?<![\w])(?P<title>{TITLE})(?![\w])\s+
@@ -183,7 +222,9 @@ NAME_AFTER_TITLE = re.compile(
     """,
     re.VERBOSE,
 )
-DETERMINER_BEFORE = re.compile(r"(?i:haar|zijn|hun|mijn|onze|diens|wiens|de|het)\s+$")
+DETERMINER_BEFORE = re.compile(
+    r"(?i:haar|zijn|hun|mijn|onze|diens|wiens|de|het|her|his|their|my|our|the)\s+$"
+)
 CLAUSE_START_BEFORE = re.compile(r"(?:^|[.!?:;\n(]\s*|[-•*]\s)$")
 NAME_AFTER_RELATIVE = re.compile(
     rf"""
@@ -197,7 +238,9 @@ NAME_AFTER_RELATIVE = re.compile(
 # Ziekenhuis", "Emma Kinderziekenhuis", "Maria School".
 INSTITUTION = re.compile(
     r"(?i:ziekenhuis|kliniek|school|college|lyceum|academie|huis|centrum|stichting|fonds"
-    r"|instituut|museum|kerk|zaal|hoeve|oord|stede)$"
+    r"|instituut|museum|kerk|zaal|hoeve|oord|stede|bank|werk|team|loket|dienst|groep|raad"
+    r"|zorg|hulp|punt|kantoor|heils|gemeente|wijzer|line|desk|service|services|centre|center"
+    r"|foundation|agency|office|association|trust|council|unit|clinic|hospital|bureau)$"
 )
 INSTITUTION_AFTER = re.compile(r"[ \t]+([^\W\d_]+)")
 SAINT_BEFORE = re.compile(r"(?i:sint|st\.)[ -]?$")
@@ -207,7 +250,33 @@ NAME_WITH_AGE = re.compile(
     rf"""
     (?<![\w])
     (?P<name>{WORD}(?:\s+(?:{TV}\s+){{0,3}}{SURNAME})?)
-    \s*\(\s*\d{{1,2}}(?:\s*(?i:jaar|jr\.?|j\.?))?\s*\)
+    (?:
+        \s*\(\s*\d{{1,2}}(?:\s*(?i:jaar|jr\.?|j\.?|years?|yrs?\.?))?\s*\)    # Jayden (14)
+      | \s*,\s*\d{{1,2}}(?:\s*(?i:jaar|jr\.?|years?\s+old|year-old))(?![\w])   # Kevin, 15 jaar
+      | \s*,\s*(?i:aged|age|leeftijd)\s+\d{{1,2}}(?![\w])                       # Sara, aged 14
+    )
+    """,
+    re.VERBOSE,
+)
+AGE_HINT = re.compile(r"[(,]\s*\d|(?i:aged|age|leeftijd)\s+\d")
+INITIAL_HINT = re.compile(rf"{UP}\.")
+# Initials before a surname, without a title: "A.M. de Wit", "J. Bakker".
+NAME_INITIALS = re.compile(
+    rf"""
+    (?<![\w.])
+    (?P<name>(?:{UP}\.\s?){{1,4}}\s*(?:{TV}\s+){{0,3}}{SURNAME})
+    (?![\w])
+    """,
+    re.VERBOSE,
+)
+# A first name and surname right before other personal data: "Semhar Tesfay, geboren op …",
+# "Rami Al-Hassan (date of birth …)", "Wilma Verhoeven, Kastanjelaan 14". Searched in a short
+# window that ends where the other finding starts.
+NAME_BEFORE_DATA = re.compile(
+    rf"""
+    (?<![\w])
+    (?P<name>{WORD}(?:\s+(?:{TV}\s+){{0,3}}{SURNAME}){{1,2}})
+    \s*[,(:]\s*(?:[^\W\d_][\w.]*\s+){{0,4}}$
     """,
     re.VERBOSE,
 )
@@ -218,8 +287,11 @@ DATE = re.compile(
     rf"""
     (?<![\w.,/-])
     (?P<date>
-        {DAY}(?P<sep>[-/.])(?:0?[1-9]|1[0-2])(?P=sep)(?P<year>(?:19|20)\d{{2}}|\d{{2}})
-      | {DAY}(?:e|ste|de)?\s+{MONTHS}\.?(?:\s+(?:(?:19|20)\d{{2}}|'\d{{2}}))?
+        {DAY}(?P<sep>[-/.])(?:0?[1-9]|1[0-2])(?P=sep)(?P<year>(?:19|20)\d{{2}}|'?\d{{2}})
+      | (?P<iso>(?:19|20)\d{{2}})(?P<isep>[-/.])(?:0?[1-9]|1[0-2])(?P=isep){DAY}
+      | {DAY}(?:e|ste|de|st|nd|rd|th)?(?:\s+of)?\s+{MONTHS}\.?
+        (?:,?\s+(?P<named_year>(?:19|20)\d{{2}}|'\d{{2}}))?
+      | {EN_MONTHS}\.?\s+{DAY}(?:st|nd|rd|th)?(?:,?\s+(?P<en_year>(?:19|20)\d{{2}}))?
     )
     (?![\w]|[-/.,]\d)
     """,
@@ -229,12 +301,13 @@ DATE = re.compile(
 BIRTH_BEFORE = re.compile(
     r"""
     (?i:geboren|(?<!\w)(?:geboortedatum|geboortedag|geb(?:oorte)?\.?\s?datum|geb(?:\.|\b)
-       |d\.o\.b\.|dob\b))
+       |d\.o\.b\.|dob\b|born|birth\s?date|date\s+of\s+birth|birthday|verjaardag|jarig))
     [^.!?\n;]{0,40}$
     """,
     re.VERBOSE,
 )
-BIRTH_AFTER = re.compile(r"\s*,?\s*(?i:geboren|jarig)\b")
+# Starts only where a run of spaces starts and never gives back a space: linear on any input.
+BIRTH_AFTER = re.compile(r"(?<!\s)\s*+(?:,\s*+)?(?i:geboren|jarig|born)\b")
 # Person context: "(" or "," right after a family word or a capitalised (name) word.
 PERSON_BEFORE = re.compile(
     rf"(?:(?<![\w]){RELATIVE}|(?P<word>{WORD}))\s*(?:\(|,)\s*$",
@@ -246,7 +319,9 @@ CASE = re.compile(
     (?P<label>
         (?i:dossier|zaak|casus|cli[eë]nt|klant|relatie|registratie|beschikkings?|aanvraag
            |meldings?|debiteur|polis|verwijzings?|kenmerk|referentie|inschrijf)
-        (?i:-?(?:nummer|nr|no|id|code)(?:\.|\b))?
+        (?i:[\s-]?(?:nummer|nr|no|id|code)(?:\.|\b))?
+      | (?i:case|file|client|customer|account|registration|application|reference|member)
+        (?i:[\s-]?(?:number|no|nr|id|ref)(?:\.|\b))
       | (?i:ref\.|ref\b)
     )
     (?![^\W\d_])

@@ -41,8 +41,15 @@ def _extend_street_left(text: str, start: int, words: WordLists) -> int:
     return best
 
 
+# A word followed by a number on the same line: the only places a street + number can start.
+_BEFORE_NUMBER = re.compile(r"(?<![\w-])[^\W\d_][\w'’-]*(?=[ \t]+(?:nr\.?[ ]?)?\d)")
+
+
 def addresses(text: str, words: WordLists) -> Iterator[Finding]:
-    for m in p.STREET.finditer(text):
+    for candidate in _BEFORE_NUMBER.finditer(text):
+        m = p.STREET.match(text, candidate.start())
+        if m is None:
+            continue
         street = m.group("street")
         lower = street.lower()
         if lower in words.not_streets or lower.endswith(("snelweg", "onderweg", "ering")):

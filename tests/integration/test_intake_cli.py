@@ -100,3 +100,10 @@ def test_privacy_scan_json() -> None:
     ]
     code, _ = _invoke("privacy", "scan")
     assert code == 2
+    probe = "tests/data/privacy_independent/probe.jsonl"
+    code, output = _invoke("privacy", "scan", "--report", probe)
+    assert code == 0
+    assert "| kind | development R | development P | held-out R |" in output
+    assert "| birth_date |" in output and "358 texts" in output
+    code, _ = _invoke("privacy", "scan", "--report", "no/such/set.jsonl")
+    assert code == 2

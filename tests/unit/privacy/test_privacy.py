@@ -108,13 +108,21 @@ def test_obfuscated_email() -> None:
         "020-1234567",
         "040 123 4567",
         "(040) 123 45 67",
-        "0800-1234",
-        "0900 1234567",
         "088 - 443 37 05",
+        "+32 470 58 21 93",
+        "+49 151 2738 4910",
+        "0049 30 1234567",
     ],
 )
 def test_phone_formats(number: str) -> None:
     assert found(f"Bel {number} na twee uur.") == [("phone", number)]
+
+
+@pytest.mark.parametrize(
+    "number", ["0800-1234", "0900 1234567", "0800-0113", "112", "113", "14 040", "0906-1234567"]
+)
+def test_public_numbers_are_not_personal_data(number: str) -> None:
+    assert found(f"Bel {number} voor hulp.") == []
 
 
 @pytest.mark.parametrize(
