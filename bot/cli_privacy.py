@@ -163,13 +163,23 @@ async def export_person(bot: Any, ref: str) -> dict[str, Any] | None:
 
 
 async def erase_person(bot: Any, ref: str) -> int | None:
+    from bot.adapters.teams import conversation_keys
     from handlers.admin import find_person
 
     async with bot.services.uow() as uow:
         person = await find_person(uow, ref)
         if person is None:
             return None
-        await uow.intake.forget_conversations([(i.platform, i.user_id) for i in person.identities])
+        # Everything kept per chat goes too: the state under the user id, and on Teams the
+        # cards and forms kept under the conversation (the reference goes with the identity).
+        owners = [(i.platform, i.user_id) for i in person.identities]
+        owners += [
+            (i.platform, key)
+            for i in person.identities
+            if i.platform == "teams"
+            for key in conversation_keys(i.conversation_ref)
+        ]
+        await uow.intake.forget_conversations(owners)
         await uow.outbox.drop_pending_for(person.id)
         await uow.people.erase(person.id)
         await uow.audit.record(

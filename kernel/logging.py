@@ -22,6 +22,21 @@ class _CurrentStderr:
         sys.stderr.flush()
 
 
+PAYLOAD_LOGGERS = (
+    "slack_sdk",
+    "slack_bolt",
+    "botbuilder",
+    "botframework",
+    "msrest",
+    "aiohttp.client",
+    "aiohttp.server",
+    "aiohttp.web",
+    "sqlalchemy",
+    "urllib3",
+    "asyncio",
+)
+
+
 def configure_logging(fmt: str = "console", level: str = "info") -> None:
     numeric = getattr(logging, level.upper(), logging.INFO)
     renderer: structlog.types.Processor = (
@@ -31,6 +46,11 @@ def configure_logging(fmt: str = "console", level: str = "info") -> None:
     )
     stream = _CurrentStderr()
     logging.basicConfig(format="%(message)s", stream=stream, level=numeric, force=True)
+    # Libraries that log request and response bodies or SQL parameters at debug/info level
+    # (Slack and Bot Framework clients, SQLAlchemy, aiohttp): those carry message text, so
+    # they stay at warning even when our own logging is at debug.
+    for name in PAYLOAD_LOGGERS:
+        logging.getLogger(name).setLevel(max(numeric, logging.WARNING))
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

@@ -80,6 +80,15 @@ def _conversation_key(conversation_id: str) -> str:
     return "conv:" + hashlib.sha256(conversation_id.encode()).hexdigest()[:40]
 
 
+def conversation_keys(conversation_ref: dict[str, Any] | None) -> list[str]:
+    """The conversation-state owners of a stored Teams reference (cards and forms kept for the
+    chat): what ``privacy erase`` removes along with the identity."""
+    reference = (conversation_ref or {}).get("reference") or {}
+    conversation = reference.get("conversation") or {} if isinstance(reference, dict) else {}
+    conversation_id = conversation.get("id") if isinstance(conversation, dict) else None
+    return [_conversation_key(str(conversation_id))] if conversation_id else []
+
+
 class CardMemory:
     """Forms and updatable messages this conversation has seen, in the one conversation state.
 
