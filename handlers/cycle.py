@@ -103,6 +103,10 @@ async def start_submit(ctx: TurnContext) -> None:
     assert isinstance(ctx.event, Submit)
     form = start_form(ctx, study_ref=ctx.event.context)
     errors = await validate_submit(ctx, form)
+    if errors:
+        # Refused as typed (personal data, too long): never look the text up or echo it.
+        await ctx.reply(Reply(errors=errors))
+        return
     values = cleaned(ctx.event.values)
     owners: dict[int, list[int]] = {}
     now = ctx.now()

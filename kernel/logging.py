@@ -32,6 +32,8 @@ PAYLOAD_LOGGERS = (
     "aiohttp.server",
     "aiohttp.web",
     "sqlalchemy",
+    "aiosqlite",
+    "psycopg",
     "urllib3",
     "asyncio",
 )
