@@ -165,7 +165,7 @@ STREET = re.compile(
 )
 # Words after a number that show it is a count or measure, not a house number.
 
-WORD_AFTER = re.compile(r"\s*([^\W\d_]+|%|€)")
+WORD_AFTER = re.compile(r"(?<!\s)\s*+([^\W\d_]+|%|€)")  # linear: never gives back a space
 WORD_BEFORE = re.compile(r"(?<![\w'’.-])([^\W\d_][\w'’.-]*)[ \t]+$")
 
 TITLE = (

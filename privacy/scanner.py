@@ -6,6 +6,7 @@ them once and shared; there is no module-level state to patch in tests.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator
 
@@ -91,7 +92,13 @@ def _resolve(candidates: list[tuple[int, int, Finding]]) -> list[Finding]:
     """Keep the best non-overlapping findings: by priority, then the longer one."""
     candidates.sort(key=lambda item: (item[0], item[1], item[2].start))
     taken: list[Finding] = []
+    spans: list[tuple[int, int]] = []  # taken spans, sorted by start; they never overlap
     for _, _, finding in candidates:
-        if all(finding.end <= t.start or finding.start >= t.end for t in taken):
-            taken.append(finding)
+        at = bisect.bisect_left(spans, (finding.start, finding.end))
+        if at > 0 and spans[at - 1][1] > finding.start:
+            continue  # overlaps the span before it
+        if at < len(spans) and spans[at][0] < finding.end:
+            continue  # overlaps the span after it
+        spans.insert(at, (finding.start, finding.end))
+        taken.append(finding)
     return taken

@@ -68,9 +68,12 @@ def test_every_compiled_pattern_on_every_worst_case() -> None:
     """Each compiled pattern of privacy.patterns on each input: finditer must stay linear."""
     compiled = {k: v for k, v in vars(patterns).items() if isinstance(v, re.Pattern)}
     assert len(compiled) >= 20
-    started = time.perf_counter()
-    for text in WORST_CASES.values():
-        for pattern in compiled.values():
+    slow = []
+    for name, text in WORST_CASES.items():
+        for pattern_name, pattern in compiled.items():
+            started = time.perf_counter()
             for _ in pattern.finditer(text):
                 pass
-    assert time.perf_counter() - started < 30.0
+            if time.perf_counter() - started > 5.0:
+                slow.append((pattern_name, name))
+    assert slow == []
