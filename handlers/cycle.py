@@ -103,16 +103,14 @@ async def start_submit(ctx: TurnContext) -> None:
     assert isinstance(ctx.event, Submit)
     form = start_form(ctx, study_ref=ctx.event.context)
     errors = await validate_submit(ctx, form)
-    if errors:
-        # Refused as typed (personal data, too long): never look the text up or echo it.
-        await ctx.reply(Reply(errors=errors))
-        return
     values = cleaned(ctx.event.values)
     owners: dict[int, list[int]] = {}
     now = ctx.now()
     async with ctx.uow() as uow:
         for stage in ctx.services.domain.stages:
             name = values.get(f"owner_{stage.number}", "")
+            if f"owner_{stage.number}" in errors:
+                continue  # refused as typed (personal data): never looked up nor echoed
             if not name:
                 owners[stage.number] = [ctx.actor.person_id]
                 continue
