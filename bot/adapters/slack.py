@@ -34,10 +34,12 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters import slack_blocks as kit
+from bot.adapters import slack_http
 from bot.adapters.slack_messenger import (
     SlackMessenger,
     SlackSendError,
@@ -132,6 +134,9 @@ class SlackAdapter:
         signing_secret = _secret(settings.slack_signing_secret)
         if self.mode == "http" and not signing_secret:
             raise ValueError("SIGNAALBOT_SLACK_SIGNING_SECRET is needed to serve /slack/events")
+        self.verifier = (
+            SignatureVerifier(signing_secret) if self.mode == "http" and signing_secret else None
+        )
         if not self.oauth and not bot_token:
             raise ValueError(
                 "Set SIGNAALBOT_SLACK_BOT_TOKEN, or SIGNAALBOT_SLACK_CLIENT_ID and _SECRET"
@@ -184,7 +189,15 @@ class SlackAdapter:
         app.event("message")(self._on_message)
 
     async def handle_http(self, request: web.Request) -> web.Response:
-        """``POST /slack/events`` (and the OAuth GET pages): one call into bolt."""
+        """``POST /slack/events`` (and the OAuth GET pages): one call into bolt.
+
+        A POST is checked first (size, signature, shape: :mod:`bot.adapters.slack_http`), so
+        junk is a 4xx and never reaches bolt's parser.
+        """
+        if request.method == "POST":
+            refusal = await slack_http.check(request, self.verifier)
+            if refusal is not None:
+                return refusal
         bolt_request = await to_bolt_request(request)
         flow = self.app.oauth_flow
         if request.method == "GET" and flow is not None:

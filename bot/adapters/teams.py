@@ -20,7 +20,6 @@ import hashlib
 import ipaddress
 from dataclasses import dataclass
 from http import HTTPStatus
-from json import JSONDecodeError
 from typing import Any
 
 import jwt
@@ -34,6 +33,7 @@ from botbuilder.integration.aiohttp import (
 from botbuilder.schema import Activity
 from typing_extensions import override
 
+from bot.adapters import http_edge, teams_auth
 from bot.adapters import teams_cards as cards
 from bot.adapters.teams_messenger import (
     TeamsMessenger,
@@ -64,7 +64,11 @@ class BotFrameworkConfig:
     """The configuration object botbuilder's ``ConfigurationBotFrameworkAuthentication`` reads."""
 
     def __init__(
-        self, app_id: str | None, password: str | None, tenant_id: str | None, app_type: str
+        self,
+        app_id: str | None,
+        password: str | None,
+        tenant_id: str | None,
+        app_type: str,
     ) -> None:
         self.APP_ID = app_id or None  # upper case: the names botbuilder reads
         self.APP_PASSWORD = password or None
@@ -505,15 +509,9 @@ class TeamsAdapter:
         refusal = self._refuse(request)
         if refusal is not None:
             return refusal
-        try:
-            body = await request.json()
-        except (JSONDecodeError, UnicodeDecodeError, ValueError):
-            return web.json_response({"error": "body must be a JSON activity"}, status=400)
-        if not isinstance(body, dict):
-            return web.json_response({"error": "body must be a JSON activity"}, status=400)
-        activity = Activity().deserialize(body)
-        if not activity.type or activity.conversation is None or not activity.service_url:
-            return web.json_response({"error": "not an activity"}, status=400)
+        activity = await _read_activity(request)
+        if isinstance(activity, web.Response):
+            return activity
         header = request.headers.get("Authorization", "") if self.app_id else ""
         try:
             authenticated = await self.cloud.bot_framework_authentication.authenticate_request(
@@ -548,6 +546,26 @@ class TeamsAdapter:
         return None
 
 
+async def _read_activity(request: web.Request) -> Activity | web.Response:
+    """The activity in the body, or a 4xx: too large, not UTF-8, not a JSON object (also
+    nesting too deep for the decoder), or not shaped like an activity."""
+    body = await http_edge.read_body(request, "teams")
+    if isinstance(body, web.Response):
+        return body
+    try:
+        data = http_edge.json_object(http_edge.decode(body))
+        http_edge.require_str(data, "type", "serviceUrl")
+        http_edge.require_dict(data, "conversation")
+        activity = Activity().deserialize(data)
+    except http_edge.BadRequestError as exc:
+        return http_edge.refuse("teams", 400, str(exc))
+    except (ValueError, TypeError, AttributeError, RecursionError):  # msrest: ValueError
+        return http_edge.refuse("teams", 400, "not an activity")
+    if not activity.type or activity.conversation is None or not activity.service_url:
+        return http_edge.refuse("teams", 400, "not an activity")
+    return activity
+
+
 def _looks_like_bearer_jwt(header: str) -> bool:
     scheme, _, token = header.partition(" ")
     if scheme != "Bearer" or token.count(".") != 2:
@@ -579,8 +597,12 @@ def build_teams_adapter(bot: Signaalbot) -> TeamsAdapter:
         settings.teams_app_password.get_secret_value() if settings.teams_app_password else None
     )
     config = BotFrameworkConfig(
-        settings.teams_app_id, password, settings.teams_tenant_id, settings.teams_app_type
+        settings.teams_app_id,
+        password,
+        settings.teams_tenant_id,
+        settings.teams_app_type,
     )
+    teams_auth.install()  # signing keys fetched off the event loop, cached, with back-off
     cloud = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
     handler = SignaalbotTeamsHandler(bot, CardMemory(bot))
     messenger = TeamsMessenger(cloud, settings.teams_app_id, bot.services.translator)
