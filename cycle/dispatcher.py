@@ -21,7 +21,13 @@ from cycle.rules import ReminderRules
 from cycle.workdays import WorkingCalendarLike
 from kernel.core import Reply
 from kernel.logging import get_logger
-from kernel.messenger import Address, Messenger, RecipientUnreachableError, TemporaryFailureError
+from kernel.messenger import (
+    REPLY_KEY_PREFIX,
+    Address,
+    Messenger,
+    RecipientUnreachableError,
+    TemporaryFailureError,
+)
 from storage.domain import OutboxMessage, Person
 
 if TYPE_CHECKING:
@@ -134,7 +140,8 @@ class Dispatcher:
             result.unreachable += 1
             return
         tz = person.timezone or self.services.settings.timezone
-        if not self.calendar.is_working_moment(now, tz):
+        is_reply = message.key.startswith(REPLY_KEY_PREFIX)  # someone waits for it: any hour
+        if not is_reply and not self.calendar.is_working_moment(now, tz):
             # Never outside office hours, whatever not_before said (closures may have changed).
             await self._finish(
                 token,
@@ -184,7 +191,7 @@ class Dispatcher:
                 now,
                 result,
                 status="pending",
-                not_before=self.calendar.next_working_moment(later, tz),
+                not_before=later if is_reply else self.calendar.next_working_moment(later, tz),
                 error=f"temporary:{exc}",
             )
             result.retried += 1

@@ -40,10 +40,12 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters import slack_blocks as kit
 from bot.adapters import slack_http
+from bot.adapters.reply_outbox import hand_to_outbox
 from bot.adapters.slack_messenger import (
     SlackMessenger,
     SlackSendError,
     load_form,
+    map_error,
     share_upload,
     stage_upload,
     stash_form,
@@ -307,7 +309,17 @@ class SlackAdapter:
         if rendered.unavailable_images:
             log.warning("image_unavailable", count=rendered.unavailable_images)
         if rendered.blocks or not rendered.uploads:
-            await self._post_blocks(where, rendered)
+            failure = await self._try_post_blocks(where, rendered)
+            if failure is not None:
+                await hand_to_outbox(
+                    self.bot,
+                    Platform.SLACK.value,
+                    where.identity_user,
+                    replies,
+                    retry_after=failure.retry_after,
+                    reason=str(failure),
+                )
+                return  # the outbox sends everything, images included
         if rendered.uploads:
             await self._upload(where, rendered.uploads)
 
@@ -327,6 +339,21 @@ class SlackAdapter:
             log.warning("file_upload_failed", error=error)
         except (TimeoutError, aiohttp.ClientError) as exc:
             log.warning("file_upload_failed", error=type(exc).__name__)
+
+    async def _try_post_blocks(
+        self, where: Where, rendered: kit.Rendered
+    ) -> TemporaryFailureError | None:
+        """Post the reply; a refusal for now (429, 5xx, network) is returned, not raised."""
+        try:
+            await self._post_blocks(where, rendered)
+        except SlackApiError as exc:
+            failure = map_error(exc, "chat.postMessage")
+            if not isinstance(failure, TemporaryFailureError):
+                raise
+            return failure
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            return TemporaryFailureError(f"slack chat.postMessage: {type(exc).__name__}")
+        return None
 
     async def _post_blocks(self, where: Where, rendered: kit.Rendered) -> None:
         if where.response_url:

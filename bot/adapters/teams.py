@@ -35,17 +35,21 @@ from typing_extensions import override
 
 from bot.adapters import http_edge, teams_auth
 from bot.adapters import teams_cards as cards
+from bot.adapters.reply_outbox import hand_to_outbox
 from bot.adapters.teams_messenger import (
     TeamsMessenger,
     is_personal,
+    no_client_retries,
     reference_data,
     reply_activity,
     tenant_of,
+    translate_error,
 )
 from bot.app import Signaalbot
 from kernel.core import Action, Command, Form, Identity, Message, Platform, Reply, Submit
 from kernel.i18n import Translator
 from kernel.logging import get_logger
+from kernel.messenger import TemporaryFailureError
 from privacy.guard import mask_text
 from storage.db import DatabaseUnavailableError
 
@@ -164,8 +168,7 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
         activity = context.activity
         sender = activity.from_property
         tenant = tenant_of(activity)
-        aad = getattr(sender, "aad_object_id", None) or sender.id
-        user_id = f"{tenant}:{aad}"
+        user_id = _user_id(activity)
         home_tenant, email_domain = tenant or None, None
         if await self._is_new(user_id):
             home_tenant, email_domain = await self._profile(context, sender.id, home_tenant)
@@ -265,28 +268,55 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
             else None
         )
         failed = any(r.errors for r in replies)
-        for reply in replies:
-            if reply.errors and isinstance(event, Submit):
-                outgoing = reply_activity(reply, t, form=form, values=echo_values(event.values))
-                if card_id:
-                    await self._update(context, outgoing, card_id)
-                    continue
-                await context.send_activity(outgoing)
-                continue
-            outgoing = reply_activity(reply, t)
-            if reply.form is not None:
-                await self.memory.remember_form(conversation_id, reply.form)
-            if reply.update_key:
-                earlier = await self.memory.message(conversation_id, reply.update_key)
-                if earlier:
-                    await self._update(context, outgoing, earlier)
-                    continue
-            response = await context.send_activity(outgoing)
-            if reply.update_key and response is not None and response.id:
-                await self.memory.remember_message(conversation_id, reply.update_key, response.id)
+        no_client_retries(context, context.adapter)  # a refusal goes to the outbox instead
+        for number, reply in enumerate(replies):
+            try:
+                await self._send_reply(context, event, reply, form, card_id)
+            except Exception as exc:
+                failure = translate_error(exc)
+                if not isinstance(failure, TemporaryFailureError):
+                    raise
+                await hand_to_outbox(
+                    self.bot,
+                    PLATFORM,
+                    _user_id(activity),
+                    replies[number:],
+                    retry_after=failure.retry_after,
+                    reason=str(failure),
+                )
+                return
         if submitted and replies and not failed and card_id and form is not None:
             # The form card becomes "sent", so nobody submits the same card twice.
             await self._update(context, reply_card_activity(cards.sent_card(form, t)), card_id)
+
+    async def _send_reply(
+        self,
+        context: TurnContext,
+        event: Event,
+        reply: Reply,
+        form: Form | None,
+        card_id: str | None,
+    ) -> None:
+        t = self._t(context.activity)
+        conversation_id = context.activity.conversation.id
+        if reply.errors and isinstance(event, Submit):
+            outgoing = reply_activity(reply, t, form=form, values=echo_values(event.values))
+            if card_id:
+                await self._update(context, outgoing, card_id)
+                return
+            await context.send_activity(outgoing)
+            return
+        outgoing = reply_activity(reply, t)
+        if reply.form is not None:
+            await self.memory.remember_form(conversation_id, reply.form)
+        if reply.update_key:
+            earlier = await self.memory.message(conversation_id, reply.update_key)
+            if earlier:
+                await self._update(context, outgoing, earlier)
+                return
+        response = await context.send_activity(outgoing)
+        if reply.update_key and response is not None and response.id:
+            await self.memory.remember_message(conversation_id, reply.update_key, response.id)
 
     async def _update(self, context: TurnContext, outgoing: Activity, activity_id: str) -> None:
         outgoing.id = activity_id
@@ -422,6 +452,13 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
         await self._keep_reference(
             identity, reference_data(activity), only_if_missing=not is_personal(activity)
         )
+
+
+def _user_id(activity: Activity) -> str:
+    """Our id of the sender: tenant and Entra object id (the Teams id for guests without)."""
+    sender = activity.from_property
+    aad = getattr(sender, "aad_object_id", None) or sender.id
+    return f"{tenant_of(activity)}:{aad}"
 
 
 def reply_card_activity(content: cards.Card) -> Activity:
