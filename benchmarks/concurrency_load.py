@@ -35,9 +35,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from benchmarks.slack_ack import drop, pct, postgres_db
 from bot.adapters import teams_auth
-from bot.adapters.slack import mount_slack
-from bot.adapters.teams import mount_teams
-from bot.app import Signaalbot, build_app
+from bot.bootstrap import Runtime, bootstrap
 from bot.web import build_web_app
 from kernel.i18n import Catalogue
 from kernel.logging import configure_logging
@@ -77,7 +75,7 @@ class TimedSlack(FakeSlack):
         return await super()._api(request)
 
 
-async def slack_app(url: str, fake: FakeSlack) -> tuple[Signaalbot, Any, TestClient[Any, Any]]:
+async def slack_app(url: str, fake: FakeSlack) -> tuple[Runtime, Any, TestClient[Any, Any]]:
     settings = Settings(  # type: ignore[call-arg]
         database_url=url,
         slack_bot_token=BOT_TOKEN,  # type: ignore[arg-type]
@@ -85,13 +83,11 @@ async def slack_app(url: str, fake: FakeSlack) -> tuple[Signaalbot, Any, TestCli
         slack_api_url=fake.api_url,
         log_level="error",
     )
-    bot = build_app(settings)
-    await bot.start()
-    web_app = build_web_app(bot)
-    adapter = mount_slack(web_app, bot)
+    runtime = await bootstrap(settings)
+    web_app = build_web_app(runtime)
     client: TestClient[Any, Any] = TestClient(TestServer(web_app, host="127.0.0.1"))
     await client.start_server()
-    return bot, adapter, client
+    return runtime, runtime.slack, client
 
 
 def _match_new_button(answer: dict[str, Any]) -> dict[str, Any] | None:
@@ -178,7 +174,7 @@ async def load(url: str, people: int) -> tuple[int, int]:
             unhappy = sum(failed in s for s in said)
         finally:
             await client.close()
-            await bot.stop()
+            await bot.close()
     return lost, unhappy
 
 
@@ -222,23 +218,22 @@ async def latency(url: str, n: int = 200) -> dict[str, float]:
             )
         finally:
             await client.close()
-            await bot.stop()
+            await bot.close()
     results.update(await teams_latency(url, n))
     return results
 
 
 async def teams_app(
     url: str, fake: FakeConnector, app_id: str | None = None
-) -> tuple[Signaalbot, TestClient[Any, Any]]:
-    bot = build_app(
-        Settings(database_url=url, teams_app_id=app_id, log_level="error")  # type: ignore[call-arg]
+) -> tuple[Runtime, TestClient[Any, Any]]:
+    settings = Settings(  # type: ignore[call-arg]
+        database_url=url, teams_app_id=app_id, teams_emulator=app_id is None, log_level="error"
     )
-    await bot.start()
-    web_app = build_web_app(bot)
-    mount_teams(web_app, bot)
+    runtime = await bootstrap(settings)
+    web_app = build_web_app(runtime)
     client: TestClient[Any, Any] = TestClient(TestServer(web_app, host="127.0.0.1"))
     await client.start_server()
-    return bot, client
+    return runtime, client
 
 
 async def teams_latency(url: str, n: int) -> dict[str, float]:
@@ -271,7 +266,7 @@ async def teams_latency(url: str, n: int) -> dict[str, float]:
     finally:
         await client.close()
         await connector.close()
-        await bot.stop()
+        await bot.close()
     return {"teams_p50": statistics.median(times), "teams_p99": pct(times, 0.99)}
 
 
@@ -295,8 +290,8 @@ async def hostile(url: str, normal: int = 100) -> dict[str, float]:
     app_id = "11111111-2222-3333-4444-555555555555"
     async with running(FakeSlack()) as fake:
         bot, adapter, slack = await slack_app(url, fake)
-        _, open_teams = await teams_app(url, fake_connector)
-        _, secured = await teams_app(url, fake_connector, app_id)
+        open_runtime, open_teams = await teams_app(url, fake_connector)
+        secured_runtime, secured = await teams_app(url, fake_connector, app_id)
         keys = teams_auth.keys_for(
             "https://login.botframework.com/v1/.well-known/openidconfiguration"
         )
@@ -353,7 +348,9 @@ async def hostile(url: str, normal: int = 100) -> dict[str, float]:
             await slack.close()
             await open_teams.close()
             await secured.close()
-            await bot.stop()
+            await open_runtime.close()
+            await secured_runtime.close()
+            await bot.close()
     await metadata.close()
     await connector.close()
     return {

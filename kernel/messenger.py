@@ -35,11 +35,6 @@ class Sent:
     message_id: str | None = None
 
 
-# Outbox keys of direct replies a platform refused for now (bot.adapters.reply_outbox). The
-# person is waiting for these, so the dispatcher sends them outside office hours too.
-REPLY_KEY_PREFIX = "reply:"
-
-
 class RecipientUnreachableError(Exception):
     """The person cannot be reached (bot removed, user deactivated): do not retry."""
 

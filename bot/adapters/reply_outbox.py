@@ -3,8 +3,8 @@
 Why: a person who asked something and got nothing because Slack or the Bot Connector answered
 "too many requests" once loses their answer. The outbox already retries proactive messages
 with back-off and respects ``Retry-After``; a refused reply becomes one of its messages, with
-a key of its own so it is sent once, and ``not_before`` set from ``Retry-After``. The
-dispatcher then delivers it as a direct message on the person's platform.
+a key of its own so it is sent once, ``not_before`` set from ``Retry-After``, and not held
+for office hours. The dispatcher then delivers it as a direct message on the person's platform.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from bot.app import Signaalbot
 from kernel.core import Reply
 from kernel.logging import get_logger
-from kernel.messenger import REPLY_KEY_PREFIX
 from storage.db import DatabaseUnavailableError
+from turn.pipeline import Signaalbot
 
 log = get_logger("signaalbot.replies")
+
+REPLY_KEY_PREFIX = "reply:"
 
 
 async def hand_to_outbox(
@@ -49,6 +50,7 @@ async def hand_to_outbox(
                     payload=reply.model_dump(mode="json"),
                     now=now,
                     not_before=not_before,
+                    office_hours_only=False,  # the person is waiting for it now
                 )
             await uow.commit()
     except DatabaseUnavailableError:

@@ -12,11 +12,11 @@ import pytest
 
 from bot.adapters.slack_blocks import from_slack, neutral_action_id
 from bot.adapters.teams_cards import html_to_text, strip_mentions
-from bot.app import Signaalbot
 from handlers.intake import neutralise
 from kernel.core import Command
 from privacy.guard import mask_text, scan
 from tests.helpers import person, say, texts
+from turn.pipeline import Signaalbot
 from turn.router import MAX_TYPED_CHARS, TOO_LONG, Router
 
 MB = 1_000_000

@@ -9,16 +9,17 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from bot.adapters.slack import SlackAdapter
-from bot.app import Signaalbot
+from bot.bootstrap import Runtime
 from cycle.dispatcher import Dispatcher
 from cycle.engine import kit_for
 from kernel.clock import ManualClock
 from tests.slack_support import FakeSlack, SlackDriver
+from turn.pipeline import Signaalbot
 
 
-def dispatcher(bot: Signaalbot) -> Dispatcher:
-    kit = kit_for(bot.services)
-    return Dispatcher(bot.services, bot.messengers, kit.calendar, kit.rules, worker_id="t")
+def dispatcher(runtime: Runtime) -> Dispatcher:
+    kit = kit_for(runtime.services)
+    return Dispatcher(runtime.services, runtime.messengers, kit.calendar, kit.rules, worker_id="t")
 
 
 def posted_texts(fake: FakeSlack) -> list[str]:
@@ -30,6 +31,7 @@ async def test_a_rate_limited_dm_reply_is_sent_once_after_retry_after(
     fake_slack: FakeSlack,
     adapter: SlackAdapter,
     slack_bot: Signaalbot,
+    slack_runtime: Runtime,
     clock: ManualClock,
 ) -> None:
     anna = SlackDriver(slack_client, fake_slack, user="UANNA")
@@ -45,7 +47,7 @@ async def test_a_rate_limited_dm_reply_is_sent_once_after_retry_after(
     assert [m.key.split(":")[:2] for m in queued] == [["reply", "slack"]]
     assert queued[0].not_before == clock.now() + timedelta(seconds=30)
 
-    sender = dispatcher(slack_bot)
+    sender = dispatcher(slack_runtime)
     await sender.run_once(clock.now() + timedelta(seconds=29))
     assert len(fake_slack.called("chat.postMessage")) == 1, "not before Retry-After"
     clock.advance(timedelta(seconds=31))
@@ -63,6 +65,7 @@ async def test_a_command_reply_refused_twice_with_500_goes_through_the_outbox(
     fake_slack: FakeSlack,
     adapter: SlackAdapter,
     slack_bot: Signaalbot,
+    slack_runtime: Runtime,
     clock: ManualClock,
 ) -> None:
     anna = SlackDriver(slack_client, fake_slack, user="UANNA")
@@ -72,7 +75,7 @@ async def test_a_command_reply_refused_twice_with_500_goes_through_the_outbox(
     assert status == 200
     await adapter.drain()
     assert fake_slack.responses == []
-    result = await dispatcher(slack_bot).run_once(clock.now())
+    result = await dispatcher(slack_runtime).run_once(clock.now())
     assert result.sent == 1
     posted = fake_slack.called("chat.postMessage")
     assert len(posted) == 2 and posted[1].params["channel"] == "DUANNA"
@@ -84,6 +87,7 @@ async def test_a_reply_at_night_is_not_held_until_office_hours(
     fake_slack: FakeSlack,
     adapter: SlackAdapter,
     slack_bot: Signaalbot,
+    slack_runtime: Runtime,
     clock: ManualClock,
 ) -> None:
     clock.advance(timedelta(hours=13))  # Monday 22:30 in Amsterdam
@@ -91,5 +95,5 @@ async def test_a_reply_at_night_is_not_held_until_office_hours(
     fake_slack.fail_next("chat.postMessage", status=503)
     await anna.dm("help")
     await adapter.drain()
-    result = await dispatcher(slack_bot).run_once(clock.now())
+    result = await dispatcher(slack_runtime).run_once(clock.now())
     assert result.sent == 1 and len(fake_slack.called("chat.postMessage")) == 2

@@ -7,17 +7,18 @@ from datetime import timedelta
 
 import pytest
 
-from bot.app import Signaalbot
+from bot.bootstrap import Runtime
 from cycle.dispatcher import Dispatcher
 from cycle.engine import kit_for
 from kernel.clock import ManualClock
 from tests.integration.teams.driver import TeamsChat, texts
 from tests.integration.teams.fake_connector import FakeConnector
+from turn.pipeline import Signaalbot
 
 
-def dispatcher(bot: Signaalbot) -> Dispatcher:
-    kit = kit_for(bot.services)
-    return Dispatcher(bot.services, bot.messengers, kit.calendar, kit.rules, worker_id="t")
+def dispatcher(runtime: Runtime) -> Dispatcher:
+    kit = kit_for(runtime.services)
+    return Dispatcher(runtime.services, runtime.messengers, kit.calendar, kit.rules, worker_id="t")
 
 
 @pytest.mark.parametrize(("status", "headers"), [(429, {"Retry-After": "20"}), (502, {})])
@@ -25,6 +26,7 @@ async def test_a_refused_reply_is_delivered_once_by_the_outbox(
     teams: TeamsChat,
     connector: FakeConnector,
     bot: Signaalbot,
+    runtime: Runtime,
     clock: ManualClock,
     status: int,
     headers: dict[str, str],
@@ -39,7 +41,7 @@ async def test_a_refused_reply_is_delivered_once_by_the_outbox(
     wait = 20 if status == 429 else 0
     assert queued[0].not_before == clock.now() + timedelta(seconds=wait)
 
-    sender = dispatcher(bot)
+    sender = dispatcher(runtime)
     if wait:
         await sender.run_once(clock.now() + timedelta(seconds=wait - 1))
         assert len(connector.sent()) == 1, "not before Retry-After"

@@ -25,8 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from bot.adapters import teams_auth
-from bot.adapters.teams import build_teams_adapter
-from bot.app import Signaalbot, build_app
+from bot.bootstrap import Runtime, bootstrap
 from kernel.clock import ManualClock
 from tests.conftest import make_settings
 
@@ -108,13 +107,12 @@ async def openid() -> AsyncIterator[FakeOpenId]:
 
 
 @pytest.fixture
-async def secured_bot(sqlite_url: str, clock: ManualClock) -> AsyncIterator[Signaalbot]:
-    bot = build_app(make_settings(sqlite_url, teams_app_id=APP_ID), clock=clock)
-    await bot.start()
+async def secured(sqlite_url: str, clock: ManualClock) -> AsyncIterator[Runtime]:
+    runtime = await bootstrap(make_settings(sqlite_url, teams_app_id=APP_ID), clock)
     try:
-        yield bot
+        yield runtime
     finally:
-        await bot.stop()
+        await runtime.close()
 
 
 @dataclass
@@ -139,10 +137,11 @@ class Checker:
 
 
 @pytest.fixture
-def checker(secured_bot: Signaalbot, openid: FakeOpenId) -> Iterator[Checker]:
+def checker(secured: Runtime, openid: FakeOpenId) -> Iterator[Checker]:
     """botbuilder's real authentication of the adapter; the key cache of Microsoft's metadata
     URL downloads from the fake instead (the network edge), and is forgotten afterwards."""
-    adapter = build_teams_adapter(secured_bot)
+    adapter = secured.teams
+    assert adapter is not None
     keys = teams_auth.keys_for(METADATA_URL)
     keys.url = openid.url + "metadata"
     tick = Tick()
