@@ -20,12 +20,7 @@ from cycle.rules import ReminderRules
 from cycle.workdays import WorkingCalendarLike
 from kernel.core import Reply
 from kernel.logging import get_logger
-from kernel.messenger import (
-    Address,
-    Messenger,
-    RecipientUnreachableError,
-    TemporaryFailureError,
-)
+from kernel.messenger import Address, Messenger, RecipientUnreachableError, TemporaryFailureError
 from storage.domain import OutboxMessage, Person
 from turn.context import Services
 
