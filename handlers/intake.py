@@ -20,9 +20,11 @@ from turn.context import TurnContext
 
 WHOLE_MUNICIPALITY = "hele-gemeente"
 QUESTION_REF = re.compile(r"^V-\d{4}-\d{1,12}$", re.IGNORECASE)
-_SLACK_SPECIAL = re.compile(r"<!(channel|here|everyone)(\|[^>]*)?>|<!subteam\^[^>]*>")
-_SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)\|([^>]+)>")
-_SLACK_USER = re.compile(r"<[@#][A-Z0-9]+(\|([^>]+))?>")
+# Every ``[^…]`` run also stops at ``<``: markup cannot nest, and without it each ``<`` of a
+# text like "<!here|<!here|…" scanned to the end (quadratic). Now each scan ends at the next ``<``.
+_SLACK_SPECIAL = re.compile(r"<!(channel|here|everyone)(\|[^<>]*)?>|<!subteam\^[^<>]*>")
+_SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|<>]+)\|([^<>]+)>")
+_SLACK_USER = re.compile(r"<[@#][A-Z0-9]+(\|([^<>]+))?>")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
 STAFF = (Role.PROFESSIONAL, Role.POLICY_OFFICER, Role.RESEARCH_DESK, Role.PROGRAMME_LEADER)
 DESK = (Role.RESEARCH_DESK,)

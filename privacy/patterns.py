@@ -155,8 +155,8 @@ RISKY_SUFFIX = (
 
 STREET = re.compile(
     rf"""
-    (?<![\w-])
-    (?P<street>(?:[^\W\d_][\w'’-]*?)?(?i:{SAFE_SUFFIX}|{RISKY_SUFFIX}))
+    (?<![\w-])(?<!\w['’])                            # a word start, also not "d'|Oultremont"
+    (?P<street>(?:[^\W\d_][\w'’-]{{0,60}}?)?(?i:{SAFE_SUFFIX}|{RISKY_SUFFIX}))
     [ \t]+                                          # same line: no "heading\n12"
     (?P<house>(?:nr\.?[ ]?)?\d{{1,4}}(?:[ ]?-?[ ]?[a-zA-Z](?![\w])|-\d{{1,4}}(?![\w]))?)
     (?![\w]|[.,]\d|\s*(?:%|°))

@@ -42,7 +42,9 @@ def _extend_street_left(text: str, start: int, words: WordLists) -> int:
 
 
 # A word followed by a number on the same line: the only places a street + number can start.
-_BEFORE_NUMBER = re.compile(r"(?<![\w-])[^\W\d_][\w'’-]*(?=[ \t]+(?:nr\.?[ ]?)?\d)")
+# At most 61 letters (the street pattern's bound) and never inside a word after "x'": linear
+# on runs like "a'a'a'…".
+_BEFORE_NUMBER = re.compile(r"(?<![\w-])(?<!\w['’])[^\W\d_][\w'’-]{0,60}(?=[ \t]+(?:nr\.?[ ]?)?\d)")
 
 
 def addresses(text: str, words: WordLists) -> Iterator[Finding]:

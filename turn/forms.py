@@ -23,6 +23,7 @@ from kernel.logging import get_logger
 from storage.db import DatabaseUnavailableError
 from storage.uow import UnitOfWork
 from turn.context import Services, TurnContext
+from turn.router import MAX_TYPED_CHARS
 
 log = get_logger("signaalbot.forms")
 
@@ -92,6 +93,10 @@ def check_input(field: Input, raw: str, t: Translator) -> FieldCheck:
         if value not in {o.value for o in field.options}:
             return FieldCheck(t("core.field_pick_option"))
         return FieldCheck()
+    if len(value) > MAX_TYPED_CHARS:
+        # Longer than any field takes: refused as too long before it is scanned, so a pasted
+        # megabyte costs nothing (the guard is linear, but not free).
+        return FieldCheck(t("core.field_too_long", max=field.max_length, length=len(value)))
     found = privacy_check(field, value, t)
     if not found.ok:
         return found

@@ -47,6 +47,7 @@ WORST_CASES = {
     "postcode then spaces": "5611 AB" + " " * N + "12",
     "e-mail then dots": "a@b.nl" + "." * N,
     "comma runs": ", " * (N // 2),
+    "apostrophes": "a'" * (N // 2) + "straat 12",
 }
 
 
