@@ -260,7 +260,11 @@ async def withdraw(ctx: TurnContext) -> None:
             blocks=(
                 Text(text=t("intake.withdraw.confirm_title", ref=signal.ref), style="header"),
                 Text(text=signal.text),
-                Text(text=t("intake.withdraw.confirm_body", count=max(followers, 0))),
+                Text(
+                    text=t("intake.withdraw.confirm_body", count=followers)
+                    if followers > 0
+                    else t("intake.withdraw.confirm_body_nobody")
+                ),
                 Buttons(
                     buttons=(
                         Button(
