@@ -34,6 +34,7 @@ from cycle.sessions.votes import (
     mark_held,
     pick_practice_questions,
     propose_automatically,
+    vote_closes_at,
 )
 from kernel.core import Reply
 from kernel.i18n import Translator
@@ -65,7 +66,8 @@ async def session_due(
     config = config or load_session_config(services.settings.config_dir)
     run = SessionRun(uow=uow, services=services, toolkit=toolkit, config=config, now=now)
     lead = max((k.lead_days for k in config.kinds.values()), default=42)
-    tail = max((k.vote_days for k in config.kinds.values()), default=5) + 2
+    # Working days: a week of closures (Christmas) can stretch 5 of them to two weeks and more.
+    tail = 2 * max((k.vote_days for k in config.kinds.values()), default=5) + 14
     sessions = await uow.meetings.find(
         since=now - timedelta(days=tail),
         until=now + timedelta(days=lead + 1),
@@ -130,7 +132,7 @@ async def _h_preparation(
 
 async def _h_after(run: SessionRun, session: AgendaSession, cfg: KindConfig, end: datetime) -> None:
     done = session.details
-    close_at = end + timedelta(days=cfg.vote_days)
+    close_at = vote_closes_at(run, session, cfg)
     if "vote" not in done and run.now < close_at:
         if await run.uow.meetings.items(session.id):
             await _send(run, session, "vote", await attendees(run, session, cfg, voters=True))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from cycle.sessions.config import MAX_VOTE_BUTTONS, session_title
 from cycle.sessions.invitations import ics_path
 from cycle.sessions.run import SessionRun
+from cycle.sessions.votes import vote_closes_at
 from kernel.core import Button, Buttons, FieldItem, Fields, Reply, Text
 from kernel.i18n import Translator
 from storage.repositories.sessions import AgendaItem, AgendaSession
@@ -159,12 +160,7 @@ async def render_vote(
                     "sessions.vote_body",
                     title=session_title(session, cfg, t.locale),
                     winners=cfg.winners,
-                    close=t.date(
-                        (
-                            session.starts_at
-                            + timedelta(minutes=session.duration_minutes, days=cfg.vote_days)
-                        ).date()
-                    ),
+                    close=t.datetime(vote_closes_at(run, session, cfg)),
                 )
             ),
             Text(text=lines),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from cycle.sessions.config import CLOSED_QUESTION_STATUSES, KindConfig
 from cycle.sessions.run import SessionRun
@@ -16,6 +17,19 @@ if TYPE_CHECKING:
     from turn.context import Services
 
 log = get_logger("signaalbot.sessions")
+
+
+def vote_closes_at(run: SessionRun, session: AgendaSession, cfg: KindConfig) -> datetime:
+    """``vote_days`` WORKING days after the session, at the wall-clock time it ended.
+
+    Why working days: a vote that closes on a Sunday, or in the week of Christmas, closes
+    before the people who were there are back at work. The calendar is the one prompts use
+    (weekends, Dutch public holidays, the municipality's closures).
+    """
+    zone = ZoneInfo(run.services.settings.timezone)
+    end = (session.starts_at + timedelta(minutes=session.duration_minutes)).astimezone(zone)
+    day = run.toolkit.calendar.add_working_days(end.date(), cfg.vote_days)
+    return datetime.combine(day, end.time().replace(tzinfo=None), zone).astimezone(UTC)
 
 
 async def propose_automatically(run: SessionRun, session: AgendaSession, cfg: KindConfig) -> None:

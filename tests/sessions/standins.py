@@ -37,6 +37,13 @@ class StandInCalendar:
         local = moment.astimezone(ZoneInfo(tz))
         return self.is_working_day(local.date()) and OFFICE_START <= local.time() < OFFICE_END
 
+    def add_working_days(self, day: date, n: int, /) -> date:
+        for _ in range(n):
+            day += timedelta(days=1)
+            while not self.is_working_day(day):
+                day += timedelta(days=1)
+        return day
+
     def next_working_moment(self, moment: datetime, tz: str, /) -> datetime:
         zone = ZoneInfo(tz)
         local = moment.astimezone(zone)
