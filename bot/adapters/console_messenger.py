@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import TextIO
 
-from kernel.core import Buttons, Choice, Image, Reply
+from kernel.core import Attachment, Buttons, Choice, Image, Reply
 from kernel.messenger import Address, Sent
 
 
@@ -23,6 +23,8 @@ def render_plain(reply: Reply) -> str:
         elif isinstance(block, Image) and (block.path or block.url):
             # The alt text is already in the reader's language; the path is where the PNG is.
             lines.append(f"  [{block.alt}] {block.path or block.url}")
+        elif isinstance(block, Attachment):
+            lines.append(f"  [{block.label}] {block.path}")
     return "\n".join(lines)
 
 

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kernel.core import Role
 from kernel.domain_config import read_config_file
 from storage.repositories.sessions import AgendaSession
-
-if TYPE_CHECKING:
-    pass
-
 
 KINDS = ("H", "I", "D", "K")
 

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta
+from typing import Any
 
 from cycle.sessions.config import MAX_VOTE_BUTTONS, session_title
-from cycle.sessions.invitations import ics_path
+from cycle.sessions.invitations import invitation_attachment
 from cycle.sessions.run import SessionRun
 from cycle.sessions.votes import vote_closes_at
 from kernel.core import Button, Buttons, FieldItem, Fields, Reply, Text
 from kernel.i18n import Translator
 from storage.repositories.sessions import AgendaItem, AgendaSession
-
-if TYPE_CHECKING:
-    pass
 
 
 def facts(run: SessionRun, session: AgendaSession, t: Translator) -> Fields:
@@ -26,9 +23,6 @@ def facts(run: SessionRun, session: AgendaSession, t: Translator) -> Fields:
         ),
         FieldItem(label=t("sessions.field_where"), value=session.location or "-"),
     ]
-    path = ics_path(run.toolkit, session)
-    if run.toolkit.invitation is not None:
-        items.append(FieldItem(label=t("sessions.field_ics"), value=str(path)))
     return Fields(items=tuple(items))
 
 
@@ -64,11 +58,11 @@ async def render_invite(run: SessionRun, session: AgendaSession, t: Translator) 
         lines = await practice_lines(run, session, t)
         if lines:
             blocks.append(Text(text=t("sessions.practice_intro") + "\n" + lines))
-    blocks += [
-        facts(run, session, t),
-        Text(text=t("sessions.invite_question")),
-        rsvp_buttons(session, t),
-    ]
+    blocks += [facts(run, session, t)]
+    attachment = invitation_attachment(run, session, t)
+    if attachment is not None:
+        blocks.append(attachment)
+    blocks += [Text(text=t("sessions.invite_question")), rsvp_buttons(session, t)]
     return Reply(blocks=tuple(blocks))
 
 
@@ -217,3 +211,41 @@ async def practice_lines(run: SessionRun, session: AgendaSession, t: Translator)
         if item is not None:
             lines.append(f"• {short_text(item.text)}")
     return "\n".join(lines)
+
+
+def render_moved(
+    run: SessionRun, session: AgendaSession, t: Translator, old_start: datetime
+) -> Reply:
+    """The session has a new time: the new facts, the updated .ics, and the RSVP again."""
+    title = session_title(session, run.config.kind(session.kind), t.locale)
+    blocks: list[Any] = [
+        Text(text=t("sessions.moved_title", title=title), style="header"),
+        Text(
+            text=t(
+                "sessions.moved_body",
+                old=t.datetime(old_start),
+                new=t.datetime(session.starts_at),
+            )
+        ),
+        facts(run, session, t),
+    ]
+    attachment = invitation_attachment(run, session, t)
+    if attachment is not None:
+        blocks.append(attachment)
+    blocks += [Text(text=t("sessions.moved_question")), rsvp_buttons(session, t)]
+    return Reply(blocks=tuple(blocks))
+
+
+def render_cancelled(run: SessionRun, session: AgendaSession, t: Translator, reason: str) -> Reply:
+    """The session does not take place; the .ics removes it from the calendar."""
+    title = session_title(session, run.config.kind(session.kind), t.locale)
+    blocks: list[Any] = [
+        Text(text=t("sessions.cancelled_title", title=title), style="header"),
+        Text(text=t("sessions.cancelled_body", date=t.datetime(session.starts_at))),
+    ]
+    if reason:
+        blocks.append(Text(text=t("sessions.cancelled_reason", reason=reason)))
+    attachment = invitation_attachment(run, session, t, cancelled=True)
+    if attachment is not None:
+        blocks.append(attachment.model_copy(update={"label": t("sessions.field_ics_cancel")}))
+    return Reply(blocks=tuple(blocks))

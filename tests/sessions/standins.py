@@ -94,6 +94,7 @@ def stand_in_invitation(
     location: str,
     description: str,
     stamp: datetime,
+    sequence: int = 0,
     method: str = "REQUEST",
 ) -> bytes:
     fmt = "%Y%m%dT%H%M%SZ"
@@ -104,6 +105,7 @@ def stand_in_invitation(
         f"METHOD:{method}",
         "BEGIN:VEVENT",
         f"UID:{uid}",
+        f"SEQUENCE:{sequence}",
         f"DTSTAMP:{stamp.astimezone(UTC).strftime(fmt)}",
         f"DTSTART:{start.astimezone(UTC).strftime(fmt)}",
         f"DTEND:{(start + duration).astimezone(UTC).strftime(fmt)}",
