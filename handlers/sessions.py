@@ -312,9 +312,8 @@ async def move(ctx: TurnContext) -> None:
             await _change_failed(ctx, exc, session_id)
             return
         await uow.commit()
-    await ctx.say(
-        "sessions.moved_done", id=session.id, date=ctx.t.datetime(session.starts_at), count=told
-    )
+    key = "sessions.moved_done" if told else "sessions.moved_done_quiet"
+    await ctx.say(key, id=session.id, date=ctx.t.datetime(session.starts_at), count=told)
 
 
 async def cancel(ctx: TurnContext) -> None:
@@ -342,7 +341,8 @@ async def cancel(ctx: TurnContext) -> None:
             await _change_failed(ctx, exc, session_id)
             return
         await uow.commit()
-    await ctx.say("sessions.cancelled_done", id=session.id, count=told)
+    key = "sessions.cancelled_done" if told else "sessions.cancelled_done_quiet"
+    await ctx.say(key, id=session.id, count=told)
 
 
 def register(router: Router) -> None:

@@ -311,7 +311,10 @@ async def confirm_withdraw(ctx: TurnContext) -> None:
         )
         await uow.commit()
     unindex_signal(ctx, signal.ref)  # nobody should be offered "ik zie dit ook" on it any more
-    await ctx.say("intake.withdraw.done", ref=signal.ref, count=queued)
+    if queued:
+        await ctx.say("intake.withdraw.done", ref=signal.ref, count=queued)
+    else:
+        await ctx.say("intake.withdraw.done_nobody", ref=signal.ref)
 
 
 async def keep_signal(ctx: TurnContext) -> None:

@@ -155,4 +155,8 @@ async def test_unclear_changes_are_answered_kindly(sqlite_bot: Signaalbot) -> No
     )
     # Before the invitation went out, nobody needs telling: the invitation will carry the move.
     quiet = texts(await say(sqlite_bot, desk, f"sessie verplaatsen {session.id} 2027-01-11 10:00"))
-    assert quiet.endswith(": 0.")
+    assert quiet == t(
+        "sessions.moved_done_quiet",
+        id=session.id,
+        date=t.datetime(datetime(2027, 1, 11, 9, 0, tzinfo=UTC)),
+    )
