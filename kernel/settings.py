@@ -8,6 +8,7 @@ and secrets are ``SecretStr`` so they never end up in a log line or a traceback.
 from __future__ import annotations
 
 import ipaddress
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,6 +22,13 @@ from pydantic_settings import (
 from typing_extensions import override
 
 DEFAULT_DATABASE_URL = "sqlite:///./signaalbot.db"
+
+
+def default_data_dir() -> Path:
+    """Where charts and invitations go unless ``SIGNAALBOT_DATA_DIR`` says otherwise: the user's
+    data folder, never the working directory (a ``make run`` in a clone leaves no files)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "signaalbot"
 
 
 class SettingsError(Exception):
@@ -56,6 +64,11 @@ class Settings(BaseSettings):
     )
     config_dir: Path | None = Field(
         default=None, description="Folder with your own themes.toml, lexicon.toml, … overrides"
+    )
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Folder for files the bot makes: summary charts and .ics invitations "
+        "(default: $XDG_DATA_HOME/signaalbot or ~/.local/share/signaalbot)",
     )
     provider_tenants: list[str] = Field(
         default_factory=list,

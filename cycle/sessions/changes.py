@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from cycle.session_ports import SessionToolkit, default_toolkit
+from cycle.session_ports import SessionToolkit, toolkit_for
 from cycle.sessions.config import OPEN_STATUSES, SessionConfig, load_session_config
 from cycle.sessions.invitations import sequence_of, write_invitation
 from cycle.sessions.recipients import invitees
@@ -55,7 +55,7 @@ async def _open_run(
     run = SessionRun(
         uow=uow,
         services=services,
-        toolkit=toolkit or default_toolkit(services.settings.config_dir),
+        toolkit=toolkit or toolkit_for(services.settings),
         config=config or load_session_config(services.settings.config_dir),
         now=now,
     )

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from cycle.session_ports import SessionToolkit, default_toolkit
+from cycle.session_ports import SessionToolkit, toolkit_for
 from cycle.sessions.config import OPEN_STATUSES, KindConfig, SessionConfig, load_session_config
 from cycle.sessions.invitations import write_invitation
 from cycle.sessions.recipients import attendees, everyone, invitees, is_guest, preparation_group
@@ -62,7 +62,7 @@ async def session_due(
 
     Meant to be called from ``cycle.tick`` inside its unit of work (the caller commits).
     """
-    toolkit = toolkit or default_toolkit(services.settings.config_dir)
+    toolkit = toolkit or toolkit_for(services.settings)
     config = config or load_session_config(services.settings.config_dir)
     run = SessionRun(uow=uow, services=services, toolkit=toolkit, config=config, now=now)
     lead = max((k.lead_days for k in config.kinds.values()), default=42)

@@ -33,10 +33,8 @@ def ics_path(toolkit: SessionToolkit, session: AgendaSession, *, cancelled: bool
 
 async def write_invitation(
     run: SessionRun, session: AgendaSession, cfg: KindConfig, *, cancelled: bool = False
-) -> Path | None:
-    """Write this version's .ics once (icalendar, via ``cycle.ics``); None when unavailable."""
-    if run.toolkit.invitation is None:
-        return None
+) -> Path:
+    """Write this version's .ics once (icalendar, via ``cycle.ics``)."""
     path = ics_path(run.toolkit, session, cancelled=cancelled)
     if path.exists():
         return path
@@ -61,8 +59,6 @@ def invitation_attachment(
     run: SessionRun, session: AgendaSession, t: Translator, *, cancelled: bool = False
 ) -> Attachment | None:
     """The .ics as an attachment of a message, when it was written."""
-    if run.toolkit.invitation is None:
-        return None
     path = ics_path(run.toolkit, session, cancelled=cancelled)
     if not path.exists():
         return None

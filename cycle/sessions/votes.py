@@ -147,10 +147,6 @@ async def mark_held(run: SessionRun, session: AgendaSession) -> None:
         details={"via": "session", "session": session.id},
     )
     owners = {int(k): int(v) for k, v in dict(session.details.get("owners", {})).items()}
-    if run.toolkit.start_cycle is None:
-        log.warning("cycle_not_started", session_id=session.id, reason="no start_cycle_for_study")
-        await uow.meetings.set_detail(session.id, "cycle_pending", True)
-        return
     # One owner per stage agreed in the session; the cycle takes a list of owners per stage.
     await run.toolkit.start_cycle(
         uow, session.study_id, {stage: [person] for stage, person in owners.items()}, now

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import Signaalbot
 from cycle.sessions import session_due
 from kernel.core import Action, Attachment, Reply
 from storage.repositories.sessions import AgendaSession
 from tests.helpers import person, say, texts
 from tests.unit.handlers.util import with_role
+from turn.pipeline import Signaalbot
 
 START = datetime(2026, 12, 14, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Amsterdam
 

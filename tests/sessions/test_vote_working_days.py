@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
-from bot.app import Signaalbot
 from cycle.session_ports import default_toolkit
 from cycle.sessions import load_session_config
 from cycle.sessions.run import SessionRun
 from cycle.sessions.votes import vote_closes_at
 from storage.repositories.sessions import AgendaSession
+from turn.pipeline import Signaalbot
 
 
 def session(starts_at: datetime) -> AgendaSession:
@@ -29,13 +30,13 @@ def session(starts_at: datetime) -> AgendaSession:
     )
 
 
-async def test_weekends_and_kings_day_do_not_count(sqlite_bot: Signaalbot) -> None:
+async def test_weekends_and_kings_day_do_not_count(sqlite_bot: Signaalbot, tmp_path: Path) -> None:
     config = load_session_config()
     async with sqlite_bot.services.uow() as uow:
         run = SessionRun(
             uow=uow,
             services=sqlite_bot.services,
-            toolkit=default_toolkit(),
+            toolkit=default_toolkit(None, tmp_path),
             config=config,
             now=datetime(2027, 4, 22, tzinfo=UTC),
         )

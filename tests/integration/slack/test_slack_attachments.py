@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from bot.app import Signaalbot
+from bot.bootstrap import Runtime
 from cycle.ics import invitation
 from kernel.core import Attachment, Reply, Text
 from tests.integration.slack.test_slack_files import ANNA
@@ -42,10 +42,13 @@ def ics_reply(tmp_path: Path) -> tuple[Reply, bytes]:
 
 
 async def test_the_ics_is_uploaded_not_named(
-    slack_client: TestClient[Any, Any], slack_bot: Signaalbot, fake_slack: FakeSlack, tmp_path: Path
+    slack_client: TestClient[Any, Any],
+    slack_runtime: Runtime,
+    fake_slack: FakeSlack,
+    tmp_path: Path,
 ) -> None:
     reply, data = ics_reply(tmp_path)
-    await slack_bot.messengers["slack"].send(ANNA, reply)
+    await slack_runtime.messengers["slack"].send(ANNA, reply)
     asked = fake_slack.called("files.getUploadURLExternal")[-1]
     assert asked.params["filename"] == "sessie-7.ics"
     assert int(asked.params["length"]) == len(data)

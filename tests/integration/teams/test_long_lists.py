@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import io
 import json
 from functools import cache
 from importlib import resources
@@ -17,16 +18,16 @@ from typing import Any
 
 import jsonschema
 
-from bot.adapters.console_messenger import render_plain
+from bot.adapters.console import ConsoleAdapter
 from bot.adapters.teams_cards import FILTERED_FROM, render_card
 from bot.adapters.teams_messenger import reply_activity
-from bot.app import Signaalbot
 from kernel.core import Form
 from kernel.i18n import Catalogue
 from tests.helpers import person, say
 from tests.integration.slack.test_slack_attachments import ics_reply
 from tests.integration.slack.test_slack_long_lists import add_subdomains
 from tests.integration.teams.fake_connector import find
+from turn.pipeline import Signaalbot
 
 
 @cache
@@ -81,5 +82,13 @@ def test_a_file_rides_along_inline_and_the_card_names_it(tmp_path: Path) -> None
     prefix = "data:text/calendar;method=REQUEST;base64,"
     assert file.content_url.startswith(prefix)
     assert base64.b64decode(file.content_url[len(prefix) :]) == data
-    # The console shows where the file was saved.
-    assert str(tmp_path / "session-7.ics") in render_plain(reply)
+
+
+async def test_the_console_shows_where_the_file_was_saved(
+    sqlite_bot: Signaalbot, tmp_path: Path
+) -> None:
+    reply, _ = ics_reply(tmp_path)
+    out = io.StringIO()
+    console = ConsoleAdapter(sqlite_bot, person("anna"), io.StringIO(), out)
+    await console.render(reply)
+    assert f"Agenda-uitnodiging (.ics): {tmp_path / 'session-7.ics'}" in out.getvalue()
