@@ -291,7 +291,7 @@ async def move(ctx: TurnContext) -> None:
     if starts_at is None:
         await ctx.say("sessions.change_bad_moment", value=short(f"{args[1]} {args[2]}"))
         return
-    location = " ".join(args[3:]) or None
+    location = neutralise(" ".join(args[3:]))[0] or None
     if location is not None and _privacy_findings(location):
         await ctx.say("sessions.agenda_privacy")
         return
