@@ -14,7 +14,7 @@ from handlers.intake import OVERSEERS, neutralise, short, words
 from kernel.core import Action, Form, Input, Reply, Submit, Text
 from storage.repositories.sessions import RSVP_ANSWERS, AgendaSession
 from turn.context import TurnContext
-from turn.forms import cleaned, validate_submit
+from turn.forms import cleaned, text_errors, validate_submit
 from turn.router import Router
 
 AGENDA_FORM = "session.agenda_item"
@@ -272,6 +272,15 @@ async def _change_failed(ctx: TurnContext, exc: SessionChangeError, session_id: 
     await ctx.say(f"sessions.change_{exc.reason}", id=session_id)
 
 
+async def _refused(ctx: TurnContext, text: str) -> bool:
+    """Typed text that will be stored and sent to everyone invited passes the privacy guard
+    like a form field: refused with the masked text, never stored."""
+    refused = text_errors(ctx.t, {"text": text})
+    if refused:
+        await ctx.reply(Reply(blocks=(Text(text=refused["text"], style="warning"),)))
+    return bool(refused)
+
+
 async def move(ctx: TurnContext) -> None:
     """``sessie verplaatsen 12 2027-03-11 14:00 [plek]``: everyone invited hears it, with .ics."""
     args = words(ctx)
@@ -284,8 +293,7 @@ async def move(ctx: TurnContext) -> None:
         await ctx.say("sessions.change_bad_moment", value=short(f"{args[1]} {args[2]}"))
         return
     location = neutralise(" ".join(args[3:]))[0] or None
-    if location is not None and _privacy_findings(location):
-        await ctx.say("sessions.agenda_privacy")
+    if location is not None and await _refused(ctx, location):
         return
     async with ctx.uow() as uow:
         try:
@@ -314,8 +322,7 @@ async def cancel(ctx: TurnContext) -> None:
         return
     session_id = int(args[0])
     reason, _ = neutralise(" ".join(args[1:]))
-    if reason and _privacy_findings(reason):
-        await ctx.say("sessions.agenda_privacy")
+    if reason and await _refused(ctx, reason):
         return
     async with ctx.uow() as uow:
         try:
