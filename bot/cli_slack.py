@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 import yaml
 
+from bot import manifest_check
 from kernel.settings import Settings
 
 
@@ -105,12 +106,16 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Print the Slack app manifest (YAML) for SIGNAALBOT_BASE_URL."""
-        from bot.cli import settings_for
+        from bot.cli import fail, settings_for
 
         settings = settings_for(None)
+        document = manifest(settings, socket)
+        found = manifest_check.problems("slack", document)
+        if found:
+            raise fail(
+                "The Slack manifest would not pass Slack's manifest schema:\n" + "\n".join(found),
+                2,
+            )
         typer.echo(
-            yaml.safe_dump(
-                manifest(settings, socket), sort_keys=False, allow_unicode=True, width=100
-            ),
-            nl=False,
+            yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100), nl=False
         )
