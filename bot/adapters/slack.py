@@ -55,6 +55,7 @@ from kernel.messenger import TemporaryFailureError
 from kernel.settings import Settings
 from privacy.guard import mask_text
 from storage.slack_store import SqlInstallationStore, SqlOAuthStateStore
+from storage.token_cipher import TokenCipher
 
 log = get_logger("signaalbot.slack")
 
@@ -80,6 +81,17 @@ BOT_EVENTS = ("app_home_opened", "message.im", "app_uninstalled", "tokens_revoke
 def slack_mode(settings: Settings) -> Mode:
     """Socket Mode when an app-level token (``xapp-…``) is set, else HTTP on /slack/events."""
     return "socket" if settings.slack_app_token is not None else "http"
+
+
+def token_cipher(settings: Settings) -> TokenCipher:
+    """The cipher for stored installation tokens; OAuth without keys is refused at start."""
+    keys = _secret(settings.slack_token_keys)
+    if not keys:
+        raise ValueError(
+            "Set SIGNAALBOT_SLACK_TOKEN_KEYS (make a key with `signaalbot slack new-key`): "
+            "installed workspaces' bot tokens are stored encrypted"
+        )
+    return TokenCipher.from_setting(keys)
 
 
 def _secret(value: Any) -> str | None:
@@ -124,7 +136,12 @@ class SlackAdapter:
         )
         services = bot.services
         self.installation_store = (
-            SqlInstallationStore(services.uow, services.clock.now, settings.slack_client_id or "")
+            SqlInstallationStore(
+                services.uow,
+                services.clock.now,
+                token_cipher(settings),
+                settings.slack_client_id or "",
+            )
             if self.oauth
             else None
         )
