@@ -24,6 +24,7 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+from bot.adapters.teams_text import escape
 from kernel.core import (
     Action,
     Buttons,
@@ -64,7 +65,8 @@ def is_plain(reply: Reply) -> bool:
 
 
 def plain_text(reply: Reply) -> str:
-    return "\n\n".join(b.text for b in reply.blocks if isinstance(b, Text))
+    """The text of a plain reply as a Teams message (Markdown), escaped: shown as typed."""
+    return "\n\n".join(escape(b.text) for b in reply.blocks if isinstance(b, Text))
 
 
 def render_card(
@@ -89,7 +91,9 @@ def render_card(
             body.append(
                 {
                     "type": "FactSet",
-                    "facts": [{"title": i.label, "value": i.value} for i in block.items],
+                    "facts": [
+                        {"title": escape(i.label), "value": escape(i.value)} for i in block.items
+                    ],
                 }
             )
         elif isinstance(block, Buttons):
@@ -138,8 +142,13 @@ def sent_card(form: Form, t: Translator) -> Card:
     """What a submitted form card turns into, so it cannot be sent twice by accident."""
     return card(
         [
-            {"type": "TextBlock", "text": form.title, "weight": "Bolder", "wrap": True},
-            {"type": "TextBlock", "text": t("teams.form_sent"), "isSubtle": True, "wrap": True},
+            {"type": "TextBlock", "text": escape(form.title), "weight": "Bolder", "wrap": True},
+            {
+                "type": "TextBlock",
+                "text": escape(t("teams.form_sent")),
+                "isSubtle": True,
+                "wrap": True,
+            },
         ]
     )
 
@@ -152,7 +161,7 @@ _STYLES = {"default": "default", "primary": "positive", "danger": "destructive"}
 
 
 def _text_block(block: Text) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "TextBlock", "text": block.text, "wrap": True}
+    element: dict[str, Any] = {"type": "TextBlock", "text": escape(block.text), "wrap": True}
     if block.style == "header":
         element.update(weight="Bolder", size="Medium")
     elif block.style == "muted":
@@ -163,7 +172,7 @@ def _text_block(block: Text) -> dict[str, Any]:
 
 
 def _error_block(message: str) -> dict[str, Any]:
-    return {"type": "TextBlock", "text": message, "color": "Attention", "wrap": True}
+    return {"type": "TextBlock", "text": escape(message), "color": "Attention", "wrap": True}
 
 
 def _choice(block: Choice, index: int, t: Translator) -> list[dict[str, Any]]:
@@ -198,7 +207,7 @@ def _form(
     body: list[dict[str, Any]] = [
         {
             "type": "TextBlock",
-            "text": form.title,
+            "text": escape(form.title),
             "weight": "Bolder",
             "size": "Medium",
             "wrap": True,
@@ -211,7 +220,7 @@ def _form(
             body.append(
                 {
                     "type": "TextBlock",
-                    "text": field.hint,
+                    "text": escape(field.hint),
                     "isSubtle": True,
                     "size": "Small",
                     "wrap": True,
@@ -292,7 +301,7 @@ def _image(block: Image, t: Translator) -> dict[str, Any] | None:
 
 
 def _image_note(text: str) -> dict[str, Any]:
-    return {"type": "TextBlock", "text": text, "isSubtle": True, "wrap": True}
+    return {"type": "TextBlock", "text": escape(text), "isSubtle": True, "wrap": True}
 
 
 # --- card submits → events ------------------------------------------------------------------
