@@ -40,6 +40,7 @@ from privacy import guard as privacy
 from storage.db import Database, DatabaseUnavailableError, ensure_schema
 from storage.domain import Person
 from storage.uow import UnitOfWork
+from turn import admission
 from turn.context import Services, TurnContext
 from turn.router import Router
 from turn.search_index import load_index
@@ -106,8 +107,11 @@ class Signaalbot:
         )
         key = f"{identity.platform}:{event.idempotency_key}" if event.idempotency_key else None
         logger = log.bind(platform=identity.platform, kind=event.kind, event_key=key)
+        decision = admission.decide(identity, admission.Policy.from_settings(self.settings))
+        if not decision.admitted:
+            return await self._refuse(identity, decision, fallback_t("access.not_admitted"))
         try:
-            actor = await self._resolve(identity, key, conversation_ref)
+            actor = await self._resolve(identity, key, conversation_ref, decision)
         except DatabaseUnavailableError:
             logger.warning("database_unavailable", stage="resolve")
             return [self._db_unavailable(event, fallback_t("core.db_unavailable"))]
@@ -153,6 +157,9 @@ class Signaalbot:
     async def save_draft(self, identity: Identity, form_id: str, values: dict[str, str]) -> bool:
         """Keep a half-filled form; False (not saved) when it holds personal data or the
         database is away. The privacy guard runs first: personal data never reaches storage."""
+        decision = admission.decide(identity, admission.Policy.from_settings(self.settings))
+        if not decision.admitted:
+            return False  # nothing is kept for someone who is not let in
         if any(privacy.contains_personal_data(str(v)) for v in values.values()):
             log.info("draft_not_saved_personal_data", platform=identity.platform.value)
             return False
@@ -204,8 +211,25 @@ class Signaalbot:
         except DatabaseUnavailableError:
             log.warning("idempotency_key_not_released", event_key=key)
 
+    async def _refuse(
+        self, identity: Identity, decision: admission.Decision, message: str
+    ) -> list[Reply]:
+        """Someone the gate does not let in: one kind message, one audit line, nothing else."""
+        log.info("admission_refused", platform=identity.platform, reason=decision.reason)
+        try:
+            async with self.services.uow() as uow:
+                await admission.record_refusal(uow, identity, decision, self.services.clock.now())
+                await uow.commit()
+        except DatabaseUnavailableError:
+            log.warning("database_unavailable", stage="refusal_audit")
+        return [Reply(blocks=(Text(text=message),))]
+
     async def _resolve(
-        self, identity: Identity, key: str | None, conversation_ref: dict[str, Any] | None
+        self,
+        identity: Identity,
+        key: str | None,
+        conversation_ref: dict[str, Any] | None,
+        decision: admission.Decision,
     ) -> Actor | None:
         """Find or create the person; None when this event was handled before."""
         now = self.services.clock.now()
@@ -221,8 +245,8 @@ class Signaalbot:
                     now=now,
                     display_name=identity.display_name,
                     tenant=identity.tenant,
-                    org_type=self._org_type(identity).value,
-                    roles=frozenset({self._initial_role(identity).value}),
+                    org_type=decision.org_type.value,
+                    roles=frozenset({decision.role.value}),
                     timezone=self.settings.timezone,
                 )
                 await uow.audit.record(
@@ -234,26 +258,14 @@ class Signaalbot:
                 )
             await uow.people.touch(identity.platform.value, identity.user_id, now, conversation_ref)
             await uow.commit()
-        return self._actor(identity, person)
+        return self._actor(identity, person, decision.cap)
 
-    def _is_provider(self, identity: Identity) -> bool:
-        return (
-            identity.tenant is not None and identity.tenant in self.settings.provider_tenants
-        ) or (
-            identity.email_domain is not None
-            and identity.email_domain.lower()
-            in {d.lower() for d in self.settings.provider_email_domains}
-        )
-
-    def _initial_role(self, identity: Identity) -> Role:
-        return Role.PROVIDER if self._is_provider(identity) else Role.PROFESSIONAL
-
-    def _org_type(self, identity: Identity) -> OrgType:
-        return OrgType.PROVIDER if self._is_provider(identity) else OrgType.MUNICIPALITY
-
-    def _actor(self, identity: Identity, person: Person) -> Actor:
+    def _actor(self, identity: Identity, person: Person, cap: Role | None = None) -> Actor:
         locale = person.locale or normalise_locale(identity.locale, self.settings.default_locale)
         roles = frozenset(Role(r) for r in person.roles if r in Role._value2member_map_)
+        if cap is not None:
+            # A guest or outsider never holds more than the cap, whatever was granted.
+            roles = frozenset({cap})
         return Actor(
             platform=identity.platform,
             user_id=identity.user_id,

@@ -47,12 +47,14 @@ from bot.adapters.slack_messenger import (
     stash_form,
     translator_for,
 )
+from bot.adapters.slack_people import SlackProfiles
 from bot.app import Signaalbot
 from kernel.core import Action, Command, Form, Identity, Message, Platform, Reply, Submit
 from kernel.i18n import Translator
 from kernel.logging import get_logger
 from kernel.messenger import TemporaryFailureError
 from kernel.settings import Settings
+from kernel.text import clean_in_place
 from privacy.guard import mask_text
 from storage.slack_store import SqlInstallationStore, SqlOAuthStateStore
 from storage.token_cipher import TokenCipher
@@ -74,6 +76,7 @@ BOT_SCOPES = (
     "files:write",
     "im:write",
     "im:history",
+    "users:read",  # guest and Slack Connect flags for the workspace gate (turn/admission.py)
 )
 BOT_EVENTS = ("app_home_opened", "message.im", "app_uninstalled", "tokens_revoked")
 
@@ -109,6 +112,7 @@ class Where:
     response_url: str | None = None
     trigger_id: str | None = None
     in_modal: bool = False
+    user_team: str | None = None  # the person's own workspace, when the payload names it
 
     @property
     def identity_user(self) -> str:
@@ -183,12 +187,14 @@ class SlackAdapter:
         )
         if self.installation_store is not None:
             self.app.enable_token_revocation_listeners()
+        self.profiles = SlackProfiles()
         self._register()
 
     # --- wiring ----------------------------------------------------------------------------
 
     def _register(self) -> None:
         app = self.app
+        app.use(_clean_payload)
         app.command(re.compile(r"^/(signaal|vraag|signaalbot)$"))(self._on_command)
         app.shortcut(GLOBAL_SHORTCUT)(self._on_shortcut)
         app.shortcut(MESSAGE_SHORTCUT)(self._on_shortcut)
@@ -253,6 +259,16 @@ class SlackAdapter:
             locale=None,
         )
 
+    async def person(self, where: Where, name: str = "") -> Identity:
+        """The identity with what Slack says about the account (guest, Slack Connect)."""
+        profile = await self.profiles.lookup(where.client, where.team_id, where.user_id)
+        external = profile.external
+        if where.user_team and where.user_team != where.team_id:
+            external = True
+        return self.identity(where.team_id, where.user_id, name).model_copy(
+            update={"guest": profile.guest, "external": external}
+        )
+
     @staticmethod
     def conversation_ref(where: Where) -> dict[str, Any]:
         return {"team_id": where.team_id, "channel": where.channel, "user": where.user_id}
@@ -262,7 +278,7 @@ class SlackAdapter:
 
     async def dispatch(self, where: Where, event: Event, name: str = "") -> list[Reply]:
         """Hand one event to the bot and show its replies."""
-        identity = self.identity(where.team_id, where.user_id, name)
+        identity = await self.person(where, name)
         replies = await self.bot.handle(
             identity, event, conversation_ref=self.conversation_ref(where)
         )
@@ -398,6 +414,7 @@ class SlackAdapter:
             channel=shortcut.get("channel", {}).get("id"),
             response_url=shortcut.get("response_url"),
             trigger_id=shortcut.get("trigger_id"),
+            user_team=user.get("team_id"),
         )
         self.spawn(self.dispatch(where, event, user.get("username", "")), "shortcut")
 
@@ -420,6 +437,7 @@ class SlackAdapter:
             response_url=body.get("response_url"),
             trigger_id=body.get("trigger_id"),
             in_modal=view.get("type") == "modal",
+            user_team=user.get("team_id"),
         )
         key = f"trigger:{body.get('trigger_id')}:{action.get('action_ts', '')}"
         value = kit.action_value(action)
@@ -450,9 +468,13 @@ class SlackAdapter:
         user = body.get("user", {})
         team = body.get("team", {}).get("id") or user.get("team_id", "")
         where = Where(
-            client=client, team_id=team, user_id=user.get("id", ""), channel=meta.get("ch") or None
+            client=client,
+            team_id=team,
+            user_id=user.get("id", ""),
+            channel=meta.get("ch") or None,
+            user_team=user.get("team_id"),
         )
-        identity = self.identity(team, where.user_id, user.get("username", ""))
+        identity = await self.person(where, user.get("username", ""))
         event = Submit(
             form_id=meta.get("f", ""),
             values=kit.view_values(view),
@@ -556,7 +578,11 @@ class SlackAdapter:
             )
 
     async def _on_view_closed(
-        self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], view: dict[str, Any]
+        self,
+        ack: Callable[..., Awaitable[None]],
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: AsyncWebClient,
     ) -> None:
         """Closing a half-filled form keeps what was typed as a draft for next time."""
         await ack()
@@ -565,8 +591,16 @@ class SlackAdapter:
         team = body.get("team", {}).get("id") or user.get("team_id", "")
         values = {k: v for k, v in kit.view_values(view).items() if v}
         if values and meta.get("f"):
-            identity = self.identity(team, user.get("id", ""))
-            self.spawn(self.bot.save_draft(identity, meta["f"], values), "draft")
+            where = Where(
+                client=client,
+                team_id=team,
+                user_id=user.get("id", ""),
+                user_team=user.get("team_id"),
+            )
+            self.spawn(self._save_draft(where, meta["f"], values), "draft")
+
+    async def _save_draft(self, where: Where, form_id: str, values: dict[str, str]) -> None:
+        await self.bot.save_draft(await self.person(where), form_id, values)
 
     async def _on_home_opened(
         self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
@@ -579,7 +613,7 @@ class SlackAdapter:
         self.spawn(self._publish_home(where, command), "home")
 
     async def _publish_home(self, where: Where, command: Command) -> None:
-        identity = self.identity(where.team_id, where.user_id)
+        identity = await self.person(where)
         replies = await self.bot.handle(
             identity, command, conversation_ref=self.conversation_ref(where)
         )
@@ -598,6 +632,7 @@ class SlackAdapter:
             team_id=body.get("team_id", ""),
             user_id=event.get("user", ""),
             channel=event.get("channel"),
+            user_team=event.get("user_team"),
         )
         text = kit.from_slack(event.get("text", ""))
         parsed = self.bot.parse_text(text, f"event:{body.get('event_id')}")
@@ -620,6 +655,13 @@ class SlackAdapter:
             yield
         finally:
             await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+async def _clean_payload(body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
+    """NUL, lone surrogates and control codes leave every payload before a listener sees it
+    (after bolt checked the signature over the raw bytes)."""
+    clean_in_place(body)
+    return await next()
 
 
 def replace(where: Where, **changes: Any) -> Where:

@@ -21,7 +21,9 @@ APP_ID = "11111111-2222-3333-4444-555555555555"
 async def secured(
     sqlite_url: str, clock: ManualClock, connector: FakeConnector
 ) -> AsyncIterator[TeamsChat]:
-    bot = build_app(make_settings(sqlite_url, teams_app_id=APP_ID), clock=clock)
+    bot = build_app(
+        make_settings(sqlite_url, teams_app_id=APP_ID, teams_tenant_id=TENANT), clock=clock
+    )
     await bot.start()
     client, _ = await start_client(bot)
     try:
