@@ -27,6 +27,7 @@ from kernel.logging import get_logger
 from storage.domain import Person
 from storage.repositories.sessions import AgendaItem, AgendaSession
 from storage.repositories.signals import SignalFilter
+from turn.visibility import Viewer, can_see
 
 if TYPE_CHECKING:
     from storage.uow import UnitOfWork
@@ -488,7 +489,7 @@ async def render_invite(run: _Run, session: AgendaSession, t: Translator) -> Rep
 
 
 async def render_reminder(
-    run: _Run, session: AgendaSession, t: Translator, *, guest: bool = False
+    run: _Run, session: AgendaSession, t: Translator, *, guest: Viewer | None = None
 ) -> Reply:
     cfg = run.config.kind(session.kind)
     title = session_title(session, cfg, t.locale)
@@ -503,7 +504,7 @@ async def render_reminder(
 
 
 async def render_agenda_call(
-    run: _Run, session: AgendaSession, t: Translator, *, guest: bool = False
+    run: _Run, session: AgendaSession, t: Translator, *, guest: Viewer | None = None
 ) -> Reply:
     cfg = run.config.kind(session.kind)
     deadline = session.starts_at - timedelta(days=cfg.agenda_confirm_days_before + 1)
@@ -561,7 +562,7 @@ async def render_agenda_confirm(run: _Run, session: AgendaSession, t: Translator
 
 
 async def render_vote(
-    run: _Run, session: AgendaSession, t: Translator, *, guest: bool = False
+    run: _Run, session: AgendaSession, t: Translator, *, guest: Viewer | None = None
 ) -> Reply:
     cfg = run.config.kind(session.kind)
     items = (await run.uow.meetings.items(session.id))[:MAX_VOTE_BUTTONS]
@@ -598,18 +599,18 @@ async def render_vote(
     )
 
 
-def is_guest(person: Person) -> bool:
-    """Providers are guests: they see only signals that were shared with them."""
-    inside = {"professional", "policy_officer", "research_desk", "programme_leader", "admin"}
-    return "provider" in person.roles and not (person.roles & inside)
+def is_guest(person: Person) -> Viewer | None:
+    """A provider (guest) as a viewer of signal texts; None for staff, who see everything."""
+    viewer = Viewer.of_person(person)
+    return viewer if viewer.guest else None
 
 
-async def item_text(run: _Run, item: AgendaItem, t: Translator, *, guest: bool) -> str:
-    """An agenda item's text; for a guest, a signal not shared with providers shows only its
-    theme until the preparation group confirms the agenda (which shares it)."""
-    if guest and item.signal_id is not None:
+async def item_text(run: _Run, item: AgendaItem, t: Translator, *, guest: Viewer | None) -> str:
+    """An agenda item's text; for a guest, a signal they may not see (:mod:`turn.visibility`)
+    shows only its theme until the preparation group confirms the agenda (which shares it)."""
+    if guest is not None and item.signal_id is not None:
         signal = await run.uow.signals.get(item.signal_id)
-        if signal is not None and not signal.shared_with_providers:
+        if signal is not None and not await can_see(run.uow, guest, signal):
             theme = run.services.domain.theme_name(
                 signal.theme_key or signal.subdomain_key, t.locale
             )
@@ -618,7 +619,7 @@ async def item_text(run: _Run, item: AgendaItem, t: Translator, *, guest: bool) 
 
 
 async def agenda_text(
-    run: _Run, session: AgendaSession, t: Translator, *, guest: bool = False
+    run: _Run, session: AgendaSession, t: Translator, *, guest: Viewer | None = None
 ) -> str:
     """The (draft) agenda; the last item is always "which questions should be researched?"."""
     items = await run.uow.meetings.items(session.id)

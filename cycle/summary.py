@@ -13,7 +13,7 @@ import base64
 import html
 import io
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +25,7 @@ from kernel.core import Image, Reply, Text
 from kernel.domain_config import read_config_file
 from kernel.i18n import Translator
 from kernel.logging import get_logger
+from turn.visibility import Viewer, can_see
 
 if TYPE_CHECKING:
     from storage.uow import UnitOfWork
@@ -437,6 +438,19 @@ def due_week(now: datetime, tz: str, config: SummaryConfig) -> tuple[int, int, d
     return year, week, moment.astimezone(ZoneInfo("UTC"))
 
 
+async def visible_summary(uow: UnitOfWork, viewer: Viewer, summary: WeeklySummary) -> WeeklySummary:
+    """The summary as this reader may see it: a guest's copy lists only signals they may see
+    (:mod:`turn.visibility`); counts per theme stay, they carry no text."""
+    if not viewer.guest:
+        return summary
+    kept = []
+    for ref, text, support in summary.top_signals:
+        signal = await uow.signals.get_by_ref(ref)
+        if signal is not None and await can_see(uow, viewer, signal):
+            kept.append((ref, text, support))
+    return replace(summary, top_signals=kept)
+
+
 async def summary_due(
     uow: UnitOfWork,
     services: Services,
@@ -471,6 +485,7 @@ async def summary_due(
             session_config=session_config,
             locale=t.locale,
         )
+        summary = await visible_summary(uow, Viewer.of_person(person), summary)
         chart = toolkit.chart_dir / f"summary-{summary.label}-{t.locale}.png"
         if not chart.exists():
             chart.parent.mkdir(parents=True, exist_ok=True)

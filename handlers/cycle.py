@@ -33,6 +33,7 @@ from kernel.core import (
     Submit,
     Text,
 )
+from kernel.text import as_id
 from storage.repositories.cycle import CycleStage, LearningCycle
 from storage.uow import UnitOfWork
 from turn.context import TurnContext
@@ -49,8 +50,7 @@ STARTERS = (Role.PROGRAMME_LEADER, Role.RESEARCH_DESK)
 
 
 def _int(value: str) -> int | None:
-    head = value.split(":", 1)[0].strip()
-    return int(head) if head.isdigit() and len(head) < 12 else None
+    return as_id(value.split(":", 1)[0])
 
 
 def _due_of(value: str) -> date | None:

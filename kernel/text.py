@@ -61,3 +61,18 @@ def clean_in_place(node: Any, depth: int = 0) -> None:
                 node[index] = clean(value)
             else:
                 clean_in_place(value, depth + 1)
+
+
+# Database ids are 32-bit on PostgreSQL (INTEGER); a larger number cannot name a row.
+MAX_ID = 2**31 - 1
+_ASCII_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+def as_id(text: str) -> int | None:
+    """A row id typed or carried in a button, or None for anything that cannot be one
+    (not ASCII digits, zero, or beyond :data:`MAX_ID`): the caller answers "not found"."""
+    value = text.strip()
+    if not _ASCII_DIGITS.fullmatch(value):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None

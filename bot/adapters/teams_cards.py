@@ -24,6 +24,7 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+from bot.adapters import teams_limits as limits
 from bot.adapters.teams_text import escape
 from kernel.core import (
     Action,
@@ -45,9 +46,9 @@ SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 META_KEYS = frozenset({"action_id", "value", "choice_input", "form_id", "context", "msteams"})
 FORM_CONTEXT = "form_context"
 FORM_META_KEYS = frozenset({"form_id", FORM_CONTEXT, "msteams"})
-# Bytes of a local image shown inline as a data URI. Teams takes pictures up to 1 MB, and its
-# bot message size limit (about 100 KB) does not count base64-encoded images.
-MAX_INLINE_IMAGE = 1024 * 1024
+# A local image is shown inline as a data URI when Teams accepts it (teams_limits: < 1 MB,
+# at most 1024×1024); the message size limit (about 100 KB) does not count such images.
+MAX_INLINE_IMAGE = limits.MAX_IMAGE_BYTES
 
 Card = dict[str, Any]
 
@@ -125,7 +126,7 @@ def render_card(
             body.extend(_form(form, t, values or {}, errors))
         else:
             body.extend(_error_block(message) for message in errors.values())
-    return card(body)
+    return limits.fit(card(body), escape(t("access.card_shortened")))
 
 
 def card(body: list[dict[str, Any]]) -> Card:
@@ -226,7 +227,13 @@ def _form(
                     "wrap": True,
                 }
             )
-        body.append(_input(field, t, values.get(field.name, field.initial)))
+        shown = limits.bounded_value(
+            field.kind,
+            values.get(field.name, field.initial),
+            max_length=field.max_length,
+            choices={o.value for o in field.options},
+        )
+        body.append(_input(field, t, shown))
         if field.name in errors:
             body.append(_error_block(errors[field.name]))
     body.append(
@@ -289,10 +296,9 @@ def _image(block: Image, t: Translator) -> dict[str, Any] | None:
             data = path.read_bytes()
         except OSError:
             data = b""
-        if not data:
-            return _image_note(t("teams.image_unavailable", alt=block.alt))
-        if len(data) > MAX_INLINE_IMAGE:
-            return _image_note(t("teams.image_too_large", alt=block.alt))
+        problem = limits.image_problem(data)
+        if problem is not None:
+            return _image_note(t(f"teams.{problem}", alt=block.alt))
         mime = mimetypes.guess_type(path.name)[0] or "image/png"
         url = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     if url is None:

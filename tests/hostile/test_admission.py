@@ -18,15 +18,11 @@ POLICY = Policy(
     provider_domains=frozenset({"zorgaanbieder.nl"}),
     guest_access="provider",
 )
-REFUSING = (
-    Policy(**{**POLICY.__dict__, "guest_access": "refuse"})
-    if False
-    else Policy(
-        own_tenant=OWN,
-        provider_tenants=POLICY.provider_tenants,
-        provider_domains=POLICY.provider_domains,
-        guest_access="refuse",
-    )
+REFUSING = Policy(
+    own_tenant=OWN,
+    provider_tenants=POLICY.provider_tenants,
+    provider_domains=POLICY.provider_domains,
+    guest_access="refuse",
 )
 
 
