@@ -18,6 +18,8 @@ from turn.context import TurnContext
 
 T = Catalogue.load().translator("nl")
 ALT = "Grafiek: signalen per thema"
+
+
 def _png(width: int = 32, height: int = 16) -> bytes:
     from io import BytesIO
 
