@@ -83,7 +83,7 @@ async def my_signals(ctx: TurnContext) -> None:
 async def status(ctx: TurnContext) -> None:
     args = words(ctx)
     ref = args[0] if args else ""
-    if QUESTION_REF.match(ref):
+    if QUESTION_REF.match(ref) or ref.upper().startswith("V-"):
         await question_status(ctx, ref)
         return
     t = ctx.t

@@ -76,3 +76,14 @@ def as_id(text: str) -> int | None:
         return None
     number = int(value)
     return number if 0 < number <= MAX_ID else None
+
+
+def stdin_lines(stream: Any) -> list[str]:
+    """Lines of a text stream read as UTF-8 with bytes that are not UTF-8 replaced (never a
+    crash on a stray byte), cleaned like every other input."""
+    raw = stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
+    data = raw if isinstance(raw, bytes) else str(raw).encode("utf-8", "surrogateescape")
+    lines = data.decode("utf-8", "replace").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [clean(line.rstrip("\r")) for line in lines]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
@@ -38,11 +38,16 @@ class Stack:
     slack_fake: FakeSlack
     connector: FakeConnector
     slack_adapter: SlackAdapter
+    chats: dict[str, Any] = field(default_factory=dict)  # people the suite already set up
 
     def slack(self, user: str = "UANNA", team: str = "T0001") -> SlackDriver:
         return SlackDriver(self.client, self.slack_fake, user=user, team=team)
 
-    def teams(self, aad: str = "aad-anna", tenant: str = TENANT, **fields: Any) -> TeamsChat:
+    def teams(
+        self, aad: str = "aad-anna", tenant: str = TENANT, *, role: str = "user", **fields: Any
+    ) -> TeamsChat:
+        """A person in a personal chat; Teams' member lookup says ``role`` (user or guest)."""
+        self.connector.members.setdefault(f"29:{aad}", {"id": f"29:{aad}", "userRole": role})
         return TeamsChat(
             client=self.client,
             connector=self.connector,
@@ -69,6 +74,31 @@ class Stack:
         async with self.bot.services.uow() as uow:
             rows = await uow.session.scalars(select(AuditEventRow).order_by(AuditEventRow.id))
             return [r.action for r in rows]
+
+    async def stored_texts(self) -> list[str]:
+        """Every text value stored in the tables a turn writes, to look for what must not be."""
+        from storage.models import (
+            AuditEventRow,
+            ConversationStateRow,
+            PersonIdentityRow,
+            PersonRow,
+            SignalRow,
+        )
+
+        out: list[str] = []
+        async with self.bot.services.uow() as uow:
+            for model in (
+                PersonRow,
+                PersonIdentityRow,
+                ConversationStateRow,
+                SignalRow,
+                AuditEventRow,
+            ):
+                for row in await uow.session.scalars(select(model)):
+                    for column in model.__table__.columns:
+                        value = getattr(row, column.key, None)
+                        out.append(value if isinstance(value, str) else repr(value))
+        return out
 
     async def slack_replies(self) -> str:
         """Everything the bot said on Slack so far (response_url bodies and Web API posts)."""
