@@ -39,16 +39,12 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters import slack_blocks as kit
 from bot.adapters.slack_messenger import (
-    SlackMessenger,
     SlackSendError,
-    load_form,
     share_upload,
     stage_upload,
-    stash_form,
     translator_for,
 )
 from bot.adapters.slack_people import SlackProfiles
-from bot.app import Signaalbot
 from kernel.core import Action, Command, Form, Identity, Message, Platform, Reply, Submit
 from kernel.i18n import Translator
 from kernel.logging import get_logger
@@ -58,6 +54,8 @@ from kernel.text import clean_in_place
 from privacy.guard import mask_text
 from storage.slack_store import SqlInstallationStore, SqlOAuthStateStore
 from storage.token_cipher import TokenCipher
+from turn import admission
+from turn.pipeline import Signaalbot
 
 log = get_logger("signaalbot.slack")
 
@@ -120,7 +118,7 @@ class Where:
 
 
 class SlackAdapter:
-    """Translates between Slack and the bot; one per process, created by :func:`mount_slack`."""
+    """Translates between Slack and the bot; one per process, built by ``bot.bootstrap``."""
 
     def __init__(
         self,
@@ -202,6 +200,7 @@ class SlackAdapter:
             self._on_view_submission
         )
         app.view_closed(re.compile("^" + re.escape(kit.FORM_CALLBACK_PREFIX)))(self._on_view_closed)
+        app.options(kit.INPUT_ACTION)(self._on_options)
         app.action(re.compile(".+"))(self._on_action)
         app.event("app_home_opened")(self._on_home_opened)
         app.event("message")(self._on_message)
@@ -305,7 +304,12 @@ class SlackAdapter:
             await self.post(where, [*rest, *extra], t)
 
     async def open_form(self, where: Where, form: Form, t: Translator) -> bool:
-        draft = await self.bot.load_draft(self.identity(where.team_id, where.user_id), form.form_id)
+        if kit.needs_suggestions(form):
+            # The options endpoint finds the form again for the type-ahead.
+            await self.bot.state.remember_form(Platform.SLACK, where.identity_user, form)
+        draft = await self.bot.state.load_draft(
+            Platform.SLACK, self.identity(where.team_id, where.user_id).user_id, form.form_id
+        )
         view = kit.modal(form, t, {"ch": where.channel or ""}, values=draft)
         try:
             if where.in_modal:
@@ -320,7 +324,7 @@ class SlackAdapter:
     async def post(self, where: Where, replies: list[Reply], t: Translator) -> None:
         rendered = kit.BlockRenderer(t, upload_files=True).render(replies)
         for form in rendered.forms:
-            await stash_form(self.bot, where.identity_user, form)
+            await self.bot.state.remember_form(Platform.SLACK, where.identity_user, form)
         if rendered.unavailable_images:
             log.warning("image_unavailable", count=rendered.unavailable_images)
         if rendered.blocks or not rendered.uploads:
@@ -451,9 +455,19 @@ class SlackAdapter:
         )
         self.spawn(self.dispatch(where, event, user.get("username", "")), "action")
 
+    async def _on_options(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
+        """Type-ahead of a long list in a modal: the options that fit what was typed so far."""
+        view = body.get("view") or {}
+        meta = kit.read_metadata(view.get("private_metadata"))
+        user = body.get("user", {})
+        team = body.get("team", {}).get("id") or user.get("team_id", "")
+        where = Where(client=self.client, team_id=team, user_id=user.get("id", ""), channel=None)
+        form = await self.bot.state.form(Platform.SLACK, where.identity_user, meta.get("f", ""))
+        await ack(options=kit.suggest(form, str(body.get("block_id", "")), body.get("value", "")))
+
     async def _open_stashed(self, where: Where, form_id: str) -> None:
         t = await self._t(where)
-        form = await load_form(self.bot, where.identity_user, form_id)
+        form = await self.bot.state.form(Platform.SLACK, where.identity_user, form_id)
         if form is None or not await self.open_form(where, form, t):
             await self.post(replace(where, response_url=None), [_text(t("slack.form_gone"))], t)
 
@@ -493,6 +507,9 @@ class SlackAdapter:
             return
         replies = work.result()
         t = await self._t(where)
+        for next_form in (r.form for r in replies if r.form is not None):
+            if kit.needs_suggestions(next_form):
+                await self.bot.state.remember_form(Platform.SLACK, where.identity_user, next_form)
         response, follow_up = self._submit_response(replies, view, t, title, where)
         await ack(**response)
         if follow_up:
@@ -526,7 +543,7 @@ class SlackAdapter:
         self, where: Where, identity: Identity, form_id: str, replies: list[Reply]
     ) -> None:
         """A copy of the confirmation in the DM: the reference number stays findable there."""
-        await self.bot.clear_draft(identity, form_id)
+        await self.bot.state.clear_draft(identity.platform, identity.user_id, form_id)
         await self.post(replace(where, channel=None), replies, await self._t(where))
 
     async def _finish_slow_submit(
@@ -600,7 +617,10 @@ class SlackAdapter:
             self.spawn(self._save_draft(where, meta["f"], values), "draft")
 
     async def _save_draft(self, where: Where, form_id: str, values: dict[str, str]) -> None:
-        await self.bot.save_draft(await self.person(where), form_id, values)
+        identity = await self.person(where)
+        if not admission.decide(identity, admission.Policy.from_settings(self.settings)).admitted:
+            return  # nothing is kept for someone who is not let in
+        await self.bot.state.save_draft(identity.platform, identity.user_id, form_id, values)
 
     async def _on_home_opened(
         self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
@@ -608,7 +628,7 @@ class SlackAdapter:
         if event.get("tab") != "home":
             return
         where = Where(client=client, team_id=body.get("team_id", ""), user_id=event.get("user", ""))
-        name = "home" if "home" in self.bot.router.commands else "mijn signalen"
+        name = "mijn signalen"  # the home tab shows the person's own signals
         command = Command(name=name, idempotency_key=f"event:{body.get('event_id')}")
         self.spawn(self._publish_home(where, command), "home")
 
@@ -694,16 +714,13 @@ def _with_initial(block: dict[str, Any], values: dict[str, str]) -> dict[str, An
 SLACK_KEY: web.AppKey[SlackAdapter] = web.AppKey("slack", SlackAdapter)
 
 
-def mount_slack(
-    web_app: web.Application, bot: Signaalbot, *, client: AsyncWebClient | None = None
-) -> SlackAdapter:
-    """Add Slack to the one aiohttp application and register the Slack messenger.
+def mount_slack(web_app: web.Application, adapter: SlackAdapter) -> None:
+    """Add Slack's routes to the one aiohttp application (the adapter is built by bootstrap).
 
     HTTP mode: ``POST /slack/events``. Socket Mode (``SIGNAALBOT_SLACK_APP_TOKEN`` set): a
     WebSocket to Slack for the lifetime of the web app. With OAuth client id and secret:
     ``GET /slack/install`` and ``GET /slack/oauth_redirect`` for installing in more workspaces.
     """
-    adapter = SlackAdapter(bot, client=client)
     web_app[SLACK_KEY] = adapter
     if adapter.mode == "http":
         web_app.router.add_post(EVENTS_PATH, adapter.handle_http)
@@ -713,6 +730,4 @@ def mount_slack(
         web_app.router.add_get(INSTALL_PATH, adapter.handle_http)
         web_app.router.add_get(REDIRECT_PATH, adapter.handle_http)
     web_app.on_shutdown.append(adapter.drain)
-    bot.messengers["slack"] = SlackMessenger(bot, adapter.token_for, bot.settings.slack_api_url)
     log.info("slack_mounted", mode=adapter.mode, oauth=adapter.oauth)
-    return adapter

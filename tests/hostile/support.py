@@ -15,9 +15,8 @@ from typing import Any
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
-from bot.adapters.slack import SlackAdapter, mount_slack
-from bot.adapters.teams import mount_teams
-from bot.app import Signaalbot, build_app
+from bot.adapters.slack import SlackAdapter
+from bot.bootstrap import Runtime, bootstrap
 from bot.web import build_web_app
 from kernel.clock import ManualClock
 from storage.db import upgrade
@@ -26,6 +25,7 @@ from tests.conftest import START, make_settings
 from tests.integration.teams.driver import TENANT, TeamsChat
 from tests.integration.teams.fake_connector import FakeConnector
 from tests.slack_support import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackDriver, running
+from turn.pipeline import Signaalbot
 
 # Tables a turn may touch for an admitted person; everything else must stay as it was.
 BOOKKEEPING = frozenset({"processed_event", "person_identity", "conversation_state"})
@@ -33,12 +33,16 @@ BOOKKEEPING = frozenset({"processed_event", "person_identity", "conversation_sta
 
 @dataclass
 class Stack:
-    bot: Signaalbot
+    runtime: Runtime
     client: TestClient[Any, Any]
     slack_fake: FakeSlack
     connector: FakeConnector
     slack_adapter: SlackAdapter
     chats: dict[str, Any] = field(default_factory=dict)  # people the suite already set up
+
+    @property
+    def bot(self) -> Signaalbot:
+        return self.runtime.bot
 
     def slack(self, user: str = "UANNA", team: str = "T0001") -> SlackDriver:
         return SlackDriver(self.client, self.slack_fake, user=user, team=team)
@@ -61,18 +65,18 @@ class Stack:
     async def counts(self) -> dict[str, int]:
         """Rows per table, to show what a request stored."""
         out: dict[str, int] = {}
-        async with self.bot.services.uow() as uow:
+        async with self.bot.services.db.session() as session:
             for name, table in sorted(Base.metadata.tables.items()):
                 out[name] = int(
-                    await uow.session.scalar(select(func.count()).select_from(table)) or 0
+                    await session.scalar(select(func.count()).select_from(table)) or 0
                 )
         return out
 
     async def audit_actions(self) -> list[str]:
         from storage.models import AuditEventRow
 
-        async with self.bot.services.uow() as uow:
-            rows = await uow.session.scalars(select(AuditEventRow).order_by(AuditEventRow.id))
+        async with self.bot.services.db.session() as session:
+            rows = await session.scalars(select(AuditEventRow).order_by(AuditEventRow.id))
             return [r.action for r in rows]
 
     async def stored_texts(self) -> list[str]:
@@ -86,7 +90,7 @@ class Stack:
         )
 
         out: list[str] = []
-        async with self.bot.services.uow() as uow:
+        async with self.bot.services.db.session() as session:
             for model in (
                 PersonRow,
                 PersonIdentityRow,
@@ -94,7 +98,7 @@ class Stack:
                 SignalRow,
                 AuditEventRow,
             ):
-                for row in await uow.session.scalars(select(model)):
+                for row in await session.scalars(select(model)):
                     for column in model.__table__.columns:
                         value = getattr(row, column.key, None)
                         out.append(value if isinstance(value, str) else repr(value))
@@ -125,18 +129,16 @@ async def stack(db_url: str, **overrides: Any) -> AsyncIterator[Stack]:
             slack_bot_token=BOT_TOKEN,
             slack_signing_secret=SIGNING_SECRET,
             slack_api_url=slack_fake.api_url,
+            teams_emulator=True,
             **overrides,
         )
-        bot = build_app(settings, clock=ManualClock(START))
-        await bot.start()
-        web_app = build_web_app(bot)
-        adapter = mount_slack(web_app, bot)
-        mount_teams(web_app, bot)
-        client = TestClient(TestServer(web_app, host="127.0.0.1"))
+        runtime = await bootstrap(settings, ManualClock(START))
+        assert runtime.slack is not None
+        client = TestClient(TestServer(build_web_app(runtime), host="127.0.0.1"))
         await client.start_server()
         try:
-            yield Stack(bot, client, slack_fake, connector, adapter)
+            yield Stack(runtime, client, slack_fake, connector, runtime.slack)
         finally:
             await client.close()
-            await bot.stop()
+            await runtime.close()
             await server.close()

@@ -10,11 +10,12 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from bot.app import Signaalbot
-from cycle.summary import WeeklySummary, visible_summary
+from cycle.summary import WeeklySummary
+from cycle.summary_schedule import visible_summary
 from kernel.core import Action, Command
 from tests.helpers import say, texts
 from tests.unit.handlers.util import report_new_signal, with_role
+from turn.pipeline import Signaalbot
 from turn.visibility import Viewer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +32,8 @@ PLACES = {
         "_propose_automatically",
     ): "tests/sessions/test_sessions.py (guest agenda)",
     ("cycle/summary.py", "collect_summary"): "test_weekly_summary_for_a_guest",
+    ("handlers/support.py", "add_to_own"): "the reporter's own signal only; ::herken",
+    ("handlers/triage.py", "withdraw"): "the reporter's own signal only; ::intrekken",
 }
 
 
@@ -90,6 +93,7 @@ async def test_a_provider_sees_nothing_unshared(sqlite_bot: Signaalbot) -> None:
     assert secret not in texts(await say(sqlite_bot, piet, "overzicht"))
     assert secret not in texts(await say(sqlite_bot, piet, f"triage {unshared}"))
     assert secret not in texts(await say(sqlite_bot, piet, f"herken {unshared}"))
+    assert secret not in texts(await say(sqlite_bot, piet, f"intrekken {unshared}"))
 
     # Suggestions while reporting: the shared twin may be offered, the unshared one never.
     replies = await report_new_signal_offer(sqlite_bot, piet)

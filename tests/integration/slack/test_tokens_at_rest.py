@@ -12,8 +12,7 @@ from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from bot.adapters.slack import SlackAdapter
-from bot.app import build_app
+from bot.bootstrap import bootstrap
 from bot.cli import app as cli
 from kernel.clock import ManualClock
 from storage.db import upgrade
@@ -42,12 +41,12 @@ def _installation() -> Installation:
 async def test_tokens_are_encrypted_at_rest_and_rotate(db_url: str, clock: ManualClock) -> None:
     upgrade(db_url)
     old, new = Fernet.generate_key(), Fernet.generate_key()
-    bot = build_app(make_settings(db_url), clock=clock)
+    bot = await bootstrap(make_settings(db_url), clock)
     try:
         store = SqlInstallationStore(bot.services.uow, clock.now, TokenCipher([old]), "cid")
         await store.async_save(_installation())
-        async with bot.services.uow() as uow:
-            row = await uow.session.scalar(select(SlackInstallationRow))
+        async with bot.services.db.session() as session:
+            row = await session.scalar(select(SlackInstallationRow))
             assert row is not None
             column, stored = row.bot_token or "", f"{row.bot_token} {row.data}"
         for secret in (TOKEN, REFRESH, "xoxp-user-T9"):
@@ -67,22 +66,15 @@ async def test_tokens_are_encrypted_at_rest_and_rotate(db_url: str, clock: Manua
         with pytest.raises(UndecryptableTokenError):
             await only_old.async_find_bot(enterprise_id=None, team_id="T9")
     finally:
-        await bot.stop()
+        await bot.close()
 
 
 async def test_oauth_without_a_key_does_not_start(sqlite_url: str, clock: ManualClock) -> None:
-    bot = build_app(
-        make_settings(
-            sqlite_url,
-            slack_client_id="111.222",
-            slack_client_secret="shh",
-            slack_signing_secret="s",
-        ),
-        clock=clock,
+    settings = make_settings(
+        sqlite_url, slack_client_id="111.222", slack_client_secret="shh", slack_signing_secret="s"
     )
     with pytest.raises(ValueError, match="SIGNAALBOT_SLACK_TOKEN_KEYS"):
-        SlackAdapter(bot)
-    await bot.stop()
+        await bootstrap(settings, clock)
 
 
 def test_a_bad_key_is_a_clear_settings_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -105,12 +97,12 @@ def test_cli_rotates_without_printing_tokens(
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 
     async def save() -> None:
-        bot = build_app(make_settings(url))
+        bot = await bootstrap(make_settings(url))
         store = SqlInstallationStore(
             bot.services.uow, bot.services.clock.now, TokenCipher([old.encode()])
         )
         await store.async_save(_installation())
-        await bot.stop()
+        await bot.close()
 
     asyncio.run(save())
     monkeypatch.setenv("SIGNAALBOT_SLACK_TOKEN_KEYS", f"{new},{old}")
