@@ -67,9 +67,7 @@ class Stack:
         out: dict[str, int] = {}
         async with self.bot.services.db.session() as session:
             for name, table in sorted(Base.metadata.tables.items()):
-                out[name] = int(
-                    await session.scalar(select(func.count()).select_from(table)) or 0
-                )
+                out[name] = int(await session.scalar(select(func.count()).select_from(table)) or 0)
         return out
 
     async def audit_actions(self) -> list[str]:
