@@ -186,6 +186,7 @@ class SlackAdapter:
         if self.installation_store is not None:
             self.app.enable_token_revocation_listeners()
         self.profiles = SlackProfiles()
+        self._home: str | None = None
         self._register()
 
     # --- wiring ----------------------------------------------------------------------------
@@ -259,14 +260,35 @@ class SlackAdapter:
         )
 
     async def person(self, where: Where, name: str = "") -> Identity:
-        """The identity with what Slack says about the account (guest, Slack Connect)."""
+        """The identity with what Slack says about the account (guest, Slack Connect).
+
+        Someone is from outside when the payload or ``users.info`` names another workspace as
+        theirs, or (one bot token) the event comes from a workspace that is not the token's.
+        With OAuth every installed workspace is ours; bolt answers no other.
+        """
         profile = await self.profiles.lookup(where.client, where.team_id, where.user_id)
         external = profile.external
         if where.user_team and where.user_team != where.team_id:
             external = True
+        home = await self._home_team(where.client)
+        if home is not None and where.team_id != home:
+            external = True
         return self.identity(where.team_id, where.user_id, name).model_copy(
             update={"guest": profile.guest, "external": external}
         )
+
+    async def _home_team(self, client: AsyncWebClient) -> str | None:
+        """The workspace of the one bot token (``auth.test``, asked once); None with OAuth."""
+        if self.oauth:
+            return None
+        if self._home is None:
+            try:
+                answer = await client.auth_test()
+            except SlackApiError as exc:
+                log.warning("slack_auth_test_failed", error=exc.response.get("error"))
+                return None
+            self._home = str(answer.get("team_id") or "") or None
+        return self._home
 
     @staticmethod
     def conversation_ref(where: Where) -> dict[str, Any]:

@@ -229,3 +229,38 @@ async def test_slack_connect_person_named_by_the_payload(db_url: str) -> None:
         )
         assert "alleen voor medewerkers" in await s.slack_replies()
         assert changed(before, await s.counts()) == {"audit_event": 1}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "host"),
+    [
+        ({"teams_emulator": True}, "127.0.0.1"),
+        ({"teams_emulator": True, "host": "0.0.0.0"}, "127.0.0.1"),
+        ({"teams_app_id": "11111111-2222-3333-4444-555555555555"}, "0.0.0.0"),
+        ({}, "0.0.0.0"),
+    ],
+)
+def test_the_emulator_listens_on_loopback_only(overrides: dict[str, object], host: str) -> None:
+    from tests.conftest import make_settings
+
+    assert make_settings("sqlite:///x.db", **overrides).listen_host == host
+
+
+@pytest.mark.parametrize(("access", "admitted"), [("provider", True), ("refuse", False)])
+async def test_slack_event_from_another_workspace_than_the_token(
+    db_url: str, access: str, admitted: bool
+) -> None:
+    """One bot token serves one workspace; an event from another one (Slack Connect) is an
+    outsider's, whatever users.info says."""
+    async with stack(db_url, guest_access=access) as s:
+        before = await s.counts()
+        await s.slack("UBUITEN", team="TOTHER").dm("help")
+        said = await s.slack_replies()
+        if admitted:
+            assert "Dit kun je typen" in said
+            async with s.bot.services.uow() as uow:
+                person = await uow.people.find_by_identity("slack", "TOTHER:UBUITEN")
+            assert person is not None and person.roles == frozenset({"provider"})
+        else:
+            assert "alleen voor medewerkers" in said
+            assert changed(before, await s.counts()) == {"audit_event": 1}
