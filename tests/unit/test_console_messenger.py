@@ -74,3 +74,29 @@ async def test_buttons_of_a_delivered_prompt_work_by_number_and_by_label(
     assert "[1] Klaar" in text and "[2] Later" in text
     # "klaar" picked the button (its action answered) and did not quit the chat before it.
     assert text.count("Tot ziens") == 1 and text.rindex("Tot ziens") > text.index("[2] Later")
+
+
+async def test_under_serve_a_console_person_is_queued_not_unreachable(
+    sqlite_runtime: Runtime,
+) -> None:
+    services = sqlite_runtime.services
+    now = services.clock.now()
+    async with services.uow() as uow:
+        person = await uow.people.create(platform="console", user_id="karin", now=now)
+        await uow.outbox.enqueue(
+            key="notice:1",
+            person_id=person.id,
+            payload=Reply(blocks=(Text(text="Je signaal is opgepakt"),)).model_dump(mode="json"),
+            now=now,
+            office_hours_only=False,
+        )
+        await uow.commit()
+    result = await sqlite_runtime.scheduler.dispatch_only()
+    assert result is not None and result.sent == 1 and result.unreachable == 0
+    async with services.uow() as uow:
+        [message] = await uow.outbox.find()
+        waiting = await uow.console.unshown("karin")
+    assert message.status == "sent" and message.platform == "console"
+    assert [Reply.model_validate(m.payload).plain_text for m in waiting] == [
+        "Je signaal is opgepakt"
+    ]
