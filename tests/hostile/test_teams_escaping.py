@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 import pytest
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt  # comes with typer (rich): no dependency of its own
 
 from bot.adapters import teams_cards as cards
 from bot.adapters.teams_text import escape
