@@ -55,6 +55,7 @@ class FakeSlack:
         # users.info answers per user id: e.g. {"is_restricted": True} or {"team_id": "TOTHER"}
         self.users: dict[str, dict[str, Any]] = {}
         self._upload_script: list[Scripted] = []
+        self._respond_script: list[Scripted] = []
         self._shared: list[tuple[str, bytes]] = []
         self._files = itertools.count(1)
         self._script: dict[str, list[Scripted]] = {}
@@ -69,6 +70,10 @@ class FakeSlack:
     ) -> None:
         body: dict[str, Any] = {"ok": error is None} | ({"error": error} if error else {})
         self._script.setdefault(method, []).append(Scripted(status, body, dict(headers)))
+
+    def fail_next_response(self, *, status: int, **headers: str) -> None:
+        """The next POST to a ``response_url`` answers ``status``."""
+        self._respond_script.append(Scripted(status, {}, dict(headers)))
 
     def fail_next_upload(self, *, status: int, **headers: str) -> None:
         """The next POST to an upload URL answers ``status`` (Slack's file host, not the API)."""
@@ -172,6 +177,9 @@ class FakeSlack:
 
     async def _respond(self, request: web.Request) -> web.Response:
         body = await request.json()
+        if self._respond_script:
+            scripted = self._respond_script.pop(0)
+            return web.Response(status=scripted.status, headers=scripted.headers, text="no")
         body["_url"] = str(request.path)
         self.responses.append(body)
         return web.Response(text="ok")

@@ -27,10 +27,11 @@ PAGE_NL, PAGE_EN = "bestaat niet. Kies een pagina", "does not exist. Choose a pa
 FILTER_NL, FILTER_EN = "Dit filter begrijp ik niet", "I do not understand this filter"
 EMPTY_NL, EMPTY_EN = "Geen signalen gevonden", "No signals found"
 UNKNOWN_VALUE_NL, UNKNOWN_VALUE_EN = "Ik ken geen", "I do not know the"
+LONG_NL, LONG_EN = "Je bericht is te lang: maximaal 4000", "Your message is too long: at most 4000"
 LANG_NL, LANG_EN = "Die taal ken ik niet", "I don't know that language"
 SESSION_NL = "Ik kan deze sessie niet vinden"
 
-MENTIONS = "<at>Signaalbot</at> " * 2_000
+MENTIONS = "<at>Signaalbot</at> " * 150
 
 # (typed, who, Dutch answer, English answer). "desk" holds the research desk role.
 TEXTS: list[tuple[str, str, str, str]] = [
@@ -43,6 +44,8 @@ TEXTS: list[tuple[str, str, str, str]] = [
     ("/help", "staff", HELP_NL, HELP_EN),
     ("help \ud800", "staff", HELP_NL, HELP_EN),
     (MENTIONS + "help", "staff", HELP_NL, HELP_EN),
+    ("<at>Signaalbot</at> " * 100 + "help", "staff", HELP_NL, HELP_EN),
+    ("<at" * 100_000, "staff", LONG_NL, LONG_EN),
     ("status \ud800", "staff", WHICH_NL, WHICH_EN),
     ("status \udfff\ud800", "staff", WHICH_NL, WHICH_EN),
     ("status", "staff", WHICH_NL, WHICH_EN),
@@ -51,7 +54,8 @@ TEXTS: list[tuple[str, str, str, str]] = [
     ("status S-0000-0000", "staff", NOT_FOUND_NL, NOT_FOUND_EN),
     ("status ' OR 1=1 --", "staff", NOT_FOUND_NL, NOT_FOUND_EN),
     ("status %00%27", "staff", NOT_FOUND_NL, NOT_FOUND_EN),
-    ("status " + "S" * 5000, "staff", NOT_FOUND_NL, NOT_FOUND_EN),
+    ("status " + "S" * 3000, "staff", NOT_FOUND_NL, NOT_FOUND_EN),
+    ("status " + "S" * 5000, "staff", LONG_NL, LONG_EN),
     ("status [klik hier](https://evil.example)", "staff", NOT_FOUND_NL, NOT_FOUND_EN),
     ("status V-2026-99999999999999999999", "staff", NO_QUESTION_NL, NO_QUESTION_EN),
     ("herken S-2026-99999999999", "staff", NOT_FOUND_NL, NOT_FOUND_EN),
@@ -69,15 +73,17 @@ TEXTS: list[tuple[str, str, str, str]] = [
     ("overzicht pagina=0", "desk", EMPTY_NL, EMPTY_EN),
     ("overzicht pagina=٣", "desk", EMPTY_NL, EMPTY_EN),  # an Arabic-Indic 3: page 3
     ("overzicht status=💥", "desk", UNKNOWN_VALUE_NL + " status", UNKNOWN_VALUE_EN + " status"),
-    ("overzicht thema=" + "a" * 5000, "desk", UNKNOWN_VALUE_NL, UNKNOWN_VALUE_EN),
+    ("overzicht thema=" + "a" * 3000, "desk", UNKNOWN_VALUE_NL, UNKNOWN_VALUE_EN),
+    ("overzicht thema=" + "a" * 5000, "desk", LONG_NL, LONG_EN),
     ("overzicht org=\x00", "desk", FILTER_NL, FILTER_EN),  # the NUL goes, "org=" stays
     ("taal xx", "staff", LANG_NL, LANG_EN),
     ("taal \ud800", "staff", LANG_NL, LANG_EN),
     ("[klik hier](https://evil.example)", "staff", UNKNOWN_NL, UNKNOWN_EN),
     ("<!channel> @here", "staff", UNKNOWN_NL, UNKNOWN_EN),
     ("\u202ehelp", "staff", UNKNOWN_NL, UNKNOWN_EN),
-    ("x" * 100_000, "staff", UNKNOWN_NL, UNKNOWN_EN),
-    ("🙂" * 5_000, "staff", UNKNOWN_NL, UNKNOWN_EN),
+    ("x" * 100_000, "staff", LONG_NL, LONG_EN),
+    ("🙂" * 3_000, "staff", UNKNOWN_NL, UNKNOWN_EN),
+    ("🙂" * 5_000, "staff", LONG_NL, LONG_EN),
 ]
 
 
