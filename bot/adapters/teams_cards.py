@@ -28,6 +28,7 @@ from bot.adapters import teams_limits as limits
 from bot.adapters.teams_text import escape
 from kernel.core import (
     Action,
+    Attachment,
     Buttons,
     Choice,
     Fields,
@@ -49,6 +50,7 @@ FORM_META_KEYS = frozenset({"form_id", FORM_CONTEXT, "msteams"})
 # A local image is shown inline as a data URI when Teams accepts it (teams_limits: < 1 MB,
 # at most 1024×1024); the message size limit (about 100 KB) does not count such images.
 MAX_INLINE_IMAGE = limits.MAX_IMAGE_BYTES
+MAX_INLINE_FILE = 256 * 1024  # an .ics is a few kilobytes
 
 Card = dict[str, Any]
 
@@ -132,12 +134,50 @@ def render_card(
             image = _image(block, t)
             if image is not None:
                 body.append(image)
+        elif isinstance(block, Attachment):
+            # The file itself rides along with the message (see ``file_attachments``).
+            body.append(
+                {
+                    "type": "TextBlock",
+                    "text": f"📎 {block.label}: {block.name}",
+                    "wrap": True,
+                    "isSubtle": True,
+                }
+            )
     if errors and not form_shown:
         if form is not None:
             body.extend(_form(form, t, values or {}, errors))
         else:
             body.extend(_error_block(message) for message in errors.values())
     return limits.fit(card(body), escape(t("access.card_shortened")))
+
+
+def file_attachments(reply: Reply) -> list[dict[str, str]]:
+    """The reply's files as inline message attachments (``contentUrl`` a data URI).
+
+    Why inline: a bot cannot put a file in a personal chat without the OneDrive consent flow;
+    a small .ics fits in the message itself. A file that cannot be read is left out (the card
+    still names it).
+    """
+    found: list[dict[str, str]] = []
+    for block in reply.blocks:
+        if not isinstance(block, Attachment):
+            continue
+        try:
+            data = Path(block.path).read_bytes()
+        except OSError:
+            continue
+        if not data or len(data) > MAX_INLINE_FILE:
+            continue
+        encoded = base64.b64encode(data).decode("ascii")
+        found.append(
+            {
+                "contentType": block.media_type,
+                "contentUrl": f"data:{block.media_type.replace(' ', '')};base64,{encoded}",
+                "name": block.name,
+            }
+        )
+    return found
 
 
 def card(body: list[dict[str, Any]]) -> Card:

@@ -84,10 +84,14 @@ def reply_activity(
         # Too long for one message: as a card, which the renderer shortens with a note.
     content = cards.render_card(reply, t, form=form, values=values)
     summary = reply.plain_text.split("\n", 1)[0][:120] if reply.plain_text else None
+    files = [
+        Attachment(content_type=f["contentType"], content_url=f["contentUrl"], name=f["name"])
+        for f in cards.file_attachments(reply)
+    ]
     return Activity(
         type=ActivityTypes.message,
         summary=summary,
-        attachments=[Attachment(content_type=cards.CARD_CONTENT_TYPE, content=content)],
+        attachments=[Attachment(content_type=cards.CARD_CONTENT_TYPE, content=content), *files],
     )
 
 

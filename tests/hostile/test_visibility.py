@@ -40,7 +40,7 @@ PLACES = {
 def _reads() -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     for folder in ("handlers", "cycle"):
-        for path in sorted((ROOT / folder).glob("*.py")):
+        for path in sorted((ROOT / folder).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"))
             for func in ast.walk(tree):
                 if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -51,7 +51,7 @@ def _reads() -> set[tuple[str, str]]:
                     signal_text = node.attr == "text" and node.value.id in SIGNAL_NAMES
                     hit_title = node.attr == "title" and node.value.id == "hit"
                     if signal_text or hit_title:
-                        found.add((f"{folder}/{path.name}", func.name))
+                        found.add((path.relative_to(ROOT).as_posix(), func.name))
     return found
 
 
