@@ -200,9 +200,9 @@ def serve(db: DbOption = None) -> None:
         async with running(settings, scheduler=True, demo_catalogue=True) as runtime:
             runner = web.AppRunner(build_web_app(runtime))
             await runner.setup()
-            site = web.TCPSite(runner, settings.listen_host, settings.port)
+            site = web.TCPSite(runner, settings.host, settings.port)
             await site.start()
-            log.info("serving", host=settings.listen_host, port=settings.port)
+            log.info("serving", host=settings.host, port=settings.port)
             try:
                 await asyncio.Event().wait()
             finally:

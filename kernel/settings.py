@@ -170,14 +170,6 @@ class Settings(BaseSettings):
         return self.slack_bot_token is not None or self.slack_client_id is not None
 
     @property
-    def listen_host(self) -> str:
-        """Where ``serve`` listens: loopback only while Teams runs as an emulator (no app id),
-        so a plain TCP forwarder on this host cannot pass for a local tool."""
-        if self.teams_emulator and not self.teams_app_id:
-            return "127.0.0.1"
-        return self.host
-
-    @property
     def teams_enabled(self) -> bool:
         return self.teams_app_id is not None or self.teams_emulator
 

@@ -183,7 +183,7 @@ class PersonResolution:
         async with self.services.uow(read_only=True) as uow:
             person = await uow.people.find_by_identity(identity.platform, identity.user_id)
         if person is not None and not self._stale(person, identity, turn.conversation_ref, now):
-            turn.actor = self._actor(identity, person)
+            turn.actor = self._actor(identity, person, decision.cap)
             return await next_()
         async with self.services.uow() as uow:
             person = await uow.people.find_by_identity(identity.platform, identity.user_id)

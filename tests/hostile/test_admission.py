@@ -231,21 +231,6 @@ async def test_slack_connect_person_named_by_the_payload(db_url: str) -> None:
         assert changed(before, await s.counts()) == {"audit_event": 1}
 
 
-@pytest.mark.parametrize(
-    ("overrides", "host"),
-    [
-        ({"teams_emulator": True}, "127.0.0.1"),
-        ({"teams_emulator": True, "host": "0.0.0.0"}, "127.0.0.1"),
-        ({"teams_app_id": "11111111-2222-3333-4444-555555555555"}, "0.0.0.0"),
-        ({}, "0.0.0.0"),
-    ],
-)
-def test_the_emulator_listens_on_loopback_only(overrides: dict[str, object], host: str) -> None:
-    from tests.conftest import make_settings
-
-    assert make_settings("sqlite:///x.db", **overrides).listen_host == host
-
-
 @pytest.mark.parametrize(("access", "admitted"), [("provider", True), ("refuse", False)])
 async def test_slack_event_from_another_workspace_than_the_token(
     db_url: str, access: str, admitted: bool

@@ -27,10 +27,7 @@ PLACES = {
     ("handlers/triage.py", "triage_card"): "test_a_provider_sees_nothing_unshared::triage",
     ("handlers/signals.py", "offer_matches"): "test_a_provider_sees_nothing_unshared::suggestions",
     ("handlers/signals.py", "index_signal"): "the index itself; shown only via offer_matches",
-    (
-        "cycle/sessions.py",
-        "_propose_automatically",
-    ): "tests/sessions/test_sessions.py (guest agenda)",
+    ("cycle/sessions/votes.py", "propose_automatically"): "tests/sessions (guest agenda)",
     ("cycle/summary.py", "collect_summary"): "test_weekly_summary_for_a_guest",
     ("handlers/support.py", "add_to_own"): "the reporter's own signal only; ::herken",
     ("handlers/triage.py", "withdraw"): "the reporter's own signal only; ::intrekken",
