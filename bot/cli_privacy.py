@@ -15,6 +15,7 @@ import typer
 
 from bot.cli import DbOption, fail, run_async, settings_for, started_bot
 from kernel.settings import Settings
+from kernel.text import stdin_lines
 
 if TYPE_CHECKING:
     from bot.bootstrap import Runtime
@@ -87,7 +88,7 @@ def register(app: typer.Typer) -> None:
             return
         if stdin == (text is not None):
             raise fail("Give a TEXT or --stdin (one text per line), or --report SET.", 2)
-        texts = [line.rstrip("\r\n") for line in sys.stdin] if stdin else [text or ""]
+        texts = stdin_lines(sys.stdin) if stdin else [text or ""]
         for item in texts:
             typer.echo(_scan_json(item))
 

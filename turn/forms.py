@@ -12,9 +12,10 @@ each answer as it is typed. Adapters never import the guard: what they echo back
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import privacy
 from kernel.core import Form, Input
@@ -26,9 +27,12 @@ from turn.context import Services, TurnContext
 from turn.router import MAX_TYPED_CHARS
 
 log = get_logger("signaalbot.forms")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 #: The longest masked text quoted in an error message.
 MAX_QUOTED = 2000
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def clean(value: str) -> str:
@@ -93,6 +97,8 @@ def check_input(field: Input, raw: str, t: Translator) -> FieldCheck:
         if value not in {o.value for o in field.options}:
             return FieldCheck(t("core.field_pick_option"))
         return FieldCheck()
+    if field.kind == "date":
+        return FieldCheck() if is_date(value) else FieldCheck(t("access.date_invalid"))
     if len(value) > MAX_TYPED_CHARS:
         # Longer than any field takes: refused as too long before it is scanned, so a pasted
         # megabyte costs nothing (the guard is linear, but not free).
@@ -105,6 +111,17 @@ def check_input(field: Input, raw: str, t: Translator) -> FieldCheck:
     if len(value) > field.max_length:
         return FieldCheck(t("core.field_too_long", max=field.max_length, length=len(value)))
     return FieldCheck()
+
+
+def is_date(value: str) -> bool:
+    """A calendar date as Teams' Input.Date and Slack's datepicker send it: YYYY-MM-DD."""
+    if not _ISO_DATE.fullmatch(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def check_form(form: Form, values: Mapping[str, str], t: Translator) -> dict[str, FieldCheck]:
