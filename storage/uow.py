@@ -21,6 +21,7 @@ from storage.repositories.infra import (
     ProcessedEventRepository,
 )
 from storage.repositories.intake import IntakeRepository
+from storage.repositories.matching import MatchingRepository
 from storage.repositories.people import PeopleRepository
 from storage.repositories.sessions import SessionRepository
 from storage.repositories.signals import QuestionRepository, SignalRepository
@@ -46,6 +47,7 @@ class UnitOfWork:
         self.summary_queries = SummaryQueries(session)
         self.cycles = CycleRepository(session)
         self.outbox_ops = OutboxOps(session)
+        self.matching = MatchingRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -6,6 +6,7 @@ from storage.models.cycle import CycleStageOwnerRow, CycleStageRow, LearningCycl
 from storage.models.infra import (
     AuditEventRow,
     ConversationStateRow,
+    IndexChangeRow,
     OutboxRow,
     ProcessedEventRow,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "AuditEventRow",
     "Base",
     "ConversationStateRow",
+    "IndexChangeRow",
     "CycleStageOwnerRow",
     "CycleStageRow",
     "LearningCycleRow",

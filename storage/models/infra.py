@@ -67,3 +67,18 @@ class OutboxRow(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class IndexChangeRow(Base):
+    """One change to something searchable, written by database triggers (migration 0007).
+
+    Why triggers: every writer (a bot instance, the CLI import, a script) changes the same
+    tables, so the change log cannot be forgotten by one code path. Each running instance polls
+    rows after the last id it applied (``turn.index_sync``) and re-reads the named row.
+    """
+
+    __tablename__ = "index_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # signal | study
+    ref: Mapped[str] = mapped_column(String(100))
