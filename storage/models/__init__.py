@@ -9,6 +9,7 @@ from storage.models.infra import (
     IndexChangeRow,
     OutboxRow,
     ProcessedEventRow,
+    RefCounterRow,
 )
 from storage.models.intake import AreaRow
 from storage.models.people import OrganisationRow, PersonIdentityRow, PersonRoleRow, PersonRow
@@ -43,6 +44,7 @@ __all__ = [
     "PersonRoleRow",
     "PersonRow",
     "ProcessedEventRow",
+    "RefCounterRow",
     "ResearchQuestionRow",
     "SessionAgendaItemRow",
     "SessionRsvpRow",
