@@ -23,6 +23,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.matching_quality import (  # noqa: E402
+    NEVER,
     Run,
     Vectors,
     calibrate,
@@ -33,7 +34,6 @@ from benchmarks.matching_quality import (  # noqa: E402
 )
 from matching import E5Encoder, FusionConfig, MatchIndex  # noqa: E402
 
-NEVER = {"signal": 1e9, "study": 1e9}
 WEIGHTS = {"authors": 1.0, "independent": 2.0}
 
 
@@ -48,9 +48,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         index.kind_thresholds = dict(NEVER)
         rankers[name] = (ranker, index, dev)
     best: tuple[float, FusionConfig] | None = None
-    grid = itertools.product(
-        (0.25, 0.35, 0.45, 0.55, 0.65), (0.72, 0.75, 0.78, 0.80), (0.90, 0.93, 0.96)
-    )
+    grid = itertools.product((0.45, 0.55, 0.65), (0.72, 0.75), (0.93, 0.96))
     for weight, floor, ceiling in grid:
         config = FusionConfig(lexical_weight=weight, floor=floor, ceiling=ceiling)
         total = 0.0

@@ -41,6 +41,7 @@ from storage.db import Database, DatabaseUnavailableError, ensure_schema
 from storage.domain import Person
 from storage.uow import UnitOfWork
 from turn.context import Services, TurnContext
+from turn.index_jobs import IndexJobs
 from turn.router import Router
 from turn.search_index import load_index
 
@@ -65,6 +66,7 @@ class Signaalbot:
     services: Services
     router: Router
     messengers: dict[str, Messenger] = field(default_factory=dict)
+    index_jobs: IndexJobs | None = None
 
     @property
     def settings(self) -> Settings:
@@ -84,10 +86,17 @@ class Signaalbot:
             if demo_catalogue and not await uow.studies.all():
                 await seed_demo_studies(uow, self.services.clock.now())
             await uow.commit()
-            # One index for all handlers, updated by them on every new or merged signal.
-            self.services.matcher = await load_index(uow, self.settings.duplicate_threshold)
+        # One index for all handlers, updated by them on every new or merged signal and kept
+        # equal to the database (other instances, CLI imports) by ``index_sync.catch_up``.
+        sync = await load_index(self.services.uow, self.settings)
+        self.services.index_sync = sync
+        self.services.matcher = sync.index
+        self.index_jobs = IndexJobs(sync)
+        self.index_jobs.start()
 
     async def stop(self) -> None:
+        if self.index_jobs is not None:
+            await self.index_jobs.stop()
         await self.services.db.dispose()
 
     def parse_text(self, text: str, idempotency_key: str | None = None) -> Command | Message:

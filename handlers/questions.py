@@ -9,6 +9,7 @@ with reasons. The requester and the followers of linked signals hear the outcome
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import date
 from typing import Any
@@ -278,7 +279,7 @@ async def weighing_card(ctx: TurnContext, question: ResearchQuestion) -> Reply:
         number = done + 1
         step, options = STEPS[number - 1]
         if step == "kennislacune":
-            blocks.extend(_studies_block(ctx, question))
+            blocks.extend(await _studies_block(ctx, question))
         blocks.append(
             Form(
                 form_id=STEP_FORM,
@@ -345,13 +346,18 @@ async def weighing_card(ctx: TurnContext, question: ResearchQuestion) -> Reply:
     return Reply(blocks=tuple(blocks))
 
 
-def _studies_block(ctx: TurnContext, question: ResearchQuestion) -> list[Any]:
+async def _studies_block(ctx: TurnContext, question: ResearchQuestion) -> list[Any]:
     """Step 2 shows studies that may already answer the question (from the matcher)."""
     t = ctx.t
     matcher = ctx.services.matcher
     if matcher is None:
         return [Text(text=t("intake.weigh_no_matcher"), style="muted")]
-    hits = list(matcher.search(question.question, kind="study", limit=3))
+    vector = await asyncio.to_thread(matcher.encode_query, question.question)
+    hits = [
+        h
+        for h in matcher.search(question.question, kind="study", limit=3, vector=vector)
+        if matcher.worth_showing(h)
+    ]
     if not hits:
         return [Text(text=t("intake.weigh_no_studies"), style="muted")]
     lines = [

@@ -9,7 +9,7 @@ S-YYYY-NNNN and told what happens next.
 
 from __future__ import annotations
 
-import importlib
+import asyncio
 from typing import Any
 
 from handlers.intake import (
@@ -39,6 +39,7 @@ from storage.domain import NewSignal, Signal
 from storage.uow import UnitOfWork
 from turn.context import TurnContext
 from turn.forms import cleaned, validate_form
+from turn.index_sync import signal_document
 from turn.router import Router
 
 log = get_logger("signaalbot.signals")
@@ -185,25 +186,21 @@ async def submit_report(ctx: TurnContext) -> None:
     await store_signal(ctx, keep)
 
 
-# Below these scores (0-100) a hit is noise, and showing noise teaches people to click
-# "nee, dit is nieuw" without reading. Study summaries are long, so unrelated studies reach
-# about 30; a paraphrased signal can score under 30, so the signal floor is lower.
-MIN_SHOWN_SCORE = {"signal": 20.0, "study": 35.0}
-
-
 async def offer_matches(ctx: TurnContext, values: dict[str, str]) -> bool:
     """Show similar signals and studies; True when there were any (the signal then waits)."""
     matcher = ctx.services.matcher
     if matcher is None:
         return False
     text = values["text"]
+    # The encoder runs in a worker thread, so other people's turns go on meanwhile.
+    vector = await asyncio.to_thread(matcher.encode_query, text)
     hits: list[Any] = [
         hit
         for hit in (
-            *matcher.search(text, kind="signal", limit=3),
-            *matcher.search(text, kind="study", limit=2),
+            *matcher.search(text, kind="signal", limit=3, vector=vector),
+            *matcher.search(text, kind="study", limit=2, vector=vector),
         )
-        if hit.score >= MIN_SHOWN_SCORE.get(hit.kind, 0.0) or hit.duplicate
+        if matcher.worth_showing(hit)
     ]
     if not hits:
         return False
@@ -347,17 +344,14 @@ async def store_signal(ctx: TurnContext, values: dict[str, str]) -> Signal:
 
 
 def index_signal(ctx: TurnContext, signal: Signal) -> None:
-    """Add a new signal to the duplicate index, when the matching library is there."""
+    """Add a new signal to this instance's index at once (lexically; its vector follows).
+
+    Other instances get it through the change log (``turn.index_sync``) within seconds.
+    """
     matcher = ctx.services.matcher
     if matcher is None:
         return
-    try:
-        document = getattr(importlib.import_module("matching"), "Document", None)
-    except ImportError:  # the matching library is not merged yet
-        return
-    if document is None:
-        return
-    matcher.add(document(kind="signal", ref=signal.ref, title=signal.text[:80], text=signal.text))
+    matcher.add(signal_document(signal.ref, signal.text))
 
 
 def unindex_signal(ctx: TurnContext, ref: str) -> None:

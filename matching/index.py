@@ -60,7 +60,13 @@ DEFAULT_KIND_THRESHOLDS: Mapping[str, float] = MappingProxyType({"study": 40.0})
 #: Thresholds of the fused score, per kind: the lowest score at which at most 10% of the dev
 #: queries without a right answer (hard negatives, unrelated texts, unanswerable questions) of
 #: both labelled sets are flagged (benchmarks/matching_calibrate.py).
-DEFAULT_FUSED_THRESHOLDS: Mapping[str, float] = MappingProxyType({"signal": 64.5, "study": 30.0})
+DEFAULT_FUSED_THRESHOLDS: Mapping[str, float] = MappingProxyType({"signal": 64.6, "study": 30.2})
+#: Below these scores a hit is noise and not worth showing (showing noise teaches people to click
+#: "nee, dit is nieuw" without reading); per kind, for the lexical and for the fused score.
+#: Chosen on the dev halves (benchmarks/matching_calibrate.py): the fused study floor is the
+#: study threshold; a study whose title the text contains is always shown.
+DEFAULT_SHOW_FLOORS: Mapping[str, float] = MappingProxyType({"signal": 20.0, "study": 35.0})
+DEFAULT_FUSED_SHOW_FLOORS: Mapping[str, float] = MappingProxyType({"signal": 50.0, "study": 30.2})
 #: How many explaining words a match carries.
 EXPLAIN_WORDS = 4
 
@@ -119,6 +125,11 @@ class MatchIndex:
             return self.fused_thresholds.get(kind, self.duplicate_threshold)
         return self.kind_thresholds.get(kind, self.duplicate_threshold)
 
+    def worth_showing(self, match: Match) -> bool:
+        """Whether ``match`` is likely relevant enough to show a person (see the floors)."""
+        floors = DEFAULT_SHOW_FLOORS if match.semantic is None else DEFAULT_FUSED_SHOW_FLOORS
+        return match.duplicate or match.score >= floors.get(match.kind, 0.0)
+
     def kinds(self) -> list[str]:
         """Kinds that currently hold documents."""
         return sorted(k for k, s in self._shards.items() if len(s))
@@ -144,7 +155,14 @@ class MatchIndex:
         shard = self._shards.get(doc.kind)
         if shard is None:
             shard = self._shards[doc.kind] = Shard()
-        entry = Entry(doc=doc, weights=analysis.weights, fuzzy=analysis.fuzzy, words=words)
+        title_words = self.analyzer.tokens(doc.title) if doc.kind == "study" else []
+        entry = Entry(
+            doc=doc,
+            weights=analysis.weights,
+            fuzzy=analysis.fuzzy,
+            words=words,
+            title_key=f" {' '.join(title_words)} " if len(title_words) >= 2 else "",
+        )
         doc_id = self._next_id
         shard.add(doc_id, entry, analysis)
         self._next_id += 1
@@ -167,8 +185,11 @@ class MatchIndex:
     def has_vector(self, kind: str, ref: str) -> bool:
         shard = self._shards.get(kind)
         doc_id = None if shard is None else shard.by_ref.get(ref)
-        return doc_id is not None and shard is not None and shard.vectors is not None and (
-            doc_id in shard.vectors
+        return (
+            doc_id is not None
+            and shard is not None
+            and shard.vectors is not None
+            and (doc_id in shard.vectors)
         )
 
     def vector_count(self) -> int:
@@ -246,21 +267,26 @@ class MatchIndex:
             if shard is None:
                 continue
             excluded = {ref for (ek, ref) in exclude if ek == k}
-            for score, lexical, cosine, entry in self._search_shard(
+            haystack = f" {analysis.normalized} "
+            for raw, lexical, cosine, entry in self._search_shard(
                 shard, analysis, excluded, query_vec
             ):
+                score = raw
+                if entry.title_key and entry.title_key in haystack:
+                    score = max(raw, self.threshold_for(k, fused=cosine is not None))
                 found.append((-round(score, 1), k, entry.doc.ref, entry, lexical, cosine))
         found.sort(key=itemgetter(0, 1, 2))
         matches = []
         for neg, _, _, entry, lexical, cosine in found[:limit]:
             fused = cosine is not None
+            threshold = self.threshold_for(entry.doc.kind, fused=fused)
             matches.append(
                 Match(
                     kind=entry.doc.kind,
                     ref=entry.doc.ref,
                     title=entry.doc.title,
                     score=-neg,
-                    duplicate=-neg >= self.threshold_for(entry.doc.kind, fused=fused),
+                    duplicate=-neg >= threshold,
                     lexical=round(lexical, 1),
                     semantic=None if cosine is None else round(self.fusion.semantic(cosine), 1),
                     shared=explain(analysis, entry),

@@ -25,6 +25,9 @@ class Entry:
     weights: dict[str, float]
     fuzzy: str
     words: tuple[str, ...]
+    #: The normalised title between spaces, for studies with a title of two words or more: a
+    #: query that contains it names the study ("Armoedesignalen in Eindhoven nemen toe").
+    title_key: str = ""
     #: Cached total term weight and the shard generation it was computed for.
     total: float = 0.0
     total_gen: int = -1

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from kernel.domain_config import DomainConfig
     from kernel.settings import Settings
     from matching import MatchIndex
+    from turn.index_sync import IndexSync
 
 
 @dataclass(slots=True)
@@ -33,6 +34,7 @@ class Services:
     catalogue: Catalogue
     domain: DomainConfig
     matcher: MatchIndex | None = None  # shared by all handlers; built in Signaalbot.start
+    index_sync: IndexSync | None = None  # follows the change log into ``matcher``
 
     def translator(self, locale: str | None, timezone: str | None = None) -> Translator:
         return self.catalogue.translator(

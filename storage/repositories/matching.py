@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, bindparam, func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import IndexChangeRow, SignalRow, StudyRow
@@ -31,11 +31,15 @@ class Unembedded:
     text: str
 
 
-def _signal(ref: str, text: str, merged: int | None, vector: bytes | None, model: str | None) -> Searchable:
+def _signal(
+    ref: str, text: str, merged: int | None, vector: bytes | None, model: str | None
+) -> Searchable:
     return Searchable("signal", ref, "", text, merged is None, vector, model)
 
 
-def _study(ref: str, title: str, summary: str, vector: bytes | None, model: str | None) -> Searchable:
+def _study(
+    ref: str, title: str, summary: str, vector: bytes | None, model: str | None
+) -> Searchable:
     return Searchable("study", ref, title, summary, True, vector, model)
 
 
@@ -64,25 +68,32 @@ class MatchingRepository:
 
     async def searchable(self, kind: str, refs: Sequence[str] | None = None) -> list[Searchable]:
         """Rows of ``kind`` to index: all active ones, or the named ones (active or not)."""
-        query: Select[tuple[object, ...]]
         if kind == "signal":
-            query = select(
+            signals = select(
                 SignalRow.ref,
                 SignalRow.text,
                 SignalRow.merged_into_id,
                 SignalRow.vector,
                 SignalRow.vector_model,
-            )
-            query = (
-                query.where(SignalRow.merged_into_id.is_(None))
+            ).order_by(SignalRow.id)
+            signals = (
+                signals.where(SignalRow.merged_into_id.is_(None))
                 if refs is None
-                else query.where(SignalRow.ref.in_(refs))
+                else signals.where(SignalRow.ref.in_(refs))
             )
-            return [_signal(*row) for row in await self._session.execute(query.order_by(SignalRow.id))]  # type: ignore[arg-type]
-        query = select(StudyRow.ref, StudyRow.title, StudyRow.summary, StudyRow.vector, StudyRow.vector_model)
+            return [
+                Searchable("signal", ref, "", text, merged is None, vector, model)
+                for ref, text, merged, vector, model in await self._session.execute(signals)
+            ]
+        studies = select(
+            StudyRow.ref, StudyRow.title, StudyRow.summary, StudyRow.vector, StudyRow.vector_model
+        ).order_by(StudyRow.id)
         if refs is not None:
-            query = query.where(StudyRow.ref.in_(refs))
-        return [_study(*row) for row in await self._session.execute(query.order_by(StudyRow.id))]  # type: ignore[arg-type]
+            studies = studies.where(StudyRow.ref.in_(refs))
+        return [
+            Searchable("study", ref, title, summary, True, vector, model)
+            for ref, title, summary, vector, model in await self._session.execute(studies)
+        ]
 
     async def unembedded(self, model: str, limit: int) -> list[Unembedded]:
         """Rows without a vector from ``model``: studies first (few, shown to everyone)."""
@@ -104,24 +115,26 @@ class MatchingRepository:
         return out
 
     async def count_unembedded(self, model: str) -> int:
+        """How many rows :meth:`unembedded` would still hand out."""
         missing = or_(SignalRow.vector_model.is_(None), SignalRow.vector_model != model)
-        return int(
-            await self._session.scalar(
-                select(func.count(SignalRow.id)).where(missing, SignalRow.merged_into_id.is_(None))
-            )
-            or 0
+        signals = await self._session.scalar(
+            select(func.count(SignalRow.id)).where(missing, SignalRow.merged_into_id.is_(None))
         )
+        missing_study = or_(StudyRow.vector_model.is_(None), StudyRow.vector_model != model)
+        studies = await self._session.scalar(select(func.count(StudyRow.id)).where(missing_study))
+        return int(signals or 0) + int(studies or 0)
 
-    async def store_vectors(self, kind: str, vectors: Sequence[tuple[int, bytes]], model: str) -> None:
+    async def store_vectors(
+        self, kind: str, vectors: Sequence[tuple[int, bytes]], model: str
+    ) -> None:
         """Write vectors (row id, blob) made by ``model``, in one statement per batch."""
         if not vectors:
             return
-        table = (SignalRow if kind == "signal" else StudyRow).__table__
+        table = SignalRow.__table__ if kind == "signal" else StudyRow.__table__
+        assert isinstance(table, Table)
         statement = (
             update(table)
             .where(table.c.id == bindparam("row_id"))
             .values(vector=bindparam("blob"), vector_model=model)
         )
-        await self._session.execute(
-            statement, [{"row_id": i, "blob": b} for i, b in vectors]
-        )
+        await self._session.execute(statement, [{"row_id": i, "blob": b} for i, b in vectors])
