@@ -16,6 +16,7 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
+from cycle.study_news import announce_new_studies
 from handlers import admin, general, questions, sessions, signals, support, triage, views
 from handlers import cycle as cycle_chat
 from kernel.clock import Clock, SystemClock
@@ -91,7 +92,10 @@ class Signaalbot:
         sync = await load_index(self.services.uow, self.settings)
         self.services.index_sync = sync
         self.services.matcher = sync.index
-        self.index_jobs = IndexJobs(sync)
+        services = self.services
+        self.index_jobs = IndexJobs(
+            sync, after=(lambda: announce_new_studies(services, services.clock.now()),)
+        )
         self.index_jobs.start()
 
     async def stop(self) -> None:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from cycle.session_ports import CycleLine, SessionToolkit, default_toolkit
 from cycle.sessions import CLOSED_QUESTION_STATUSES, SessionConfig, load_session_config
+from cycle.study_news import news_key
 from kernel.core import Image, Reply, Text
 from kernel.domain_config import read_config_file
 from kernel.i18n import Translator
@@ -82,6 +83,8 @@ class WeeklySummary:
     unreachable: list[tuple[str, str, datetime]]  # name, platform, since
     chart_weeks: list[str] = field(default_factory=list)
     chart_series: dict[str, list[int]] = field(default_factory=dict)
+    #: Studies announced in the week (``cycle.study_news``): ref, title, people told.
+    new_studies: list[tuple[str, str, int]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -194,6 +197,11 @@ async def collect_summary(
             )
         )
 
+    new_studies = [
+        (study.ref, study.title, await uow.summary_queries.outbox_count(news_key(study.ref)))
+        for study in await uow.studies.announced_between(start, end)
+    ]
+
     unreachable = [
         (u.display_name or f"#{u.person_id}", u.platform, u.since)
         for u in await uow.summary_queries.unreachable()
@@ -214,6 +222,7 @@ async def collect_summary(
         unreachable=unreachable,
         chart_weeks=week_labels,
         chart_series=series,
+        new_studies=new_studies,
     )
 
 
@@ -267,6 +276,16 @@ def summary_sections(summary: WeeklySummary, t: Translator) -> list[tuple[str, l
         (
             t("summary.weighing_heading"),
             [t("summary.weighing_line", ref=r, outcome=o) for r, o in summary.weighing] or none,
+        )
+    )
+    sections.append(
+        (
+            t("summary.new_studies_heading", count=len(summary.new_studies)),
+            [
+                t("summary.new_study_line", ref=ref, title=_short(title), told=told)
+                for ref, title, told in summary.new_studies
+            ]
+            or none,
         )
     )
     if summary.cycles is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable, Sequence
 
 from kernel.logging import get_logger
 from storage.db import DatabaseUnavailableError
@@ -25,11 +26,21 @@ EMBED_PER_ROUND = 64
 
 
 class IndexJobs:
-    """Runs :meth:`IndexSync.catch_up` and :func:`embed_pending` until :meth:`stop`."""
+    """Runs :meth:`IndexSync.catch_up` and :func:`embed_pending` until :meth:`stop`.
 
-    def __init__(self, sync: IndexSync, interval: float = FOLLOW_INTERVAL) -> None:
+    ``after`` are steps run after each round that need the index up to date (the upper layers
+    pass theirs in, e.g. telling people of new studies).
+    """
+
+    def __init__(
+        self,
+        sync: IndexSync,
+        interval: float = FOLLOW_INTERVAL,
+        after: Sequence[Callable[[], Awaitable[object]]] = (),
+    ) -> None:
         self.sync = sync
         self.interval = interval
+        self.after = tuple(after)
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -48,7 +59,10 @@ class IndexJobs:
         encoder = self.sync.index.encoder
         if encoder is not None:
             await embed_pending(self.sync.uow, encoder, limit=EMBED_PER_ROUND)
-        return await self.sync.catch_up()
+        applied = await self.sync.catch_up()
+        for step in self.after:
+            await step()
+        return applied
 
     async def _run(self) -> None:
         while True:

@@ -38,3 +38,5 @@ class StudyRow(Base):
     #: Sentence vector of title + summary, as on :class:`storage.models.signals.SignalRow`.
     vector: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     vector_model: Mapped[str | None] = mapped_column(String(60))
+    #: When the people this study may help were told (``cycle.study_news``); NULL: not yet.
+    announced_at: Mapped[datetime | None]

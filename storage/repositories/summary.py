@@ -34,6 +34,18 @@ class SummaryQueries:
             await self._session.scalar(select(OutboxRow.id).where(OutboxRow.key == key))
         ) is not None
 
+    async def outbox_count(self, key_prefix: str) -> int:
+        """Messages whose key starts with ``key_prefix`` (e.g. everyone told of one study)."""
+        escaped = key_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return int(
+            await self._session.scalar(
+                select(func.count(OutboxRow.id)).where(
+                    OutboxRow.key.like(f"{escaped}%", escape="\\")
+                )
+            )
+            or 0
+        )
+
     async def unreachable(self) -> list[Unreachable]:
         rows = await self._session.execute(
             select(

@@ -1,4 +1,4 @@
-"""matching: stored sentence vectors and the index change log (with its triggers)
+"""matching: stored sentence vectors, the index change log (with its triggers), study news
 
 Revision ID: 0007
 Revises: 0006
@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+import storage.models.base
 
 
 revision: str = "0007"
@@ -34,6 +36,10 @@ def upgrade() -> None:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column("vector", sa.LargeBinary(), nullable=True))
             batch_op.add_column(sa.Column("vector_model", sa.String(length=60), nullable=True))
+    with op.batch_alter_table("study", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("announced_at", storage.models.base.UtcDateTime(), nullable=True))
+    # Studies already in the catalogue are not news.
+    op.execute("UPDATE study SET announced_at = created_at")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             """
@@ -80,6 +86,8 @@ def downgrade() -> None:
         for table in WATCHED:
             for what in ("insert", "update", "delete"):
                 op.execute(f"DROP TRIGGER IF EXISTS {table}_index_{what}")
+    with op.batch_alter_table("study", schema=None) as batch_op:
+        batch_op.drop_column("announced_at")
     for table in ("study", "signal"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column("vector_model")
