@@ -43,7 +43,7 @@ SKIPPED_EXIT = 3
 
 def _import(kind: str, file: Path, db: str | None, dry_run: bool) -> None:
     """Exit 0 when every row was imported, 3 when any was skipped, 1 when the file is unusable."""
-    from bot.app import build_services
+    from bot.bootstrap import bootstrap
     from bot.csv_import import CsvFileError, read_table
     from bot.importing import (
         SIGNAL_COLUMNS,
@@ -52,7 +52,7 @@ def _import(kind: str, file: Path, db: str | None, dry_run: bool) -> None:
         import_signals,
         import_studies,
     )
-    from storage.db import ensure_schema
+    from matching import MatchIndex
 
     settings = settings_for(db)
     importer = import_signals if kind == "signals" else import_studies
@@ -62,8 +62,9 @@ def _import(kind: str, file: Path, db: str | None, dry_run: bool) -> None:
         raise fail(str(exc)) from None
 
     async def main() -> ImportReport:
-        ensure_schema(settings.database_url)
-        services = build_services(settings)
+        # The import does not search: an empty index instead of loading every stored row.
+        runtime = await bootstrap(settings, matcher=MatchIndex())
+        services = runtime.services
         try:
             label = f"Checking {kind}" if dry_run else f"Importing {kind}"
             with typer.progressbar(length=table.total, label=label, file=sys.stderr) as bar:
@@ -72,7 +73,7 @@ def _import(kind: str, file: Path, db: str | None, dry_run: bool) -> None:
                 await _embed(services)
             return report
         finally:
-            await services.db.dispose()
+            await runtime.close()
 
     report = run_async(main, settings)
     for line, problem in report.errors:
@@ -142,9 +143,7 @@ def similar_command(
     db: DbOption = None,
 ) -> None:
     """Find the signals or studies most similar to a text."""
-    from bot.app import build_services
-    from storage.db import ensure_schema
-    from turn.search_index import load_index
+    from bot.bootstrap import bootstrap
 
     if kind not in ("signals", "studies"):
         raise fail("--kind must be signals or studies", 2)
@@ -154,12 +153,9 @@ def similar_command(
     settings = settings_for(db)
 
     async def main() -> list[list[dict[str, object]]]:
-        ensure_schema(settings.database_url)
-        services = build_services(settings)
-        try:
-            index = (await load_index(services.uow, settings)).index
-        finally:
-            await services.db.dispose()
+        runtime = await bootstrap(settings)
+        index = runtime.services.matcher
+        await runtime.close()
         doc_kind = "signal" if kind == "signals" else "study"
         return [
             [

@@ -180,8 +180,7 @@ async def submit_report(ctx: TurnContext) -> None:
         return
     keep = {i.name: values.get(i.name, "") for i in form.inputs}
     keep["markup_removed"] = "1" if markup_removed else ""
-    matcher = ctx.services.matcher
-    if matcher is not None and await offer_matches(ctx, keep):
+    if await offer_matches(ctx, keep):
         return
     await store_signal(ctx, keep)
 
@@ -189,8 +188,6 @@ async def submit_report(ctx: TurnContext) -> None:
 async def offer_matches(ctx: TurnContext, values: dict[str, str]) -> bool:
     """Show similar signals and studies; True when there were any (the signal then waits)."""
     matcher = ctx.services.matcher
-    if matcher is None:
-        return False
     text = values["text"]
     # The encoder runs in a worker thread, so other people's turns go on meanwhile.
     vector = await asyncio.to_thread(matcher.encode_query, text)
@@ -344,19 +341,12 @@ async def store_signal(ctx: TurnContext, values: dict[str, str]) -> Signal:
 
 
 def index_signal(ctx: TurnContext, signal: Signal) -> None:
-    """Add a new signal to this instance's index at once (lexically; its vector follows).
-
-    Other instances get it through the change log (``turn.index_sync``) within seconds.
-    """
-    matcher = ctx.services.matcher
-    if matcher is None:
-        return
-    matcher.add(signal_document(signal.ref, signal.text))
+    """Add a new signal to the duplicate index, so the next reporter sees it."""
+    ctx.services.matcher.add(signal_document(signal.ref, signal.text))
 
 
 def unindex_signal(ctx: TurnContext, ref: str) -> None:
-    if ctx.services.matcher is not None:
-        ctx.services.matcher.remove("signal", ref)
+    ctx.services.matcher.remove("signal", ref)
 
 
 def register(router: Router) -> None:

@@ -1,22 +1,16 @@
-"""The two background loops of the semantic, shared index: follow the change log, make vectors.
+"""The index's round: make missing vectors, follow the change log, then the steps after it.
 
-Why loops of their own and not scheduler jobs: they must run every second, never pile up, and
-stop with the bot; one asyncio task each does that with no extra machinery. A failed round
-(database away) is logged and tried again a second later.
+``cycle.scheduler.CycleScheduler`` runs :meth:`IndexJobs.run_once` every
+:data:`FOLLOW_INTERVAL` seconds as a job of its own (never two at once); a failed round
+(database away) is logged and tried again at the next.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 
-from kernel.logging import get_logger
-from storage.db import DatabaseUnavailableError
 from turn.embedding import embed_pending
 from turn.index_sync import IndexSync
-
-log = get_logger("signaalbot.index_jobs")
 
 #: Seconds between two polls of the change log; with the poll's own time well within the
 #: promised 5 seconds for a change made by another process.
@@ -26,7 +20,7 @@ EMBED_PER_ROUND = 64
 
 
 class IndexJobs:
-    """Runs :meth:`IndexSync.catch_up` and :func:`embed_pending` until :meth:`stop`.
+    """One round of :func:`embed_pending`, :meth:`IndexSync.catch_up` and the ``after`` steps.
 
     ``after`` are steps run after each round that need the index up to date (the upper layers
     pass theirs in, e.g. telling people of new studies).
@@ -41,18 +35,6 @@ class IndexJobs:
         self.sync = sync
         self.interval = interval
         self.after = tuple(after)
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="index-jobs")
-
-    async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
     async def run_once(self) -> int:
         """One round: make missing vectors, then apply every change; returns changes applied."""
@@ -63,13 +45,3 @@ class IndexJobs:
         for step in self.after:
             await step()
         return applied
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except DatabaseUnavailableError:
-                log.warning("index_round_skipped_database_unavailable")
-            except Exception:  # a background loop must survive one bad round
-                log.exception("index_round_failed")
-            await asyncio.sleep(self.interval)

@@ -2,7 +2,7 @@
 
 Why a change log polled by id (and not LISTEN/NOTIFY): it works the same on SQLite and
 PostgreSQL, survives a dropped connection (the next poll simply reads on), and the triggers of
-migration 0007 write it in the writer's own transaction, whoever the writer is (another bot
+migration 0008 write it in the writer's own transaction, whoever the writer is (another bot
 instance, ``signaalbot import``, a script). Applying a change re-reads the row, so applying one
 twice is harmless and the order of changes to different rows does not matter.
 

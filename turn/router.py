@@ -15,6 +15,7 @@ from kernel.core import Action, Command, Message, Role, Submit
 from turn.context import TurnContext
 
 Handler = Callable[[TurnContext], Awaitable[None]]
+Event = Command | Message | Action | Submit
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,7 @@ class Router:
 
         return decorate
 
-    def route_for(self, event: Command | Message | Action | Submit) -> Route | None:
+    def route_for(self, event: Event) -> Route | None:
         if isinstance(event, Command):
             return self.commands.get(_norm(event.name))
         if isinstance(event, Action):

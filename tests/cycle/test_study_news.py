@@ -6,9 +6,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import Signaalbot, build_app
+from bot.bootstrap import Runtime, bootstrap
 from cycle.study_news import announce_new_studies, news_key
-from cycle.summary import collect_summary, summary_sections
+from cycle.summary import collect_summary
+from cycle.summary_render import summary_sections
 from kernel.clock import ManualClock
 from kernel.core import Reply
 from storage.db import upgrade
@@ -19,17 +20,16 @@ ARMOEDE = "Steeds meer gezinnen in Woensel komen niet rond en melden zich bij de
 
 
 @pytest.fixture
-async def news_bot(db_url: str, clock: ManualClock) -> AsyncIterator[Signaalbot]:
+async def news_bot(db_url: str, clock: ManualClock) -> AsyncIterator[Runtime]:
     upgrade(db_url)
-    app = build_app(make_settings(db_url), clock=clock)
-    await app.start()
+    runtime = await bootstrap(make_settings(db_url), clock)
     try:
-        yield app
+        yield runtime
     finally:
-        await app.stop()
+        await runtime.close()
 
 
-async def person(bot: Signaalbot, name: str, locale: str) -> int:
+async def person(bot: Runtime, name: str, locale: str) -> int:
     async with bot.services.uow() as uow:
         found = await uow.people.create(
             platform="console",
@@ -43,7 +43,7 @@ async def person(bot: Signaalbot, name: str, locale: str) -> int:
     return found.id
 
 
-async def messages(bot: Signaalbot) -> dict[int, str]:
+async def messages(bot: Runtime) -> dict[int, str]:
     async with bot.services.uow() as uow:
         rows = await uow.outbox.find(limit=1000)
     return {
@@ -54,7 +54,7 @@ async def messages(bot: Signaalbot) -> dict[int, str]:
 
 
 async def test_reporters_supporters_and_askers_are_told_once(
-    news_bot: Signaalbot, clock: ManualClock
+    news_bot: Runtime, clock: ManualClock
 ) -> None:
     anna = await person(news_bot, "anna", "nl")
     bo = await person(news_bot, "bo", "en")
@@ -78,7 +78,6 @@ async def test_reporters_supporters_and_askers_are_told_once(
         )
         await uow.commit()
     jobs = news_bot.index_jobs
-    assert jobs is not None
     await jobs.run_once()
     async with news_bot.services.uow() as uow:  # as `signaalbot import studies` writes it
         await uow.studies.upsert(
@@ -115,7 +114,7 @@ async def test_reporters_supporters_and_askers_are_told_once(
 
 
 async def test_a_study_nobody_needs_is_announced_to_no_one(
-    news_bot: Signaalbot, clock: ManualClock
+    news_bot: Runtime, clock: ManualClock
 ) -> None:
     anna = await person(news_bot, "anna", "nl")
     async with news_bot.services.uow() as uow:
@@ -125,7 +124,6 @@ async def test_a_study_nobody_needs_is_announced_to_no_one(
         )
         await uow.commit()
     jobs = news_bot.index_jobs
-    assert jobs is not None
     for _ in range(3):
         await jobs.run_once()
     assert await messages(news_bot) == {}

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.app import Signaalbot
 from kernel.core import Platform
 from tests.e2e.console_runner import ConsoleRunner, setup_people
 from tests.e2e.scenario_intake import PEOPLE, STEPS
+from turn.pipeline import Signaalbot
 
 
 async def test_intake_story_on_the_console(bot: Signaalbot) -> None:

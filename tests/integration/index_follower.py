@@ -1,8 +1,8 @@
 """A second bot process for the index-sync tests: start, follow, report when refs appear.
 
 Run as ``python -m tests.integration.index_follower DB_URL KIND:REF [KIND:REF ...]``. It starts a
-real bot (the same ``Signaalbot.start`` as ``signaalbot serve``, so the same background index
-jobs), prints ``ready`` once its index is loaded, then ``found KIND:REF`` for each awaited
+real runtime (the same ``bootstrap`` and scheduler as ``signaalbot serve``, so the same index
+job), prints ``ready`` once its index is loaded, then ``found KIND:REF`` for each awaited
 document the moment it is searchable in this process, and exits when all were seen (or after
 60 seconds, printing ``timeout``).
 """
@@ -13,17 +13,18 @@ import asyncio
 import sys
 import time
 
-from bot.app import build_app
+from bot.bootstrap import bootstrap
+from kernel.logging import configure_logging
 from kernel.settings import Settings
 
 
 async def main(url: str, wanted: list[str]) -> int:
     settings = Settings(database_url=url, _env_file=None)  # type: ignore[call-arg]
-    bot = build_app(settings)
-    await bot.start()
+    configure_logging(settings.log_format, "warning")  # stdout carries only our lines
+    runtime = await bootstrap(settings)
+    runtime.scheduler.start()
     try:
-        index = bot.services.matcher
-        assert index is not None
+        index = runtime.services.matcher
         print("ready", flush=True)
         waiting = {tuple(w.split(":", 1)) for w in wanted}
         deadline = time.monotonic() + 60
@@ -38,7 +39,7 @@ async def main(url: str, wanted: list[str]) -> int:
             return 1
         return 0
     finally:
-        await bot.stop()
+        await runtime.close()
 
 
 if __name__ == "__main__":

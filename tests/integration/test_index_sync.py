@@ -107,7 +107,6 @@ async def test_a_change_that_commits_late_is_not_lost(postgres_url: str) -> None
             await slow.signals.add(
                 NewSignal(ref="SLOW-1", text="Jongeren vallen uit op het mbo"), NOW
             )
-            await slow.session.flush()
             async with writer.uow() as fast:
                 await fast.signals.add(
                     NewSignal(ref="FAST-1", text="Mantelzorgers raken overbelast"), NOW

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from handlers import questions, signals, triage
+from handlers import signals, triage, weighing
 from kernel.i18n import Catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,16 +27,16 @@ def test_dynamic_keys_exist() -> None:
     keys = [f"signals.since.{k}" for k in signals.SINCE]
     keys += [f"signals.frequency.{k}" for k in signals.FREQUENCY]
     keys += [f"signals.status.{s}" for s in triage.TRANSITIONS]
-    for step, options in questions.STEPS:
+    for step, options in weighing.STEPS:
         keys += [
             f"intake.weigh_step.{step}",
             f"intake.weigh_question.{step}",
             f"intake.weigh_hint.{step}",
         ]
         keys += [f"intake.weigh_option.{o}" for o in options]
-    keys += [f"intake.recommendation.{r}" for r in questions.RECOMMENDATIONS]
+    keys += [f"intake.recommendation.{r}" for r in weighing.RECOMMENDATIONS]
     keys += [
-        f"intake.question_status.{r}" for r in (*questions.RECOMMENDATIONS, "nieuw", "in_weging")
+        f"intake.question_status.{r}" for r in (*weighing.RECOMMENDATIONS, "nieuw", "in_weging")
     ]
     for locale in ("nl", "en"):
         assert sorted(k for k in keys if catalogue.raw(locale, k) is None) == [], locale

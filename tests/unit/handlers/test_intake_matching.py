@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import Signaalbot, build_app
+from bot.bootstrap import Runtime, bootstrap
 from kernel.clock import ManualClock
 from tests.conftest import make_settings
 from tests.helpers import person, texts
 from tests.unit.handlers.util import report_signal
+from turn.pipeline import Signaalbot
 
 ARMOEDE = (
     "Armoedesignalen in Eindhoven nemen toe: meer gezinnen in Woensel kloppen aan bij de "
@@ -22,17 +23,15 @@ ARMOEDE = (
 async def catalogue_bot(
     request: pytest.FixtureRequest, sqlite_url: str, clock: ManualClock
 ) -> AsyncIterator[Signaalbot]:
-    app = build_app(make_settings(sqlite_url, matching_semantic=request.param), clock=clock)
-    await app.start(demo_catalogue=True)
+    settings = make_settings(sqlite_url, matching_semantic=request.param)
+    runtime: Runtime = await bootstrap(settings, clock, demo_catalogue=True)
     try:
         if request.param:  # let the vectors of the demo catalogue be made, as the bot does
-            assert app.index_jobs is not None
-            await app.index_jobs.run_once()
-            assert app.services.matcher is not None
-            assert app.services.matcher.vector_count() > 0
-        yield app
+            await runtime.index_jobs.run_once()
+            assert runtime.services.matcher.vector_count() > 0
+        yield runtime.bot
     finally:
-        await app.stop()
+        await runtime.close()
 
 
 async def test_a_study_whose_title_the_signal_names_is_shown(catalogue_bot: Signaalbot) -> None:

@@ -1,7 +1,7 @@
 """matching: stored sentence vectors, the index change log (with its triggers), study news
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01 09:45:00
 
 Triggers write one ``index_change`` row per insert, delete, or change of a searchable column of
@@ -16,8 +16,8 @@ from alembic import op
 import storage.models.base
 
 
-revision: str = "0007"
-down_revision: str | None = "0006"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
