@@ -5,7 +5,7 @@ from __future__ import annotations
 from kernel.core import Message, Reply, Text
 from kernel.i18n import SUPPORTED_LOCALES
 from turn.context import TurnContext
-from turn.router import Router
+from turn.router import MAX_TYPED_CHARS, TOO_LONG, Router
 
 
 async def help_(ctx: TurnContext) -> None:
@@ -53,7 +53,14 @@ async def fallback(ctx: TurnContext) -> None:
     await help_(ctx)
 
 
+async def too_long(ctx: TurnContext) -> None:
+    """What someone hears who typed (or pasted) more than :data:`MAX_TYPED_CHARS`."""
+    length = getattr(ctx.event, "text", "")
+    await ctx.say("core.message_too_long", max=MAX_TYPED_CHARS, length=length)
+
+
 def register(router: Router) -> None:
     router.command("help", "hulp", "?", "signaalbot", "signaalbot help")(help_)
     router.command("taal", "language")(language)
     router.message()(fallback)
+    router.command(TOO_LONG)(too_long)

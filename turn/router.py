@@ -17,6 +17,13 @@ from turn.context import TurnContext
 Handler = Callable[[TurnContext], Awaitable[None]]
 Event = Command | Message | Action | Submit
 
+# Typed text longer than this is answered with a kind "too long" and never parsed or scanned:
+# every later step (privacy guard, matching, markup clean-up) then works on bounded text. No
+# form field takes more than 2000 characters; Slack and Teams messages rarely exceed a page.
+MAX_TYPED_CHARS = 4000
+# The command a too-long text becomes. Not a word anyone types: it only names the route.
+TOO_LONG = "\x00too-long"
+
 
 @dataclass(frozen=True, slots=True)
 class Route:
@@ -88,6 +95,8 @@ class Router:
         the same everywhere. A leading slash is accepted (``/signaal``).
         """
         stripped = text.strip()
+        if len(stripped) > MAX_TYPED_CHARS:
+            return Command(name=TOO_LONG, text=str(len(stripped)), idempotency_key=idempotency_key)
         words = stripped.lstrip("/").split()
         lowered = [w.lower() for w in words]
         for length in range(min(3, len(words)), 0, -1):
