@@ -185,12 +185,16 @@ async def running(
 
 
 async def seed_demo_studies(uow: UnitOfWork, now: datetime) -> int:
-    """Load the demo catalogue shipped in ``config/studies.csv``."""
+    """Load the demo catalogue shipped in ``config/studies.csv``.
+
+    The demo catalogue is the starting shelf, not news: its studies count as announced, so
+    nobody is told of them as new studies (``cycle.study_news``).
+    """
     text = (resources.files("config") / "studies.csv").read_text(encoding="utf-8")
     count = 0
     for row in csv.DictReader(io.StringIO(text)):
         year = row.get("year") or ""
-        await uow.studies.upsert(
+        study, _created = await uow.studies.upsert(
             ref=row["ref"],
             title=row["title"],
             summary=row.get("summary") or "",
@@ -199,5 +203,6 @@ async def seed_demo_studies(uow: UnitOfWork, now: datetime) -> int:
             url=row.get("url") or "",
             now=now,
         )
+        await uow.studies.mark_announced(study.id, now)
         count += 1
     return count
