@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bot.cli import DbOption, fail, run_async, settings_for
+from kernel.text import clean, stdin_lines
 
 if TYPE_CHECKING:
     from turn.context import Services
@@ -149,7 +150,7 @@ def similar_command(
         raise fail("--kind must be signals or studies", 2)
     if stdin == (text is not None):
         raise fail("give a TEXT or --stdin (one text per line)", 2)
-    queries = [line.rstrip("\r\n") for line in sys.stdin] if stdin else [text or ""]
+    queries = stdin_lines(sys.stdin) if stdin else [clean(text or "")]
     settings = settings_for(db)
 
     async def main() -> list[list[dict[str, object]]]:

@@ -37,6 +37,7 @@ from kernel.core import (
 from kernel.logging import get_logger
 from storage.domain import NewSignal, Signal
 from storage.uow import UnitOfWork
+from turn import visibility
 from turn.context import TurnContext
 from turn.forms import cleaned, validate_form
 from turn.index_sync import signal_document
@@ -203,6 +204,9 @@ async def offer_matches(ctx: TurnContext, values: dict[str, str]) -> bool:
         return False
     t = ctx.t
     async with ctx.uow() as uow:
+        hits = await visible_hits(ctx, uow, hits)
+        if not hits:
+            return False
         await uow.conversations.put(
             ctx.actor.platform.value, ctx.actor.user_id, PENDING_FLOW, dict(values), ctx.now()
         )
@@ -240,6 +244,23 @@ async def offer_matches(ctx: TurnContext, values: dict[str, str]) -> bool:
     )
     await ctx.reply(Reply(blocks=tuple(blocks)))
     return True
+
+
+async def visible_hits(ctx: TurnContext, uow: UnitOfWork, hits: list[Any]) -> list[Any]:
+    """Suggestions this person may see: a provider is never shown the text of a signal that
+    is not theirs, not shared with providers and not supported by them (the one rule)."""
+    viewer = visibility.Viewer.of_actor(ctx.actor)
+    if not viewer.guest:
+        return hits
+    kept: list[Any] = []
+    for hit in hits:
+        if hit.kind != "signal":
+            kept.append(hit)
+            continue
+        signal = await uow.signals.get_by_ref(hit.ref)
+        if signal is not None and await visibility.can_see(uow, viewer, signal):
+            kept.append(hit)
+    return kept
 
 
 async def pending_values(ctx: TurnContext, uow: UnitOfWork) -> dict[str, str] | None:

@@ -12,6 +12,7 @@ from typing import TextIO
 from bot.adapters.console_messenger import ConsoleInbox
 from kernel.core import (
     Action,
+    Attachment,
     Buttons,
     Choice,
     Command,
@@ -182,6 +183,8 @@ class ConsoleAdapter:
             elif isinstance(block, Image):
                 where = block.path or block.url or ""
                 self._write(self._t()("core.console_image_saved", path=where) + f" ({block.alt})")
+            elif isinstance(block, Attachment):
+                self._write(f"  {block.label}: {block.path}")  # the saved file, to open
             elif isinstance(block, Form):
                 await self.fill_form(block)
         for name, message in reply.errors.items():

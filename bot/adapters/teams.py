@@ -49,6 +49,7 @@ from kernel.core import Action, Command, Form, Identity, Message, Platform, Repl
 from kernel.i18n import Translator
 from kernel.logging import get_logger
 from kernel.messenger import TemporaryFailureError
+from kernel.text import clean_tree
 from privacy.guard import mask_text
 from storage.db import DatabaseUnavailableError
 from turn.pipeline import Signaalbot
@@ -134,20 +135,30 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
         return self.bot.services.translator(activity.locale)
 
     async def _identity(self, context: TurnContext) -> Identity:
+        """Who is talking, with what Teams says about them for the tenant gate.
+
+        The profile (e-mail domain, guest role) is asked from Teams for a new person, and for
+        anyone from another tenant: a provider let in by e-mail domain must be recognised on
+        every turn, not only the first.
+        """
         activity = context.activity
         sender = activity.from_property
-        tenant = tenant_of(activity)
+        tenant = tenant_of(activity) or None
         user_id = _user_id(activity)
-        home_tenant, email_domain = tenant or None, None
-        if await self._is_new(user_id):
-            home_tenant, email_domain = await self._profile(context, sender.id, home_tenant)
+        own = (self.bot.settings.teams_tenant_id or "").lower()
+        domain: str | None = None
+        guest: bool | None = None
+        if await self._is_new(user_id) or (own and (tenant or "").lower() != own):
+            member_tenant, domain, guest = await self._profile(context, sender.id)
+            tenant = tenant or member_tenant
         return Identity(
             platform=Platform.TEAMS,
             user_id=user_id,
             display_name=(sender.name or "")[:200],
             locale=activity.locale,
-            tenant=home_tenant,
-            email_domain=email_domain,
+            tenant=tenant,
+            email_domain=domain,
+            guest=guest,
         )
 
     async def _is_new(self, user_id: str) -> bool:
@@ -158,16 +169,21 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
             return False
 
     async def _profile(
-        self, context: TurnContext, member_id: str, tenant: str | None
-    ) -> tuple[str | None, str | None]:
-        """Home tenant and e-mail domain of a new person (guests: their own organisation)."""
+        self, context: TurnContext, member_id: str
+    ) -> tuple[str | None, str | None, bool | None]:
+        """Home tenant, e-mail domain and guest flag of a person (None: Teams did not say)."""
         try:
             member = await TeamsInfo.get_member(context, member_id)
         except Exception as exc:  # the profile is a nicety; never fail a turn on it
             log.info("teams_member_lookup_failed", error=type(exc).__name__)
-            return tenant, None
-        return getattr(member, "tenant_id", None) or tenant, email_domain(
-            getattr(member, "email", None), getattr(member, "user_principal_name", None)
+            return None, None, None
+        role = str(getattr(member, "user_role", None) or "").lower()
+        return (
+            getattr(member, "tenant_id", None),
+            email_domain(
+                getattr(member, "email", None), getattr(member, "user_principal_name", None)
+            ),
+            role in ("guest", "anonymous") if role else None,
         )
 
     async def _handle(self, context: TurnContext, identity: Identity, event: Event) -> list[Reply]:
@@ -303,6 +319,11 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
         if name in ("composeExtension/submitAction", "task/submit"):
             return await self._submit_task(turn_context)
         response: InvokeResponse = await super().on_invoke_activity(turn_context)
+        if response is None or response.status == HTTPStatus.NOT_IMPLEMENTED:
+            # An invoke we do not serve: a message Teams can show, not a bare 501.
+            log.info("teams_unknown_invoke", name=name[:80])
+            t = self._t(turn_context.activity)
+            return invoke(_message_response(t("access.unknown_invoke")))
         return response
 
     async def _universal_action(self, context: TurnContext) -> InvokeResponse:
@@ -416,6 +437,9 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
         activity = turn_context.activity
         sender = activity.from_property
         if sender is None or not getattr(sender, "id", None):
+            # Teams sends some updates (a team renamed, the bot added) without a sender: there
+            # is nobody to remember, so only note it.
+            log.info("teams_conversation_update_without_sender", activity_id=activity.id)
             return
         identity = await self._identity(turn_context)
         await self._keep_reference(
@@ -518,6 +542,8 @@ class TeamsAdapter:
         activity = await _read_activity(request)
         if isinstance(activity, web.Response):
             return activity
+        if activity.type in ("message", "invoke") and not _has_sender(activity):
+            return web.json_response({"error": "the activity has no sender"}, status=400)
         header = request.headers.get("Authorization", "") if self.app_id else ""
         try:
             authenticated = await self.cloud.bot_framework_authentication.authenticate_request(
@@ -549,7 +575,21 @@ class TeamsAdapter:
             return web.json_response(
                 {"error": "set SIGNAALBOT_TEAMS_APP_ID to accept requests from Teams"}, status=403
             )
+        if request.content_type != "application/json":
+            # A web page may send a "simple" text/plain POST to localhost without asking; a JSON
+            # POST needs the browser's permission first (CORS), which this server never gives.
+            log.warning("teams_refused_not_json_without_app_id")
+            return web.json_response({"error": "send the activity as application/json"}, status=415)
+        if not _is_local_host(request.host):
+            # DNS rebinding: a page on evil.example resolved to 127.0.0.1 still names its host.
+            log.warning("teams_refused_foreign_host_without_app_id")
+            return web.json_response({"error": "only http://localhost is served"}, status=403)
         return None
+
+
+def _has_sender(activity: Activity) -> bool:
+    sender = activity.from_property
+    return sender is not None and bool(getattr(sender, "id", None))
 
 
 async def _read_activity(request: web.Request) -> Activity | web.Response:
@@ -562,7 +602,8 @@ async def _read_activity(request: web.Request) -> Activity | web.Response:
         data = http_edge.json_object(http_edge.decode(body))
         http_edge.require_str(data, "type", "serviceUrl")
         http_edge.require_dict(data, "conversation")
-        activity = Activity().deserialize(data)
+        # NUL, lone surrogates and control codes leave here, before any of it is stored.
+        activity = Activity().deserialize(clean_tree(data))
     except http_edge.BadRequestError as exc:
         return http_edge.refuse("teams", 400, str(exc))
     except (ValueError, TypeError, AttributeError, RecursionError):  # msrest: ValueError
@@ -593,12 +634,29 @@ def _is_local(request: web.Request) -> bool:
         return False
 
 
+def _is_local_host(host: str) -> bool:
+    """The Host header names this machine: localhost, 127.0.0.1 or ::1, with any port."""
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    name = name.split("]")[0].strip("[") if name.startswith("[") else name
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 TEAMS_KEY: web.AppKey[TeamsAdapter] = web.AppKey("teams", TeamsAdapter)
 
 
 def build_teams_adapter(bot: Signaalbot) -> TeamsAdapter:
     """Assemble the Teams adapter (and its messenger for the outbox) from the settings."""
     settings = bot.settings
+    if settings.teams_app_id and not settings.teams_tenant_id:
+        raise ValueError(
+            "Set SIGNAALBOT_TEAMS_TENANT_ID (your Microsoft 365 tenant id): with an app id, "
+            "only your tenant and the listed provider tenants are let in"
+        )
     password = (
         settings.teams_app_password.get_secret_value() if settings.teams_app_password else None
     )
@@ -625,8 +683,14 @@ def mount_teams(web_app: web.Application, adapter: TeamsAdapter) -> None:
     """Serve Teams at ``POST /api/messages`` in the shared aiohttp application."""
     if not adapter.app_id:
         log.warning(
-            "teams_without_app_id",
-            detail="SIGNAALBOT_TEAMS_APP_ID is not set: only requests from this machine are accepted",
+            "TEAMS WITHOUT AUTHENTICATION",
+            detail=(
+                "SIGNAALBOT_TEAMS_APP_ID is not set (emulator mode): /api/messages accepts "
+                "unsigned requests from this machine only (loopback, no proxy headers, JSON, "
+                "Host localhost). Never run this where others can reach the port."
+            ),
+            host=adapter.bot.settings.host,
+            port=adapter.bot.settings.port,
         )
     web_app[TEAMS_KEY] = adapter
     web_app.router.add_post(ROUTE, adapter.process)

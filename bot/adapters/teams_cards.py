@@ -24,8 +24,11 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+from bot.adapters import teams_limits as limits
+from bot.adapters.teams_text import escape
 from kernel.core import (
     Action,
+    Attachment,
     Buttons,
     Choice,
     Fields,
@@ -44,9 +47,10 @@ SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 META_KEYS = frozenset({"action_id", "value", "choice_input", "form_id", "context", "msteams"})
 FORM_CONTEXT = "form_context"
 FORM_META_KEYS = frozenset({"form_id", FORM_CONTEXT, "msteams"})
-# Bytes of a local image shown inline as a data URI. Teams takes pictures up to 1 MB, and its
-# bot message size limit (about 100 KB) does not count base64-encoded images.
-MAX_INLINE_IMAGE = 1024 * 1024
+# A local image is shown inline as a data URI when Teams accepts it (teams_limits: < 1 MB,
+# at most 1024×1024); the message size limit (about 100 KB) does not count such images.
+MAX_INLINE_IMAGE = limits.MAX_IMAGE_BYTES
+MAX_INLINE_FILE = 256 * 1024  # an .ics is a few kilobytes
 
 Card = dict[str, Any]
 
@@ -75,7 +79,8 @@ def is_plain(reply: Reply) -> bool:
 
 
 def plain_text(reply: Reply) -> str:
-    return "\n\n".join(b.text for b in reply.blocks if isinstance(b, Text))
+    """The text of a plain reply as a Teams message (Markdown), escaped: shown as typed."""
+    return "\n\n".join(escape(b.text) for b in reply.blocks if isinstance(b, Text))
 
 
 def render_card(
@@ -100,7 +105,9 @@ def render_card(
             body.append(
                 {
                     "type": "FactSet",
-                    "facts": [{"title": i.label, "value": i.value} for i in block.items],
+                    "facts": [
+                        {"title": escape(i.label), "value": escape(i.value)} for i in block.items
+                    ],
                 }
             )
         elif isinstance(block, Buttons):
@@ -127,12 +134,50 @@ def render_card(
             image = _image(block, t)
             if image is not None:
                 body.append(image)
+        elif isinstance(block, Attachment):
+            # The file itself rides along with the message (see ``file_attachments``).
+            body.append(
+                {
+                    "type": "TextBlock",
+                    "text": f"📎 {block.label}: {block.name}",
+                    "wrap": True,
+                    "isSubtle": True,
+                }
+            )
     if errors and not form_shown:
         if form is not None:
             body.extend(_form(form, t, values or {}, errors))
         else:
             body.extend(_error_block(message) for message in errors.values())
-    return card(body)
+    return limits.fit(card(body), escape(t("access.card_shortened")))
+
+
+def file_attachments(reply: Reply) -> list[dict[str, str]]:
+    """The reply's files as inline message attachments (``contentUrl`` a data URI).
+
+    Why inline: a bot cannot put a file in a personal chat without the OneDrive consent flow;
+    a small .ics fits in the message itself. A file that cannot be read is left out (the card
+    still names it).
+    """
+    found: list[dict[str, str]] = []
+    for block in reply.blocks:
+        if not isinstance(block, Attachment):
+            continue
+        try:
+            data = Path(block.path).read_bytes()
+        except OSError:
+            continue
+        if not data or len(data) > MAX_INLINE_FILE:
+            continue
+        encoded = base64.b64encode(data).decode("ascii")
+        found.append(
+            {
+                "contentType": block.media_type,
+                "contentUrl": f"data:{block.media_type.replace(' ', '')};base64,{encoded}",
+                "name": block.name,
+            }
+        )
+    return found
 
 
 def card(body: list[dict[str, Any]]) -> Card:
@@ -149,8 +194,13 @@ def sent_card(form: Form, t: Translator) -> Card:
     """What a submitted form card turns into, so it cannot be sent twice by accident."""
     return card(
         [
-            {"type": "TextBlock", "text": form.title, "weight": "Bolder", "wrap": True},
-            {"type": "TextBlock", "text": t("teams.form_sent"), "isSubtle": True, "wrap": True},
+            {"type": "TextBlock", "text": escape(form.title), "weight": "Bolder", "wrap": True},
+            {
+                "type": "TextBlock",
+                "text": escape(t("teams.form_sent")),
+                "isSubtle": True,
+                "wrap": True,
+            },
         ]
     )
 
@@ -163,7 +213,7 @@ _STYLES = {"default": "default", "primary": "positive", "danger": "destructive"}
 
 
 def _text_block(block: Text) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "TextBlock", "text": block.text, "wrap": True}
+    element: dict[str, Any] = {"type": "TextBlock", "text": escape(block.text), "wrap": True}
     if block.style == "header":
         element.update(weight="Bolder", size="Medium")
     elif block.style == "muted":
@@ -174,7 +224,7 @@ def _text_block(block: Text) -> dict[str, Any]:
 
 
 def _error_block(message: str) -> dict[str, Any]:
-    return {"type": "TextBlock", "text": message, "color": "Attention", "wrap": True}
+    return {"type": "TextBlock", "text": escape(message), "color": "Attention", "wrap": True}
 
 
 def _choice(block: Choice, index: int, t: Translator) -> list[dict[str, Any]]:
@@ -209,7 +259,7 @@ def _form(
     body: list[dict[str, Any]] = [
         {
             "type": "TextBlock",
-            "text": form.title,
+            "text": escape(form.title),
             "weight": "Bolder",
             "size": "Medium",
             "wrap": True,
@@ -222,13 +272,19 @@ def _form(
             body.append(
                 {
                     "type": "TextBlock",
-                    "text": field.hint,
+                    "text": escape(field.hint),
                     "isSubtle": True,
                     "size": "Small",
                     "wrap": True,
                 }
             )
-        body.append(_input(field, t, values.get(field.name, field.initial)))
+        shown = limits.bounded_value(
+            field.kind,
+            values.get(field.name, field.initial),
+            max_length=field.max_length,
+            choices={o.value for o in field.options},
+        )
+        body.append(_input(field, t, shown))
         if field.name in errors:
             body.append(_error_block(errors[field.name]))
     body.append(
@@ -291,10 +347,9 @@ def _image(block: Image, t: Translator) -> dict[str, Any] | None:
             data = path.read_bytes()
         except OSError:
             data = b""
-        if not data:
-            return _image_note(t("teams.image_unavailable", alt=block.alt))
-        if len(data) > MAX_INLINE_IMAGE:
-            return _image_note(t("teams.image_too_large", alt=block.alt))
+        problem = limits.image_problem(data)
+        if problem is not None:
+            return _image_note(t(f"teams.{problem}", alt=block.alt))
         mime = mimetypes.guess_type(path.name)[0] or "image/png"
         url = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     if url is None:
@@ -303,7 +358,7 @@ def _image(block: Image, t: Translator) -> dict[str, Any] | None:
 
 
 def _image_note(text: str) -> dict[str, Any]:
-    return {"type": "TextBlock", "text": text, "isSubtle": True, "wrap": True}
+    return {"type": "TextBlock", "text": escape(text), "isSubtle": True, "wrap": True}
 
 
 # --- card submits → events ------------------------------------------------------------------
