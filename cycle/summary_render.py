@@ -67,6 +67,16 @@ def summary_sections(summary: WeeklySummary, t: Translator) -> list[tuple[str, l
             [t("summary.weighing_line", ref=r, outcome=o) for r, o in summary.weighing] or none,
         )
     )
+    sections.append(
+        (
+            t("summary.new_studies_heading", count=len(summary.new_studies)),
+            [
+                t("summary.new_study_line", ref=ref, title=_short(title), told=told)
+                for ref, title, told in summary.new_studies
+            ]
+            or none,
+        )
+    )
     cycle_lines = []
     for line in summary.cycles:
         if not line.count:

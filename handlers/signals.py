@@ -9,6 +9,7 @@ S-YYYY-NNNN and told what happens next.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from handlers.intake import (
@@ -38,8 +39,8 @@ from storage.uow import UnitOfWork
 from turn import visibility
 from turn.context import TurnContext
 from turn.forms import cleaned, safe_text, validate_submit
+from turn.index_sync import signal_document
 from turn.router import Router
-from turn.search_index import signal_document
 
 log = get_logger("signaalbot.signals")
 
@@ -187,23 +188,19 @@ async def submit_report(ctx: TurnContext) -> None:
     await store_signal(ctx, keep)
 
 
-# Below these scores (0-100) a hit is noise, and showing noise teaches people to click
-# "nee, dit is nieuw" without reading. Study summaries are long, so unrelated studies reach
-# about 30; a paraphrased signal can score under 30, so the signal floor is lower.
-MIN_SHOWN_SCORE = {"signal": 20.0, "study": 35.0}
-
-
 async def offer_matches(ctx: TurnContext, values: dict[str, str]) -> bool:
     """Show similar signals and studies; True when there were any (the signal then waits)."""
     matcher = ctx.services.matcher
     text = values["text"]
+    # The encoder runs in a worker thread, so other people's turns go on meanwhile.
+    vector = await asyncio.to_thread(matcher.encode_query, text)
     hits: list[Any] = [
         hit
         for hit in (
-            *matcher.search(text, kind="signal", limit=3),
-            *matcher.search(text, kind="study", limit=2),
+            *matcher.search(text, kind="signal", limit=3, vector=vector),
+            *matcher.search(text, kind="study", limit=2, vector=vector),
         )
-        if hit.score >= MIN_SHOWN_SCORE.get(hit.kind, 0.0) or hit.duplicate
+        if matcher.worth_showing(hit)
     ]
     if not hits:
         return False

@@ -62,6 +62,10 @@ class Settings(BaseSettings):
         le=100.0,
         description="Score (0-100) from which a match counts as duplicate; 0 = matcher default",
     )
+    matching_semantic: bool = Field(
+        default=True,
+        description="Fuse a multilingual sentence encoder with the lexical score (false: lexical only)",
+    )
     config_dir: Path | None = Field(
         default=None, description="Folder with your own themes.toml, lexicon.toml, … overrides"
     )
