@@ -177,10 +177,10 @@ async def list_areas(ctx: TurnContext) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("rol geven", "grant role", roles=ADMIN)(grant_role)
-    router.command("rol afnemen", "revoke role", roles=ADMIN)(revoke_role)
-    router.command("thema toevoegen", "thema wijzigen", "theme set", roles=ADMIN)(edit_theme)
-    router.command("thema uit", "theme off", roles=ADMIN)(disable_theme)
-    router.command("gebied toevoegen", "area add", roles=ADMIN)(add_area)
-    router.command("gebied uit", "area off", roles=ADMIN)(disable_area)
-    router.command("gebieden", "areas", roles=ADMIN)(list_areas)
+    router.command("grant_role", roles=ADMIN)(grant_role)
+    router.command("revoke_role", roles=ADMIN)(revoke_role)
+    router.command("theme_set", roles=ADMIN)(edit_theme)
+    router.command("theme_off", roles=ADMIN)(disable_theme)
+    router.command("area_add", roles=ADMIN)(add_area)
+    router.command("area_off", roles=ADMIN)(disable_area)
+    router.command("areas", roles=ADMIN)(list_areas)

@@ -237,7 +237,7 @@ def cycle_card(ctx: TurnContext, found: LearningCycle, names: dict[int, str]) ->
             status=t(f"cycle.stage_status_{stage.status}"),
             owners=owners,
             due=t.date(stage.due_on) if stage.due_on else "-",
-            postponed=stage.postponements,
+            count=stage.postponements,
         )
         if stage.output.get("text"):
             value += "\n" + str(stage.output["text"])[:500]
@@ -331,10 +331,10 @@ async def postpone_clicked(ctx: TurnContext) -> None:
         new_due = await engine.postpone(uow, stage, ctx.actor.person_id, ctx.now(), kit)
         await uow.commit()
     if new_due is None:
-        await ctx.say("cycle.postpone_limit", max=kit.rules.max_postponements)
+        await ctx.say("cycle.postpone_limit", count=kit.rules.max_postponements)
         return
     left = kit.rules.max_postponements - stage.postponements - 1
-    await ctx.say("cycle.postponed", due=ctx.t.date(new_due), left=left)
+    await ctx.say("cycle.postponed", due=ctx.t.date(new_due), count=left)
 
 
 def colleague_form(ctx: TurnContext, form_id: str, stage: CycleStage) -> Form:
@@ -520,10 +520,10 @@ async def conclusion_submitted(ctx: TurnContext) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("cyclus start", "cycle start", roles=STARTERS)(start_command)
+    router.command("cycle_start", roles=STARTERS)(start_command)
     router.submit(FORM_START, roles=STARTERS)(start_submit)
-    router.command("cycli", "cycles")(list_cycles)
-    router.command("cyclus", "cycle")(show_cycle)
+    router.command("cycles")(list_cycles)
+    router.command("cycle")(show_cycle)
     router.action(ACTION_DONE)(done_clicked)
     router.submit(FORM_OUTPUT)(output_submitted)
     router.action(ACTION_POSTPONE)(postpone_clicked)

@@ -263,4 +263,4 @@ def register(router: Router) -> None:
     router.submit(AGENDA_FORM)(submit_agenda_item)
     router.action("session.confirm")(confirm_agenda)
     router.action("session.vote")(vote)
-    router.command("sessies", "sessions")(list_sessions)
+    router.command("sessions")(list_sessions)

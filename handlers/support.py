@@ -16,7 +16,7 @@ from handlers.intake import (
     words,
 )
 from handlers.signals import clear_pending, pending_values, unindex_signal
-from kernel.core import Action, Button, Buttons, Form, Input, Reply, Submit, Text
+from kernel.core import Action, Button, Buttons, FieldItem, Fields, Form, Input, Reply, Submit, Text
 from kernel.i18n import Translator
 from storage.domain import Signal
 from storage.uow import UnitOfWork
@@ -130,7 +130,13 @@ async def add_support(ctx: TurnContext, ref: str, context: str) -> bool:
         Reply(
             blocks=(
                 Text(text=t(key, ref=signal.ref)),
-                Text(text=support_summary(t, counts)),
+                Fields(
+                    items=(
+                        FieldItem(
+                            label=t("intake.field_support"), value=support_summary(t, counts)
+                        ),
+                    )
+                ),
             )
         )
     )
@@ -138,11 +144,11 @@ async def add_support(ctx: TurnContext, ref: str, context: str) -> bool:
 
 
 def support_summary(t: Translator, counts: dict[str, int]) -> str:
-    """ "Herkend door 3 (2 gemeente, 1 aanbieder)": counts only, never names."""
+    """ "door 3 mensen (2 van de gemeente, 1 van een aanbieder)": counts only, never names."""
     total = sum(counts.values())
     if not total:
         return t("intake.support_none")
-    parts = ", ".join(f"{n} {t(f'signals.org_type.{org}')}" for org, n in sorted(counts.items()))
+    parts = ", ".join(t(f"intake.support_from.{org}", count=n) for org, n in sorted(counts.items()))
     return t("intake.support_count", count=total, org_types=parts)
 
 
@@ -196,7 +202,7 @@ async def merge(ctx: TurnContext) -> None:
             )
         await uow.commit()
     unindex_signal(ctx, source.ref)
-    await ctx.say("intake.merge_done", ref=source.ref, survivor=target.ref, moved=moved)
+    await ctx.say("intake.merge_done", ref=source.ref, survivor=target.ref, count=moved)
 
 
 async def _direct(
@@ -225,7 +231,7 @@ async def _direct(
 
 def register(router: Router) -> None:
     router.action("signal.support")(start_support)
-    router.command("herken", "recognise", "ik zie dit", "me too")(start_support)
+    router.command("support")(start_support)
     router.submit(SUPPORT_FORM)(submit_support)
     router.action("signal.match.support")(support_from_match)
-    router.command("samenvoegen", "merge", roles=DESK)(merge)
+    router.command("merge", roles=DESK)(merge)

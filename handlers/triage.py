@@ -244,5 +244,5 @@ def register(router: Router) -> None:
     router.command("triage", roles=DESK)(triage_card)
     router.action("triage.set", roles=DESK)(choose_status)
     router.submit(REASON_FORM, roles=DESK)(submit_reason)
-    router.command("delen", "share", roles=DESK)(share)
-    router.command("intrekken", "withdraw")(withdraw)
+    router.command("share", roles=DESK)(share)
+    router.command("withdraw")(withdraw)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import TextIO
 
+from bot.adapters.language import person_translator
 from bot.app import Signaalbot
 from kernel.core import (
     Action,
@@ -52,21 +53,24 @@ class ConsoleAdapter:
             return None  # end of input
         return line.rstrip("\r\n")
 
-    def _t(self) -> Translator:
-        return self.bot.services.translator(self.identity.locale)
+    async def _t(self) -> Translator:
+        """The person's own language (after ``taal en`` too), asked of the bot each time."""
+        return await person_translator(
+            self.bot, self.identity.platform, self.identity.user_id, self.identity.locale
+        )
 
     # --- the loop ---------------------------------------------------------------------------
 
     async def run(self) -> None:
         self._write(
-            self._t()(
+            (await self._t())(
                 "core.console_welcome", name=self.identity.display_name or self.identity.user_id
             )
         )
         while True:
             line = await self._read()
             if line is None or line.strip().lower() in STOP_WORDS:
-                self._write(self._t()("core.console_goodbye"))
+                self._write((await self._t())("core.console_goodbye"))
                 return
             await self.send_line(line)
 
@@ -79,7 +83,7 @@ class ConsoleAdapter:
                 self._pending = []
                 await self._dispatch(action)
                 return
-            self._write(self._t()("core.console_pick_number"))
+            self._write((await self._t())("core.console_pick_number"))
             return
         await self._dispatch(self.bot.parse_text(line))
 
@@ -109,7 +113,9 @@ class ConsoleAdapter:
                     self._offer(option.label, Action(action_id=block.action_id, value=option.value))
             elif isinstance(block, Image):
                 where = block.path or block.url or ""
-                self._write(self._t()("core.console_image_saved", path=where) + f" ({block.alt})")
+                self._write(
+                    (await self._t())("core.console_image_saved", path=where) + f" ({block.alt})"
+                )
             elif isinstance(block, Form):
                 await self.fill_form(block)
         for name, message in reply.errors.items():
@@ -131,7 +137,7 @@ class ConsoleAdapter:
     # --- forms as step-by-step prompts ----------------------------------------------------
 
     async def fill_form(self, form: Form) -> None:
-        t = self._t()
+        t = await self._t()
         draft = await self.bot.load_draft(self.identity, form.form_id)
         if draft:
             self._write(t("core.console_draft_resumed"))
@@ -171,7 +177,7 @@ class ConsoleAdapter:
             todo = [f for f in form.inputs if f.name in errors]
 
     async def _ask(self, field: Input, current: str) -> str | None:
-        t = self._t()
+        t = await self._t()
         self._write(t("core.console_form_step", label=field.label))
         if field.hint:
             self._write(f"  {field.hint}")

@@ -23,6 +23,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.language import person_translator
 from bot.adapters.slack_blocks import MAX_ALT_TEXT, BlockRenderer, Upload, mrkdwn, shorten
 from kernel.core import Form, Reply
 from kernel.i18n import Translator
@@ -156,16 +157,7 @@ async def load_form(bot: Signaalbot, user_id: str, form_id: str) -> Form | None:
 
 async def translator_for(bot: Signaalbot, user_id: str, fallback: str | None = None) -> Translator:
     """The person's own language for the adapter's few texts (buttons, Close)."""
-    locale = fallback
-    try:
-        async with bot.services.uow() as uow:
-            person = await uow.people.find_by_identity("slack", user_id)
-        if person is not None and person.locale:
-            locale = person.locale
-        timezone = person.timezone if person is not None else None
-    except DatabaseUnavailableError:
-        timezone = None
-    return bot.services.translator(locale, timezone)
+    return await person_translator(bot, "slack", user_id, fallback)
 
 
 def split_user(identity_user_id: str, tenant: str | None) -> tuple[str, str]:

@@ -35,6 +35,7 @@ from botbuilder.schema import Activity
 from typing_extensions import override
 
 from bot.adapters import teams_cards as cards
+from bot.adapters.language import person_translator
 from bot.adapters.teams_messenger import (
     TeamsMessenger,
     is_personal,
@@ -139,6 +140,13 @@ class CardMemory:
 # --- the activity handler ---------------------------------------------------------------------
 
 
+def _user_id(activity: Activity) -> str:
+    """Our id for the sender: ``tenant:aad-object-id`` (the channel id when there is none)."""
+    sender = activity.from_property
+    aad = getattr(sender, "aad_object_id", None) or sender.id
+    return f"{tenant_of(activity)}:{aad}"
+
+
 def invoke(body: Any = None, status: int = HTTPStatus.OK) -> InvokeResponse:
     return InvokeResponse(status=int(status), body=body)
 
@@ -153,15 +161,15 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
 
     # --- who and where ---------------------------------------------------------------------
 
-    def _t(self, activity: Activity) -> Translator:
-        return self.bot.services.translator(activity.locale)
+    async def _t(self, activity: Activity) -> Translator:
+        """The person's chosen language (``taal en``); the client's locale until they choose."""
+        return await person_translator(self.bot, PLATFORM, _user_id(activity), activity.locale)
 
     async def _identity(self, context: TurnContext) -> Identity:
         activity = context.activity
         sender = activity.from_property
         tenant = tenant_of(activity)
-        aad = getattr(sender, "aad_object_id", None) or sender.id
-        user_id = f"{tenant}:{aad}"
+        user_id = _user_id(activity)
         home_tenant, email_domain = tenant or None, None
         if await self._is_new(user_id):
             home_tenant, email_domain = await self._profile(context, sender.id, home_tenant)
@@ -233,7 +241,7 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
         if isinstance(activity.value, dict) and not (activity.text or "").strip():
             event = cards.event_from_data(activity.value, activity.id)
             if event is None:
-                await turn_context.send_activity(self._t(activity)("teams.unknown_card"))
+                await turn_context.send_activity((await self._t(activity))("teams.unknown_card"))
                 return
         else:
             names = (getattr(activity.recipient, "name", None) or "",)
@@ -252,7 +260,7 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
     ) -> None:
         """Send the replies; a form with errors replaces the submitted card in place."""
         activity = context.activity
-        t = self._t(activity)
+        t = await self._t(activity)
         conversation_id = activity.conversation.id
         submitted = isinstance(event, Submit)
         form = (
@@ -304,7 +312,7 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
 
     async def _universal_action(self, context: TurnContext) -> InvokeResponse:
         activity = context.activity
-        t = self._t(activity)
+        t = await self._t(activity)
         value = activity.value if isinstance(activity.value, dict) else {}
         action = value.get("action") or {}
         event = cards.event_from_data(action.get("data"), activity.id, action.get("verb"))
@@ -330,7 +338,7 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
     async def _fetch_task(self, context: TurnContext) -> InvokeResponse:
         """Open a dialog: the message action prefills the signal form with the message text."""
         activity = context.activity
-        t = self._t(activity)
+        t = await self._t(activity)
         value = activity.value if isinstance(activity.value, dict) else {}
         event: Event | None
         if activity.name == "composeExtension/fetchTask":
@@ -359,7 +367,7 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
 
     async def _submit_task(self, context: TurnContext) -> InvokeResponse:
         activity = context.activity
-        t = self._t(activity)
+        t = await self._t(activity)
         value = activity.value if isinstance(activity.value, dict) else {}
         event = cards.event_from_data(value.get("data"), activity.id)
         if event is None:
@@ -386,7 +394,7 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         if not is_personal(activity):
-            await turn_context.send_activity(self._t(activity)("teams.installed_channel"))
+            await turn_context.send_activity((await self._t(activity))("teams.installed_channel"))
             return
         identity = await self._identity(turn_context)
         event = Command(name="help", idempotency_key=activity.id)
@@ -583,7 +591,11 @@ def build_teams_adapter(bot: Signaalbot) -> TeamsAdapter:
     )
     cloud = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
     handler = SignaalbotTeamsHandler(bot, CardMemory(bot))
-    messenger = TeamsMessenger(cloud, settings.teams_app_id, bot.services.translator)
+
+    async def translator_for(user_id: str, fallback: str | None) -> Translator:
+        return await person_translator(bot, PLATFORM, user_id, fallback)
+
+    messenger = TeamsMessenger(cloud, settings.teams_app_id, translator_for)
     bot.messengers[PLATFORM] = messenger
     return TeamsAdapter(
         bot=bot,

@@ -7,7 +7,8 @@ status notices go out through the real outbox dispatcher and the Teams messenger
 from __future__ import annotations
 
 from bot.app import Signaalbot
-from tests.e2e.scenario_intake import PEOPLE, STEPS
+from tests.e2e.english import dutch_in
+from tests.e2e.scenario_intake import PEOPLE, STEPS, english_outputs, typed_texts
 from tests.e2e.teams_runner import TeamsRunner, chat_for, setup_teams_people
 from tests.integration.teams.conftest import connector, start_client
 from tests.integration.teams.fake_connector import FakeConnector
@@ -21,10 +22,13 @@ async def test_intake_story_on_teams(bot: Signaalbot, connector: FakeConnector) 
         chats = {name: chat_for(client, connector, person) for name, person in PEOPLE.items()}
         identities = await setup_teams_people(bot, PEOPLE, chats)
         runner = TeamsRunner(bot, adapter, connector, PEOPLE, chats, identities)
-        for number, step in enumerate(STEPS, start=1):
-            await runner.run(step, number)
+        outputs = [(step.who, await runner.run(step, n)) for n, step in enumerate(STEPS, start=1)]
     finally:
         await client.close()
+    # Piet chose English: nothing he was shown is Dutch, apart from what others typed.
+    english = english_outputs(outputs)
+    assert "Recognised" in english or "recognise" in english
+    assert dutch_in(english, bot.services.catalogue, typed_texts()) == [], english
     # Nothing with personal data was stored or sent back to Teams.
     async with bot.services.uow() as uow:
         signal = await uow.signals.get_by_ref("S-2026-0001")
