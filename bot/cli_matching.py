@@ -2,6 +2,10 @@
 
 The output of ``similar --json`` is a contract used by scripts: per query one line holding a
 JSON list of ``{"kind","ref","title","score","duplicate"}``, best first.
+
+``import`` exits 0 when every row was imported, 3 when any row was skipped (each one is reported
+with its line number on stderr), 1 when the file cannot be used at all. ``--dry-run`` reads and
+checks everything inside a transaction that is rolled back.
 """
 
 from __future__ import annotations
@@ -27,49 +31,74 @@ def register(app: typer.Typer) -> None:
 
 
 FileArg = Annotated[Path, typer.Argument(help="CSV file: UTF-8 or cp1252, ',' or ';', header row")]
+DryRunOption = Annotated[
+    bool,
+    typer.Option("--dry-run", help="Check every row and show the counts; write nothing"),
+]
+SKIPPED_EXIT = 3
 
 
-def _import(kind: str, file: Path, db: str | None) -> None:
+def _import(kind: str, file: Path, db: str | None, dry_run: bool) -> None:
+    """Exit 0 when every row was imported, 3 when any was skipped, 1 when the file is unusable."""
     from bot.app import build_services
-    from bot.csv_import import CsvFileError
-    from bot.importing import ImportReport, import_signals, import_studies
+    from bot.csv_import import CsvFileError, read_table
+    from bot.importing import (
+        SIGNAL_COLUMNS,
+        STUDY_COLUMNS,
+        ImportReport,
+        import_signals,
+        import_studies,
+    )
     from storage.db import ensure_schema
 
     settings = settings_for(db)
     importer = import_signals if kind == "signals" else import_studies
+    try:
+        table = read_table(file, SIGNAL_COLUMNS if kind == "signals" else STUDY_COLUMNS)
+    except CsvFileError as exc:
+        raise fail(str(exc)) from None
 
     async def main() -> ImportReport:
         ensure_schema(settings.database_url)
         services = build_services(settings)
         try:
-            from bot.csv_import import read_rows
-
-            _h, _rows, total = read_rows(file, ("ref", "text" if kind == "signals" else "title"))
-            with typer.progressbar(length=total, label=f"Importing {kind}", file=sys.stderr) as bar:
-                return await importer(services, file, progress=bar.update)
+            label = f"Checking {kind}" if dry_run else f"Importing {kind}"
+            with typer.progressbar(length=table.total, label=label, file=sys.stderr) as bar:
+                return await importer(services, table, progress=bar.update, dry_run=dry_run)
         finally:
             await services.db.dispose()
 
-    try:
-        report = run_async(main, settings)
-    except CsvFileError as exc:
-        raise fail(str(exc)) from None
+    report = run_async(main, settings)
     for line, problem in report.errors:
         typer.echo(f"line {line}: {problem}", err=True)
+    verb = "would be imported" if dry_run else "imported"
     typer.echo(
-        f"{report.imported} {kind} imported ({report.created} new, {report.updated} updated), "
+        f"{report.imported} {kind} {verb} ({report.created} new, {report.updated} updated), "
         f"{len(report.errors)} rows skipped"
+        + (" (dry run: nothing was written)" if dry_run else "")
     )
+    if report.errors:
+        raise typer.Exit(SKIPPED_EXIT)
 
 
-def import_signals_command(file: FileArg, db: DbOption = None) -> None:
-    """Import signals: columns ref,text and optional theme,created_at."""
-    _import("signals", file, db)
+def import_signals_command(
+    file: FileArg, db: DbOption = None, dry_run: DryRunOption = False
+) -> None:
+    """Import signals: columns ref,text and optional theme,created_at.
+
+    Exit code 3 when any row was skipped (each is reported with its line number).
+    """
+    _import("signals", file, db, dry_run)
 
 
-def import_studies_command(file: FileArg, db: DbOption = None) -> None:
-    """Import studies: columns ref,title and optional summary,year,source,url."""
-    _import("studies", file, db)
+def import_studies_command(
+    file: FileArg, db: DbOption = None, dry_run: DryRunOption = False
+) -> None:
+    """Import studies: columns ref,title and optional summary,year,source,url.
+
+    Exit code 3 when any row was skipped (each is reported with its line number).
+    """
+    _import("studies", file, db, dry_run)
 
 
 def similar_command(

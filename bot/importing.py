@@ -2,17 +2,23 @@
 
 Re-importing is idempotent by the caller's ``ref``. A bad row is reported by line number and the
 rest is imported. Signal texts pass the privacy guard like any other signal: a row with personal
-data is refused, never stored.
+data is refused, never stored; a text shorter than the chat asks for is refused too, so an import
+cannot bring in what a person could not report.
+
+A dry run does all of it inside one transaction that is rolled back: the counts it shows (new,
+updated, skipped) are the ones a real run would give, and nothing is written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from bot.csv_import import CsvRow, parse_datetime, read_rows
+from bot.csv_import import CsvProblem, CsvRow, CsvTable, parse_datetime, read_table
+from handlers.signals import TEXT_MIN_LENGTH
 from privacy.guard import scan
 from storage.domain import NewSignal
 from storage.uow import UnitOfWork
@@ -26,6 +32,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    dry_run: bool = False
 
     @property
     def imported(self) -> int:
@@ -50,53 +57,89 @@ Store = Callable[[UnitOfWork, CsvRow, datetime], Awaitable[bool]]
 
 async def _import(
     services: Services,
-    rows: Iterable[CsvRow],
+    table: CsvTable,
     check: Check,
     store: Store,
     progress: Progress | None,
     batch: int,
+    dry_run: bool,
 ) -> ImportReport:
-    """Check each row, store the good ones in batches of one transaction each."""
-    report = ImportReport()
+    """Check each row, store the good ones in batches of one transaction each.
+
+    A dry run keeps every batch in one transaction and never commits it.
+    """
+    report = ImportReport(dry_run=dry_run)
     pending: list[CsvRow] = []
+    async with _transactions(services, dry_run) as transaction:
 
-    async def flush() -> None:
-        now = services.clock.now()
-        async with services.uow() as uow:
-            for row in pending:
-                try:
-                    created = await store(uow, row, now)
-                except ValueError as exc:
-                    report.errors.append((row.line, str(exc)))
-                    continue
-                if created:
-                    report.created += 1
-                else:
-                    report.updated += 1
-            await uow.commit()
-        if progress:
-            progress(len(pending))
-        pending.clear()
-
-    for row in rows:
-        problem = check(row)
-        if problem:
-            report.errors.append((row.line, problem))
+        async def flush() -> None:
+            now = services.clock.now()
+            async with transaction() as uow:
+                for row in pending:
+                    try:
+                        created = await store(uow, row, now)
+                    except ValueError as exc:
+                        report.errors.append((row.line, str(exc)))
+                        continue
+                    if created:
+                        report.created += 1
+                    else:
+                        report.updated += 1
+                if not dry_run:
+                    await uow.commit()
             if progress:
-                progress(1)
-            continue
-        pending.append(row)
-        if len(pending) >= batch:
+                progress(len(pending))
+            pending.clear()
+
+        for entry in table.entries:
+            problem = entry.message if isinstance(entry, CsvProblem) else check(entry)
+            if problem:
+                report.errors.append((entry.line, problem))
+                if progress:
+                    progress(1)
+                continue
+            assert isinstance(entry, CsvRow)
+            pending.append(entry)
+            if len(pending) >= batch:
+                await flush()
+        if pending:
             await flush()
-    if pending:
-        await flush()
+    report.errors.sort()
     return report
 
 
+Transaction = Callable[[], AbstractAsyncContextManager[UnitOfWork]]
+
+
+@asynccontextmanager
+async def _transactions(services: Services, dry_run: bool) -> AsyncIterator[Transaction]:
+    """A fresh unit of work per batch; for a dry run the same one every time, rolled back."""
+    if not dry_run:
+        yield services.uow
+        return
+    async with services.uow() as shared:
+
+        @asynccontextmanager
+        async def same() -> AsyncIterator[UnitOfWork]:
+            yield shared
+
+        yield same
+        await shared.rollback()
+
+
+SIGNAL_COLUMNS = ("ref", "text")
+STUDY_COLUMNS = ("ref", "title")
+
+
 async def import_signals(
-    services: Services, path: Path, progress: Progress | None = None, batch: int = 500
+    services: Services,
+    path: Path | CsvTable,
+    progress: Progress | None = None,
+    batch: int = 500,
+    *,
+    dry_run: bool = False,
 ) -> ImportReport:
-    _header, rows, _total = read_rows(path, ("ref", "text"))
+    table = path if isinstance(path, CsvTable) else read_table(path, SIGNAL_COLUMNS)
     themes = _theme_lookup(services)
     subdomains = {t.key for t in services.domain.subdomains}
 
@@ -118,7 +161,7 @@ async def import_signals(
         )
         return created
 
-    return await _import(services, rows, _signal_problem, store, progress, batch)
+    return await _import(services, table, _signal_problem, store, progress, batch, dry_run)
 
 
 def _signal_problem(row: CsvRow) -> str | None:
@@ -129,6 +172,11 @@ def _signal_problem(row: CsvRow) -> str | None:
         return "ref is longer than 100 characters"
     if not text:
         return "text is empty"
+    if len(text) < TEXT_MIN_LENGTH:
+        return (
+            f"text has {len(text)} characters; a signal needs at least {TEXT_MIN_LENGTH}, "
+            "as in the chat"
+        )
     if len(text) > MAX_TEXT:
         return f"text is longer than {MAX_TEXT} characters"
     try:
@@ -153,9 +201,14 @@ def _study_problem(row: CsvRow) -> str | None:
 
 
 async def import_studies(
-    services: Services, path: Path, progress: Progress | None = None, batch: int = 500
+    services: Services,
+    path: Path | CsvTable,
+    progress: Progress | None = None,
+    batch: int = 500,
+    *,
+    dry_run: bool = False,
 ) -> ImportReport:
-    _header, rows, _total = read_rows(path, ("ref", "title"))
+    table = path if isinstance(path, CsvTable) else read_table(path, STUDY_COLUMNS)
 
     async def store(uow: UnitOfWork, row: CsvRow, now: datetime) -> bool:
         v = row.values
@@ -171,4 +224,4 @@ async def import_studies(
         )
         return created
 
-    return await _import(services, rows, _study_problem, store, progress, batch)
+    return await _import(services, table, _study_problem, store, progress, batch, dry_run)

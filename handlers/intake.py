@@ -21,8 +21,8 @@ from storage.uow import UnitOfWork
 from turn.context import TurnContext
 
 WHOLE_MUNICIPALITY = "hele-gemeente"
-SIGNAL_REF = re.compile(r"^S-\d{4}-\d{1,6}$", re.IGNORECASE)
-QUESTION_REF = re.compile(r"^V-\d{4}-\d{1,6}$", re.IGNORECASE)
+SIGNAL_REF = re.compile(r"^S-\d{4}-\d{1,12}$", re.IGNORECASE)
+QUESTION_REF = re.compile(r"^V-\d{4}-\d{1,12}$", re.IGNORECASE)
 _SLACK_SPECIAL = re.compile(r"<!(channel|here|everyone)(\|[^>]*)?>|<!subteam\^[^>]*>")
 _SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)\|([^>]+)>")
 _SLACK_USER = re.compile(r"<[@#][A-Z0-9]+(\|([^>]+))?>")

@@ -48,6 +48,9 @@ PENDING_FLOW = "signal.pending"
 SINCE = ("lt3m", "3to12m", "gt1y")
 FREQUENCY = ("once", "monthly", "weekly", "daily")
 GUARDED = ("text", "affected")
+# The length a signal's text must have, in the chat and in a CSV import alike.
+TEXT_MIN_LENGTH = 20
+TEXT_MAX_LENGTH = 2000
 
 
 async def signal_form(
@@ -80,8 +83,8 @@ async def signal_form(
                 kind="multiline",
                 hint=t("signals.text_hint"),
                 initial=init.get("text", ""),
-                min_length=20,
-                max_length=2000,
+                min_length=TEXT_MIN_LENGTH,
+                max_length=TEXT_MAX_LENGTH,
             ),
             Input(
                 name="theme",
@@ -150,7 +153,7 @@ async def start_report(ctx: TurnContext) -> None:
         )
         initial = {k: str(v) for k, v in (draft or {}).items()}
         if typed.strip():
-            initial["text"] = typed.strip()[:2000]
+            initial["text"] = typed.strip()[:TEXT_MAX_LENGTH]
         form = await signal_form(ctx, uow, initial)
     await ctx.reply(Reply(blocks=(form,)))
 
@@ -171,8 +174,8 @@ async def submit_report(ctx: TurnContext) -> None:
     for name in GUARDED:
         values[name], changed = neutralise(values.get(name, ""))
         markup_removed = markup_removed or changed
-    if len(values["text"]) < 20:
-        await ctx.reply(Reply(errors={"text": ctx.t("core.field_too_short", min=20)}))
+    if len(values["text"]) < TEXT_MIN_LENGTH:
+        await ctx.reply(Reply(errors={"text": ctx.t("core.field_too_short", min=TEXT_MIN_LENGTH)}))
         return
     keep = {i.name: values.get(i.name, "") for i in form.inputs}
     keep["markup_removed"] = "1" if markup_removed else ""

@@ -81,7 +81,13 @@ def _sqlite_connect(dbapi_connection: Any, record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock when the transaction starts. A deferred BEGIN takes a read
+    # snapshot first and fails at once with "database is locked" when it later needs to write
+    # while another connection wrote meanwhile: SQLite cannot upgrade a stale snapshot, so the
+    # busy timeout never applies. Taking the lock up front makes a second writer wait its turn
+    # (up to busy_timeout) instead. A unit of work cannot say up front whether it will write, so
+    # read-only ones take the lock too; they are short, and waiting a moment beats failing.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def alembic_config(url: str) -> Config:

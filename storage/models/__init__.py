@@ -8,6 +8,7 @@ from storage.models.infra import (
     ConversationStateRow,
     OutboxRow,
     ProcessedEventRow,
+    RefCounterRow,
 )
 from storage.models.intake import AreaRow
 from storage.models.people import OrganisationRow, PersonIdentityRow, PersonRoleRow, PersonRow
@@ -41,6 +42,7 @@ __all__ = [
     "PersonRoleRow",
     "PersonRow",
     "ProcessedEventRow",
+    "RefCounterRow",
     "ResearchQuestionRow",
     "SessionAgendaItemRow",
     "SessionRsvpRow",

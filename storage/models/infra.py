@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -67,3 +67,19 @@ class OutboxRow(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class RefCounterRow(Base):
+    """The last number handed out per reference prefix and year (``S`` 2026 → 41 → S-2026-0041).
+
+    Why a row and not ``max(ref)``: two writers reading the same maximum take the same number.
+    Incrementing this row in the writer's own transaction serialises them on the row (PostgreSQL's
+    row lock, SQLite's write lock), so a number is never handed out twice and never depends on how
+    many digits the references have.
+    """
+
+    __tablename__ = "ref_counter"
+
+    prefix: Mapped[str] = mapped_column(String(10), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(BigInteger)

@@ -19,6 +19,7 @@ from storage.models import (
     question_signal,
     question_study,
 )
+from storage.repositories.refs import RefCounter
 
 
 def to_signal(row: SignalRow) -> Signal:
@@ -81,27 +82,22 @@ def filtered(
     return query
 
 
-async def next_ref(session: AsyncSession, prefix: str, column: Any, year: int) -> str:
-    """The next ``PREFIX-YYYY-NNNN`` reference; a clash under concurrency is retried by callers."""
-    stem = f"{prefix}-{year}-"
-    last = await session.scalar(
-        select(func.max(column)).where(
-            column.like(f"{stem}%"), func.length(column) == len(stem) + 4
-        )
-    )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{stem}{number:04d}"
-
-
 class SignalRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def add(self, new: NewSignal, now: datetime) -> Signal:
-        """Store a signal. Its reference is kept as given or numbered S-YYYY-NNNN."""
+        """Store a signal. Its reference is kept as given or numbered S-YYYY-NNNN.
+
+        The savepoint retry only matters for a number that is taken by a row the counter never
+        saw (written before the counter existed, or by hand); the counter has then moved on.
+        """
         created = new.created_at or now
+        refs = RefCounter(self._session)
+        if new.ref is not None:
+            await refs.seen(new.ref)
         for _attempt in range(5):
-            ref = new.ref or await next_ref(self._session, "S", SignalRow.ref, created.year)
+            ref = new.ref or await refs.next("S", created.year)
             row = SignalRow(
                 ref=ref,
                 text=new.text,
@@ -268,7 +264,7 @@ class QuestionRepository:
         signal_ids: Sequence[int] = (),
     ) -> ResearchQuestion:
         for _attempt in range(5):
-            ref = await next_ref(self._session, "V", ResearchQuestionRow.ref, now.year)
+            ref = await RefCounter(self._session).next("V", now.year)
             row = ResearchQuestionRow(
                 ref=ref,
                 question=question,

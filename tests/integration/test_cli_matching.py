@@ -72,7 +72,7 @@ def test_bad_rows_are_reported_by_line_and_the_rest_imported(
     )
     csv_file = write(tmp_path / "s.csv", text, "utf-8")
     result = runner.invoke(app, ["import", "signals", str(csv_file), "--db", sqlite_url])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # rows were skipped: scripts must notice
     assert "line 3: ref is empty" in result.output
     assert "line 4: text contains personal data" in result.output
     assert "line 5: unknown date" in result.output
@@ -88,7 +88,7 @@ def test_import_studies_and_search_them(db_url: str, tmp_path: Path) -> None:
     )
     csv_file = write(tmp_path / "studies.csv", text, "utf-8")
     result = runner.invoke(app, ["import", "studies", str(csv_file), "--db", db_url])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output
     assert "line 4: year 'twintig' is not a year" in result.output
     found = runner.invoke(
         app,
