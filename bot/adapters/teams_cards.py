@@ -55,11 +55,18 @@ Card = dict[str, Any]
 
 
 def is_plain(reply: Reply) -> bool:
-    """A reply of only plain text paragraphs is sent as a normal chat message, not a card."""
+    """A reply of only plain one-line paragraphs is sent as a normal chat message.
+
+    A text of several lines (a list, an agenda) goes as a card instead, one TextBlock per line:
+    Teams' message markdown, like a TextBlock's, joins single line breaks.
+    """
     return (
         bool(reply.blocks)
         and not reply.errors
-        and all(isinstance(b, Text) and b.style == "plain" for b in reply.blocks)
+        and all(
+            isinstance(b, Text) and b.style == "plain" and "\n" not in b.text.strip()
+            for b in reply.blocks
+        )
     )
 
 

@@ -132,6 +132,7 @@ def test_text_helpers() -> None:
     )
     assert html_to_text("<p>Een &amp; twee</p><p>drie<br>vier</p>") == "Een & twee\ndrie\nvier"
     assert is_plain(Reply(blocks=(Text(text="a"),)))
+    assert not is_plain(Reply(blocks=(Text(text="Agenda:\n1. a\n2. b"),)))
     assert not is_plain(Reply(blocks=(Text(text="a", style="warning"),)))
     assert email_domain(None, "jan_zorg.nl#EXT#@gemeente.onmicrosoft.com") == "zorg.nl"
     assert email_domain("Piet@Gemeente.NL", None) == "gemeente.nl"
