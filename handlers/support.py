@@ -15,10 +15,15 @@ from handlers.intake import (
     privacy_errors,
     words,
 )
-from handlers.signals import clear_pending, pending_values, unindex_signal
+from handlers.signals import (
+    clear_pending,
+    index_signal,
+    pending_values,
+    unindex_signal,
+)
 from kernel.core import Action, Button, Buttons, FieldItem, Fields, Form, Input, Reply, Submit, Text
 from kernel.i18n import Translator
-from storage.domain import Signal
+from storage.domain import CLOSED_SIGNAL_STATUSES, Signal
 from storage.uow import UnitOfWork
 from turn.context import TurnContext
 from turn.forms import cleaned
@@ -62,16 +67,27 @@ async def start_support(ctx: TurnContext) -> None:
 
 
 async def _may_support(ctx: TurnContext, uow: UnitOfWork, signal: Signal) -> bool:
+    """Whether this person may recognise ``signal``; says why not before anything is typed."""
     if signal.merged_into_id is not None:
         survivor = await uow.signals.get(signal.merged_into_id)
         await ctx.say(
             "intake.support_merged", ref=signal.ref, survivor=survivor.ref if survivor else "-"
         )
         return False
+    if signal.status == "ingetrokken":
+        await ctx.say("intake.withdraw.support_closed", ref=signal.ref)
+        return False
     if signal.reporter_id == ctx.actor.person_id:
         await ctx.say("intake.support_own", ref=signal.ref)
         return False
+    if await _supports_already(uow, signal, ctx.actor.person_id):
+        await ctx.say("intake.support_already", ref=signal.ref)
+        return False
     return True
+
+
+async def _supports_already(uow: UnitOfWork, signal: Signal, person_id: int | None) -> bool:
+    return any(s.person_id == person_id for s in await uow.signals.supports(signal.id))
 
 
 async def submit_support(ctx: TurnContext) -> None:
@@ -92,17 +108,91 @@ async def submit_support(ctx: TurnContext) -> None:
 
 
 async def support_from_match(ctx: TurnContext) -> None:
-    """ "Ik zie dit ook" on a suggestion: the text already typed becomes the extra context."""
+    """ "Ik zie dit ook" on a suggestion: the text already typed becomes the extra context.
+
+    When the suggestion is the person's own signal, or one they recognise already, the typed
+    text is kept (the pending signal stays) and they choose: add it to their own signal as an
+    addition, or store it as a new signal after all.
+    """
     assert isinstance(ctx.event, Action)
     async with ctx.uow() as uow:
         values = await pending_values(ctx, uow)
-    if values is None:
-        await ctx.say("signals.nothing_pending")
+        if values is None:
+            await ctx.say("signals.nothing_pending")
+            return
+        signal = await load_visible_signal(ctx, uow, ctx.event.value)
+        if signal is None:
+            return
+        own = signal.reporter_id == ctx.actor.person_id and signal.merged_into_id is None
+        already = not own and await _supports_already(uow, signal, ctx.actor.person_id)
+    if own or already:
+        await _keep_typed_text(ctx, signal, own=own)
         return
     if await add_support(ctx, ctx.event.value, values.get("text", "")):
         async with ctx.uow() as uow:
             await clear_pending(ctx, uow)
             await uow.commit()
+
+
+async def _keep_typed_text(ctx: TurnContext, signal: Signal, *, own: bool) -> None:
+    t = ctx.t
+    key = "intake.support_kept.own" if own else "intake.support_kept.already"
+    buttons = [
+        Button(
+            label=t("intake.support_kept.button_new"),
+            action_id="signal.match.new",
+        )
+    ]
+    if own and signal.status not in CLOSED_SIGNAL_STATUSES:
+        buttons.insert(
+            0,
+            Button(
+                label=t("intake.support_kept.button_add", ref=signal.ref),
+                action_id="signal.match.add_to_own",
+                value=signal.ref,
+                style="primary",
+            ),
+        )
+    await ctx.reply(
+        Reply(blocks=(Text(text=t(key, ref=signal.ref)), Buttons(buttons=tuple(buttons))))
+    )
+
+
+async def add_to_own(ctx: TurnContext) -> None:
+    """The typed text becomes an addition at the end of the person's own signal."""
+    assert isinstance(ctx.event, Action)
+    async with ctx.uow() as uow:
+        values = await pending_values(ctx, uow)
+        if values is None:
+            await ctx.say("signals.nothing_pending")
+            return
+        signal = await load_visible_signal(ctx, uow, ctx.event.value)
+        if signal is None:
+            return
+        if signal.reporter_id != ctx.actor.person_id:
+            await ctx.say("intake.not_yours", ref=signal.ref)
+            return
+        if signal.status in CLOSED_SIGNAL_STATUSES:
+            await ctx.say("intake.withdraw_closed", ref=signal.ref)
+            return
+        addition = ctx.t(
+            "intake.support_kept.addition",
+            date=ctx.t.date(ctx.now().date()),
+            text=values.get("text", ""),
+        )
+        updated = await uow.signals.set_text(signal.id, f"{signal.text}\n\n{addition}", ctx.now())
+        await uow.audit.record(
+            actor_id=ctx.actor.person_id,
+            action="signal.addition",
+            entity="signal",
+            entity_id=signal.ref,
+            now=ctx.now(),
+        )
+        await clear_pending(ctx, uow)
+        await uow.commit()
+    unindex_signal(ctx, signal.ref)
+    index_signal(ctx, updated)
+    await ctx.say("intake.support_kept.added", ref=signal.ref)
 
 
 async def add_support(ctx: TurnContext, ref: str, context: str) -> bool:
@@ -234,4 +324,5 @@ def register(router: Router) -> None:
     router.command("support")(start_support)
     router.submit(SUPPORT_FORM)(submit_support)
     router.action("signal.match.support")(support_from_match)
+    router.action("signal.match.add_to_own")(add_to_own)
     router.command("merge", roles=DESK)(merge)

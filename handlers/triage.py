@@ -4,6 +4,9 @@ Statuses (seed 004): nieuw → in_behandeling → stimuleren / faciliteren / aan
 actief_ondersteunen → gekoppeld (aan vraag of onderzoek) → afgerond, or niet_opgepakt with a
 reason. Every change is queued in the outbox for the reporter and all supporters, each in their
 own language and with the reason: providers always hear back.
+
+Withdrawal is the reporter's, not the desk's: ``intrekken`` asks first, then sets the status
+``ingetrokken`` with words of its own, so supporters never read it as "the desk declined".
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from handlers.intake import (
     status_label,
     words,
 )
+from handlers.signals import unindex_signal
 from kernel.core import Button, Buttons, Form, Input, Reply, Submit, Text
-from storage.domain import Signal
+from storage.domain import CLOSED_SIGNAL_STATUSES, Signal
 from storage.uow import UnitOfWork
 from turn.context import TurnContext
 from turn.forms import cleaned
@@ -36,8 +40,11 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "afgerond": ("in_behandeling",),
     "niet_opgepakt": ("in_behandeling",),
     "samengevoegd": (),
+    "ingetrokken": (),
 }
 REASON_REQUIRED = {"niet_opgepakt"}
+WITHDRAWN = "ingetrokken"
+CLOSED = CLOSED_SIGNAL_STATUSES
 
 
 async def triage_card(ctx: TurnContext) -> None:
@@ -222,22 +229,89 @@ async def share(ctx: TurnContext) -> None:
     await ctx.say("intake.shared", ref=signal.ref)
 
 
+async def _own_open_signal(ctx: TurnContext, uow: UnitOfWork, ref: str) -> Signal | None:
+    """The signal ``ref`` when this person reported it and it is still open; else says why."""
+    signal = await load_visible_signal(ctx, uow, ref)
+    if signal is None:
+        return None
+    if signal.reporter_id != ctx.actor.person_id:
+        await ctx.say("intake.not_yours", ref=signal.ref)
+        return None
+    if signal.status == WITHDRAWN:
+        await ctx.say("intake.withdraw.already", ref=signal.ref)
+        return None
+    if signal.status in CLOSED:
+        await ctx.say("intake.withdraw_closed", ref=signal.ref)
+        return None
+    return signal
+
+
 async def withdraw(ctx: TurnContext) -> None:
-    """``intrekken S-…``: only the reporter may withdraw their own signal."""
+    """``intrekken S-…``: only the reporter may withdraw their own signal, after a yes."""
     args = words(ctx)
     async with ctx.uow() as uow:
-        signal = await load_visible_signal(ctx, uow, args[0] if args else "")
+        signal = await _own_open_signal(ctx, uow, args[0] if args else "")
         if signal is None:
             return
-        if signal.reporter_id != ctx.actor.person_id:
-            await ctx.say("intake.not_yours", ref=signal.ref)
-            return
-        if signal.status in {"afgerond", "niet_opgepakt", "samengevoegd"}:
-            await ctx.say("intake.withdraw_closed", ref=signal.ref)
-            return
-        await set_status(
-            ctx, uow, signal, "niet_opgepakt", ctx.t("intake.withdrawn_reason"), check=False
+        followers = len(await uow.intake.followers(signal.id)) - 1
+    t = ctx.t
+    await ctx.reply(
+        Reply(
+            blocks=(
+                Text(text=t("intake.withdraw.confirm_title", ref=signal.ref), style="header"),
+                Text(text=signal.text),
+                Text(text=t("intake.withdraw.confirm_body", count=max(followers, 0))),
+                Buttons(
+                    buttons=(
+                        Button(
+                            label=t("intake.withdraw.button_yes"),
+                            action_id="signal.withdraw.yes",
+                            value=signal.ref,
+                            style="danger",
+                        ),
+                        Button(
+                            label=t("intake.withdraw.button_no"),
+                            action_id="signal.withdraw.no",
+                            value=signal.ref,
+                        ),
+                    )
+                ),
+            )
         )
+    )
+
+
+async def confirm_withdraw(ctx: TurnContext) -> None:
+    """ "Ja, intrekken": status ``ingetrokken``; every supporter hears it in their own words."""
+    ref = str(getattr(ctx.event, "value", ""))
+    async with ctx.uow() as uow:
+        signal = await _own_open_signal(ctx, uow, ref)
+        if signal is None:
+            return
+        updated = await uow.signals.set_status(signal.id, WITHDRAWN, "", ctx.now())
+        await uow.audit.record(
+            actor_id=ctx.actor.person_id,
+            action="signal.withdraw",
+            entity="signal",
+            entity_id=signal.ref,
+            now=ctx.now(),
+            details={"from": signal.status},
+        )
+        queued = await notify_followers(
+            ctx,
+            uow,
+            updated,
+            Notice(key="intake.withdraw.notice", params={"ref": signal.ref}),
+            event_key=f"signal-withdrawn:{signal.ref}",
+            skip=[ctx.actor.person_id],
+        )
+        await uow.commit()
+    unindex_signal(ctx, signal.ref)  # nobody should be offered "ik zie dit ook" on it any more
+    await ctx.say("intake.withdraw.done", ref=signal.ref, count=queued)
+
+
+async def keep_signal(ctx: TurnContext) -> None:
+    await ctx.say("intake.withdraw.kept", ref=short(str(getattr(ctx.event, "value", ""))))
 
 
 def register(router: Router) -> None:
@@ -246,3 +320,5 @@ def register(router: Router) -> None:
     router.submit(REASON_FORM, roles=DESK)(submit_reason)
     router.command("share", roles=DESK)(share)
     router.command("withdraw")(withdraw)
+    router.action("signal.withdraw.yes")(confirm_withdraw)
+    router.action("signal.withdraw.no")(keep_signal)

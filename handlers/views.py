@@ -5,6 +5,7 @@ research desk and programme leader (filters: theme, status, period, organisation
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,17 +17,21 @@ from handlers.intake import (
     load_visible_signal,
     short,
     status_label,
+    themes,
     words,
 )
+from handlers.lookup import Named, find, listing
 from handlers.questions import summary_lines
 from handlers.support import support_button, support_summary
-from kernel.core import Button, Buttons, FieldItem, Fields, Reply, Role, Text
+from kernel.core import Button, Buttons, FieldItem, Fields, OrgType, Reply, Role, Text
 from storage.domain import SIGNAL_STATUSES, Signal
 from storage.repositories.signals import SignalFilter
+from storage.uow import UnitOfWork
 from turn.context import TurnContext
 from turn.router import Router
 
 PAGE_SIZE = 10
+ORG_TYPES = tuple(o.value for o in OrgType)
 _FILTER = re.compile(
     r"^(thema|theme|status|periode|period|org|organisatie|pagina|page|offset)=(\S+)$"
 )
@@ -166,10 +171,6 @@ def parse_filters(text: str, now: datetime) -> tuple[SignalFilter, int, list[str
             bad.append(period)
     elif period:
         bad.append(period)
-    status_value = values.get("status")
-    if status_value and status_value not in SIGNAL_STATUSES:
-        bad.append(status_value)
-        status_value = None
     offset = 0
     if values.get("offset", "").isdigit():
         offset = int(values["offset"])
@@ -178,7 +179,7 @@ def parse_filters(text: str, now: datetime) -> tuple[SignalFilter, int, list[str
     return (
         SignalFilter(
             theme_key=values.get("thema"),
-            status=status_value,
+            status=values.get("status"),
             org_type=values.get("org"),
             since=since,
             until=until,
@@ -186,6 +187,65 @@ def parse_filters(text: str, now: datetime) -> tuple[SignalFilter, int, list[str
         offset,
         bad,
     )
+
+
+async def filter_choices(ctx: TurnContext, uow: UnitOfWork) -> dict[str, list[Named]]:
+    """What each filter accepts: keys and names in both languages, labelled in the person's."""
+    locale = ctx.t.locale
+    catalogue = {lang: ctx.services.translator(lang) for lang in ("nl", "en")}
+
+    def named(key: str, catalogue_key: str) -> Named:
+        names = (key, *(t(catalogue_key) for t in catalogue.values()))
+        return Named(key=key, names=names, label=ctx.t(catalogue_key))
+
+    themes_found = [*await themes(uow, ctx, "theme"), *await themes(uow, ctx, "subdomain")]
+    return {
+        "thema": [
+            Named(key=th.key, names=(th.key, th.name_nl, th.name_en), label=th.name(locale))
+            for th in themes_found
+        ],
+        "status": [named(s, f"signals.status.{s}") for s in SIGNAL_STATUSES],
+        "org": [named(o, f"signals.org_type.{o}") for o in ORG_TYPES],
+    }
+
+
+async def resolve_filters(
+    ctx: TurnContext, uow: UnitOfWork, filters: SignalFilter
+) -> tuple[SignalFilter, list[str]]:
+    """The filter with every typed value turned into its key, or kind words on what fits."""
+    choices = await filter_choices(ctx, uow)
+    typed = {"thema": filters.theme_key, "status": filters.status, "org": filters.org_type}
+    keys: dict[str, str | None] = {}
+    problems: list[str] = []
+    for field_name, value in typed.items():
+        if not value:
+            keys[field_name] = None
+            continue
+        found = find(value, choices[field_name])
+        keys[field_name] = found.key
+        if found.key is not None:
+            continue
+        field_label = ctx.t(f"intake.filter.field_{field_name}")
+        if found.candidates:
+            problems.append(
+                ctx.t(
+                    "intake.filter.ambiguous",
+                    field=field_label,
+                    value=short(value),
+                    choices=listing(found.candidates),
+                )
+            )
+        else:
+            problems.append(
+                ctx.t(
+                    "intake.filter.unknown",
+                    field=field_label,
+                    value=short(value),
+                    choices=listing(choices[field_name]),
+                )
+            )
+    resolved = replace(filters, theme_key=keys["thema"], status=keys["status"])
+    return replace(resolved, org_type=keys["org"]), problems
 
 
 def _filter_text(f: SignalFilter, raw: str) -> str:
@@ -202,6 +262,10 @@ async def overview(ctx: TurnContext) -> None:
         await ctx.say("intake.overview_bad_filter", words=short(" ".join(bad)))
         return
     async with ctx.uow() as uow:
+        filters, problems = await resolve_filters(ctx, uow, filters)
+        if problems:
+            await ctx.reply(Reply(blocks=tuple(Text(text=p) for p in problems)))
+            return
         signals, total = await uow.intake.overview(filters, offset=offset, limit=PAGE_SIZE)
         counts = await uow.signals.support_counts([s.id for s in signals])
     if not signals:

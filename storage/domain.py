@@ -23,7 +23,10 @@ SIGNAL_STATUSES = (
     "afgerond",
     "niet_opgepakt",
     "samengevoegd",
+    "ingetrokken",  # by the reporter; not the desk's "niet_opgepakt"
 )
+# Nothing more happens to a signal in one of these (the desk may reopen all but the last two).
+CLOSED_SIGNAL_STATUSES = frozenset({"afgerond", "niet_opgepakt", "samengevoegd", "ingetrokken"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -256,9 +256,9 @@ def submission(
         name = block["block_id"]
         if name not in values:
             continue
-        if element["type"] == "static_select":
+        if element["type"] in ("static_select", "external_select"):
             state[name] = {
-                "value": {"type": "static_select", "selected_option": {"value": values[name]}}
+                "value": {"type": element["type"], "selected_option": {"value": values[name]}}
             }
         elif element["type"] == "datepicker":
             state[name] = {"value": {"type": "datepicker", "selected_date": values[name]}}
@@ -271,6 +271,22 @@ def submission(
         "api_app_id": "A1",
         "trigger_id": f"trig-{uuid.uuid4().hex[:10]}",
         "view": {**view, "id": view_id, "hash": uuid.uuid4().hex[:6], "state": {"values": state}},
+    }
+
+
+def suggestion(
+    view: dict[str, Any], block_id: str, typed: str, *, user: str, team: str = TEAM
+) -> dict[str, Any]:
+    """A ``block_suggestion``: Slack asks for the options of an external_select as one types."""
+    return {
+        "type": "block_suggestion",
+        "team": {"id": team, "domain": "gemeente"},
+        "user": {"id": user, "username": user.lower(), "team_id": team},
+        "api_app_id": "A1",
+        "action_id": "value",
+        "block_id": block_id,
+        "value": typed,
+        "view": {**view, "id": "V-open", "hash": uuid.uuid4().hex[:6]},
     }
 
 

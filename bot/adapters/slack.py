@@ -179,6 +179,7 @@ class SlackAdapter:
             self._on_view_submission
         )
         app.view_closed(re.compile("^" + re.escape(kit.FORM_CALLBACK_PREFIX)))(self._on_view_closed)
+        app.options(kit.INPUT_ACTION)(self._on_options)
         app.action(re.compile(".+"))(self._on_action)
         app.event("app_home_opened")(self._on_home_opened)
         app.event("message")(self._on_message)
@@ -272,6 +273,8 @@ class SlackAdapter:
             await self.post(where, [*rest, *extra], t)
 
     async def open_form(self, where: Where, form: Form, t: Translator) -> bool:
+        if kit.needs_suggestions(form):
+            await stash_form(self.bot, where.identity_user, form)  # for the type-ahead
         draft = await self.bot.load_draft(self.identity(where.team_id, where.user_id), form.form_id)
         view = kit.modal(form, t, {"ch": where.channel or ""}, values=draft)
         try:
@@ -416,6 +419,16 @@ class SlackAdapter:
         )
         self.spawn(self.dispatch(where, event, user.get("username", "")), "action")
 
+    async def _on_options(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
+        """Type-ahead of a long list in a modal: the options that fit what was typed so far."""
+        view = body.get("view") or {}
+        meta = kit.read_metadata(view.get("private_metadata"))
+        user = body.get("user", {})
+        team = body.get("team", {}).get("id") or user.get("team_id", "")
+        where = Where(client=self.client, team_id=team, user_id=user.get("id", ""), channel=None)
+        form = await load_form(self.bot, where.identity_user, meta.get("f", ""))
+        await ack(options=kit.suggest(form, str(body.get("block_id", "")), body.get("value", "")))
+
     async def _open_stashed(self, where: Where, form_id: str) -> None:
         t = await self._t(where)
         form = await load_form(self.bot, where.identity_user, form_id)
@@ -454,6 +467,9 @@ class SlackAdapter:
             return
         replies = work.result()
         t = await self._t(where)
+        for next_form in (r.form for r in replies if r.form is not None):
+            if kit.needs_suggestions(next_form):
+                await stash_form(self.bot, where.identity_user, next_form)
         response, follow_up = self._submit_response(replies, view, t, title, where)
         await ack(**response)
         if follow_up:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from kernel.core import (
     Form,
     Image,
     Input,
+    Option,
     Reply,
     Text,
 )
@@ -373,12 +375,55 @@ def read_metadata(raw: str | None) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
+def _option(o: Option) -> dict[str, Any]:
+    return {"text": plain(o.label, MAX_PLAIN_LABEL), "value": o.value[:MAX_OPTION_VALUE]}
+
+
+def needs_suggestions(form: Form) -> bool:
+    """True when a select has more options than Slack shows: it then asks us as you type."""
+    return any(i.kind == "select" and len(i.options) > MAX_OPTIONS for i in form.inputs)
+
+
+def suggest(form: Form | None, name: str, query: str) -> list[dict[str, Any]]:
+    """The options of input ``name`` that fit what was typed, for an ``external_select``.
+
+    Why here and not in the handler: Slack caps a list at 100 options, the other platforms do not;
+    the full list is the handler's form, kept for this person while the modal is open. An option
+    fits when its label or value contains the typed text (accents and case do not matter).
+    """
+    if form is None:
+        return []
+    field_ = next((i for i in form.inputs if i.name == name and i.kind == "select"), None)
+    if field_ is None:
+        return []
+    wanted = _folded(query)
+    fitting = [
+        o for o in field_.options if wanted in _folded(o.label) or wanted in _folded(o.value)
+    ]
+    starts = [o for o in fitting if _folded(o.label).startswith(wanted)]
+    ordered = starts + [o for o in fitting if o not in starts]
+    return [_option(o) for o in ordered[:MAX_OPTIONS]]
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
 def _element(field_: Input, initial: str) -> dict[str, Any]:
+    if field_.kind == "select" and len(field_.options) > MAX_OPTIONS:
+        # Type-ahead: Slack asks the options endpoint (``block_suggestion``) as the person types.
+        external: dict[str, Any] = {
+            "type": "external_select",
+            "action_id": INPUT_ACTION,
+            "min_query_length": 0,
+        }
+        picked = next((o for o in field_.options if o.value == initial), None)
+        if picked is not None:
+            external["initial_option"] = _option(picked)
+        return external
     if field_.kind == "select":
-        options = [
-            {"text": plain(o.label, MAX_PLAIN_LABEL), "value": o.value[:MAX_OPTION_VALUE]}
-            for o in field_.options[:MAX_OPTIONS]
-        ]
+        options = [_option(o) for o in field_.options[:MAX_OPTIONS]]
         element: dict[str, Any] = {
             "type": "static_select",
             "action_id": INPUT_ACTION,

@@ -54,6 +54,17 @@ Card = dict[str, Any]
 # --- replies → cards ------------------------------------------------------------------------
 
 
+# From this many choices on, a list gets Teams' type-ahead (AC 1.5 ``style: "filtered"``): a
+# person types "jeu" instead of scrolling through 120 themes. Clients without it show a list.
+FILTERED_FROM = 20
+
+
+def choice_style(count: int, *, expanded_up_to: int = 0) -> str:
+    if count <= expanded_up_to:
+        return "expanded"
+    return "filtered" if count >= FILTERED_FROM else "compact"
+
+
 def is_plain(reply: Reply) -> bool:
     """A reply of only plain one-line paragraphs is sent as a normal chat message.
 
@@ -205,7 +216,7 @@ def _choice(block: Choice, index: int, t: Translator) -> list[dict[str, Any]]:
             "type": "Input.ChoiceSet",
             "id": input_id,
             "label": block.label,
-            "style": "expanded" if len(block.options) <= 5 else "compact",
+            "style": choice_style(len(block.options), expanded_up_to=5),
             "isRequired": True,
             "errorMessage": t("core.field_pick_option"),
             "choices": [{"title": o.label, "value": o.value} for o in block.options],
@@ -283,7 +294,7 @@ def _input(field: Input, t: Translator, value: str) -> dict[str, Any]:
         return {
             "type": "Input.ChoiceSet",
             **common,
-            "style": "compact",
+            "style": choice_style(len(field.options)),
             "choices": [{"title": o.label, "value": o.value} for o in field.options],
             "value": value,
             "errorMessage": t("core.field_pick_option"),

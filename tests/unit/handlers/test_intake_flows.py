@@ -141,7 +141,7 @@ async def test_action_on_someone_elses_item(sqlite_bot: Signaalbot) -> None:
     )
     assert "kan geen signaal vinden" in out  # not shared with guests: as if it does not exist
     assert texts(await say(sqlite_bot, person("anna"), "intrekken S-2026-0001")).startswith(
-        "Signaal S-2026-0001 staat nu op"
+        "Signaal S-2026-0001 intrekken?"
     )
 
 
