@@ -162,3 +162,40 @@ def test_every_key_used_in_code_exists_in_every_language() -> None:
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
 def test_a_missing_key_is_shown_as_the_key(locale: str) -> None:
     assert Catalogue.load().translator(locale)("core.no_such_key") == "core.no_such_key"
+
+
+def quoted_commands_of_the_other_language(catalogue: Catalogue) -> list[str]:
+    """Hints like "Typ 'signaal'" that name a command in the other language's words."""
+    from turn.commands import CommandWords
+
+    words = CommandWords.from_catalogue(catalogue)
+    own = {
+        locale: {w for cid in words.ids() for w in words.words[cid].get(locale, ())}
+        for locale in SUPPORTED_LOCALES
+    }
+    everything = set().union(*own.values())
+    wrong: list[str] = []
+    for locale in SUPPORTED_LOCALES:
+        for key in sorted(catalogue.keys(locale)):
+            message = catalogue.message(locale, key) or ""
+            texts = [message] if isinstance(message, str) else list(message.values())
+            for quoted in (q for text in texts for q in re.findall(r"'([^'{]+)", text)):
+                lowered = quoted.lower().split()
+                for length in (3, 2, 1):
+                    start = " ".join(lowered[:length])
+                    if start in everything:
+                        if start not in own[locale]:
+                            wrong.append(f"{locale}: {key} names '{start}'")
+                        break
+    return wrong
+
+
+def test_hints_name_commands_in_their_own_language() -> None:
+    catalogue = Catalogue.load()
+    assert quoted_commands_of_the_other_language(catalogue) == []
+    en = dict(load_messages(MESSAGES / "en"))
+    en["signals.mine_empty"] = "Type 'signaal' to report one."
+    broken = Catalogue({"nl": load_messages(MESSAGES / "nl"), "en": en})
+    assert quoted_commands_of_the_other_language(broken) == [
+        "en: signals.mine_empty names 'signaal'"
+    ]

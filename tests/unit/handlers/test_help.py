@@ -85,3 +85,22 @@ async def test_help_for_a_command_and_for_a_role(sqlite_bot: Signaalbot) -> None
     assert texts(await say(sqlite_bot, anna, "help research_desk")) == desk
     # Her own help stays her own.
     assert "• triage" not in texts(await say(sqlite_bot, anna, "help"))
+
+
+@pytest.mark.parametrize(
+    ("locale", "example"),
+    [
+        ("nl", "overzicht thema=jeugd periode=30"),
+        ("nl", "overzicht status=nieuw org=andere"),
+        ("en", "overview theme=youth period=30"),
+        ("en", "overview status=new org=other"),
+    ],
+)
+async def test_the_overview_examples_of_the_help_work(
+    sqlite_bot: Signaalbot, locale: str, example: str
+) -> None:
+    desk = await with_role(sqlite_bot, f"desk-{locale}", "research_desk", locale=locale)
+    about = texts(await say(sqlite_bot, desk, f"help {example.split()[0]}"))
+    assert example.split()[1] in about
+    answer = texts(await say(sqlite_bot, desk, example))
+    assert answer == sqlite_bot.services.translator(locale)("intake.overview_empty"), answer
