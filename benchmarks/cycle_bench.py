@@ -22,7 +22,6 @@ from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 
 from benchmarks.cycle_fake_api import AlwaysOpen, FakeApi, HttpMessenger
-from bot.app import build_app
 from cycle.dispatcher import Dispatcher
 from cycle.engine import CycleKit, kit_for, tick
 from kernel.clock import ManualClock
@@ -36,6 +35,7 @@ from storage.models import (
     PersonIdentityRow,
     PersonRow,
 )
+from tests.helpers import bootstrap_bot
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # a Tuesday, 10:00 in Amsterdam
 
@@ -116,8 +116,7 @@ async def run(url: str, n: int) -> dict[str, object]:
     await seed(url, n)
     await analyze(url)
     clock = ManualClock(NOW)
-    bot = build_app(Settings(database_url=url, _env_file=None), clock=clock)  # type: ignore[call-arg]
-    await bot.start()
+    bot = await bootstrap_bot(Settings(database_url=url, _env_file=None), clock=clock)  # type: ignore[call-arg]
     base = kit_for(bot.services)
     kit = CycleKit(
         domain=base.domain, calendar=base.calendar, rules=base.rules,
@@ -137,7 +136,6 @@ async def run(url: str, n: int) -> dict[str, object]:
     results["tick_noop_inserted"] = second.inserted
 
     api = FakeApi()
-    await api.start()
     messenger = HttpMessenger(api.url)
     dispatcher = Dispatcher(
         bot.services, {"console": messenger}, AlwaysOpen(), kit.rules, worker_id="bench"
@@ -153,8 +151,8 @@ async def run(url: str, n: int) -> dict[str, object]:
     results["rss_start_mb"] = round(rss0, 1)
     results["rss_peak_mb"] = round(rss_mb(), 1)
     await messenger.close()
-    await api.stop()
-    await bot.stop()
+    await api.services.db.dispose()
+    await bot.services.db.dispose()
     return results
 
 

@@ -63,7 +63,7 @@ async def seed(url: str, n: int) -> None:
              "not_before": now - timedelta(minutes=1)}
             for i in range(1, n + 1)
         ]  # fmt: skip
-        await uow.outbox_ops.enqueue_many(rows, now)
+        await uow.outbox.enqueue_many(rows, now)
         await uow.commit()
     await db.dispose()
 
@@ -72,7 +72,7 @@ async def outbox_counts(url: str) -> dict[str, int]:
     db = Database(url)
     try:
         async with unit_of_work(db) as uow:
-            return await uow.outbox_ops.counts()
+            return await uow.outbox.counts()
     finally:
         await db.dispose()
 

@@ -13,7 +13,7 @@ import dataclasses
 from aiohttp import web
 
 from benchmarks.cycle_fake_api import AlwaysOpen, HttpMessenger
-from bot.app import build_app
+from bot.bootstrap import bootstrap
 from bot.web import build_web_app
 from cycle.engine import kit_for
 from cycle.scheduler import CycleScheduler
@@ -23,18 +23,20 @@ from kernel.settings import Settings
 
 async def main(db: str, api: str, port: int, lease: int) -> None:
     configure_logging("json", "warning")
-    bot = build_app(Settings(database_url=db, _env_file=None))  # type: ignore[call-arg]
-    await bot.start()
     messenger = HttpMessenger(api)
-    bot.messengers["console"] = messenger
+    runtime = await bootstrap(
+        Settings(database_url=db, _env_file=None),  # type: ignore[call-arg]
+        messengers={"console": messenger},
+    )
+    bot = runtime.bot
     base = kit_for(bot.services)
     rules = dataclasses.replace(
         base.rules, tick_interval_seconds=1, lease_seconds=lease, batch_size=50
     )
     kit = dataclasses.replace(base, calendar=AlwaysOpen(), rules=rules)
-    scheduler = CycleScheduler(bot.services, bot.messengers, kit=kit)
+    scheduler = CycleScheduler(bot.services, runtime.messengers, kit=kit)
     scheduler.start()
-    runner = web.AppRunner(build_web_app(bot))
+    runner = web.AppRunner(build_web_app(runtime))
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     try:
@@ -43,7 +45,7 @@ async def main(db: str, api: str, port: int, lease: int) -> None:
         scheduler.shutdown()
         await messenger.close()
         await runner.cleanup()
-        await bot.stop()
+        await runtime.close()
 
 
 if __name__ == "__main__":

@@ -25,8 +25,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 
-from bot.adapters.slack import mount_slack
-from bot.app import build_app
+from bot.bootstrap import bootstrap
 from bot.web import build_web_app
 from kernel.settings import Settings
 from storage.db import upgrade
@@ -72,11 +71,12 @@ async def measure(url: str, n: int, signals: int) -> dict[str, tuple[float, floa
         from kernel.logging import configure_logging
 
         configure_logging("console", "warning")
-        bot = build_app(settings)
-        await bot.start()
+        runtime = await bootstrap(settings)
+        bot = runtime.bot
         await fill(bot, signals)
-        web_app = build_web_app(bot)
-        adapter = mount_slack(web_app, bot)
+        web_app = build_web_app(runtime)
+        adapter = runtime.slack
+        assert adapter is not None
         results: dict[str, tuple[float, float]] = {}
         async with TestClient(TestServer(web_app, host="127.0.0.1")) as client:
             driver = SlackDriver(client, fake, user="UBENCH")
@@ -101,7 +101,7 @@ async def measure(url: str, n: int, signals: int) -> dict[str, tuple[float, floa
                 await adapter.drain()
             for name, values in (("slash command", slash), ("view submission", submit)):
                 results[name] = (statistics.median(values), pct(values, 0.99))
-        await bot.stop()
+        await runtime.close()
     return results
 
 

@@ -18,8 +18,7 @@ from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.adapters.teams import mount_teams
-from bot.app import build_app
+from bot.bootstrap import bootstrap
 from bot.web import build_web_app
 from kernel.settings import Settings
 from tests.integration.teams.driver import TeamsChat
@@ -29,14 +28,14 @@ from tests.integration.teams.fake_connector import FakeConnector
 async def main(n: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
-        bot = build_app(Settings(database_url=url, log_level="error"))  # type: ignore[call-arg]
-        await bot.start()
+        runtime = await bootstrap(
+            Settings(database_url=url, log_level="error", teams_emulator=True)  # type: ignore[call-arg]
+        )
         fake = FakeConnector()
         connector = TestServer(fake.app(), host="127.0.0.1")
         await connector.start_server()
         fake.url = str(connector.make_url("/"))  # type: ignore[attr-defined]
-        web_app = build_web_app(bot)
-        mount_teams(web_app, bot)
+        web_app = build_web_app(runtime)
         client = TestClient(TestServer(web_app, host="127.0.0.1"))
         await client.start_server()
         chat = TeamsChat(client=client, connector=fake)
@@ -56,7 +55,7 @@ async def main(n: int) -> None:
             )
         await client.close()
         await connector.close()
-        await bot.stop()
+        await runtime.close()
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from kernel.settings import Settings, SettingsError, load_settings
 from storage.db import DatabaseUnavailableError, SchemaOutdatedError, safe_url
 
 if TYPE_CHECKING:
-    from bot.app import Signaalbot
+    from bot.bootstrap import Runtime
     from kernel.core import Identity
 
 T = TypeVar("T")
@@ -39,20 +39,16 @@ DbOption = Annotated[
 
 
 @asynccontextmanager
-async def started_bot(settings: Settings) -> AsyncIterator[Signaalbot]:
-    """A bot with its database ready, stopped again however the command ends.
+async def started_bot(settings: Settings) -> AsyncIterator[Runtime]:
+    """The runtime with its database ready, closed again however the command ends.
 
-    Why here: every command that works on the data needs exactly this; one place keeps the
-    engine from leaking when start-up fails (for example on an outdated schema).
+    Why here: every command that works on the data needs exactly this; the one bootstrap
+    keeps the engine from leaking when start-up fails (for example on an outdated schema).
     """
-    from bot.app import build_app
+    from bot.bootstrap import running
 
-    bot = build_app(settings)
-    try:
-        await bot.start()
-        yield bot
-    finally:
-        await bot.stop()
+    async with running(settings) as runtime:
+        yield runtime
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -112,14 +108,24 @@ def chat(
     as_: Annotated[str, typer.Option("--as", help="Your name in the console chat")] = "console",
     role: Annotated[
         str | None,
-        typer.Option("--role", help="Give this person a role (console is for local use)"),
+        typer.Option(
+            "--role",
+            help="Give this person a role (console is for local use): professional, provider, "
+            "policy_officer, research_desk, programme_leader or admin",
+        ),
     ] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="nl or en")] = None,
     db: DbOption = None,
 ) -> None:
-    """Chat with the bot in the terminal (also reads piped input)."""
+    """Chat with the bot in the terminal (also reads piped input).
+
+    The chat runs the same scheduler and dispatcher as ``serve``: messages for you (a status
+    change, a stage prompt, an invitation, the weekly summary) appear while you chat, and what
+    arrived while you were away is shown first. Several chats may share one SQLite file.
+    """
     from bot.adapters.console import ConsoleAdapter
-    from bot.app import build_app
+    from bot.adapters.console_messenger import ConsoleInbox
+    from bot.bootstrap import running
     from kernel.core import Identity, Platform, Role
     from kernel.logging import configure_logging
 
@@ -130,22 +136,30 @@ def chat(
     identity = Identity(platform=Platform.CONSOLE, user_id=as_, display_name=as_, locale=lang)
 
     async def main() -> None:
-        bot = build_app(settings)
-        try:
-            await bot.start(demo_catalogue=True)
+        async with running(settings, scheduler=True, demo_catalogue=True) as runtime:
             if role is not None:
-                await grant_console_role(bot, identity, role)
-            await ConsoleAdapter(bot, identity, sys.stdin, sys.stdout).run()
-        finally:
-            await bot.stop()
+                await grant_console_role(runtime, identity, role)
+            # What is due goes out now, so a message for this person is shown before the
+            # first prompt even when no other process was running to send it.
+            await runtime.scheduler.dispatch_only()
+            adapter = ConsoleAdapter(
+                runtime.bot,
+                identity,
+                sys.stdin,
+                sys.stdout,
+                inbox=ConsoleInbox(runtime.services, identity.user_id),
+                live=sys.stdin.isatty(),
+            )
+            await adapter.run()
 
     run_async(main, settings)
 
 
-async def grant_console_role(bot: Signaalbot, identity: Identity, role: str) -> None:
+async def grant_console_role(runtime: Runtime, identity: Identity, role: str) -> None:
     """Give the console person ``role`` (creating them first when new)."""
-    now = bot.services.clock.now()
-    async with bot.services.uow() as uow:
+    services = runtime.services
+    now = services.clock.now()
+    async with services.uow() as uow:
         person = await uow.people.find_by_identity(identity.platform, identity.user_id)
         if person is None:
             person = await uow.people.create(
@@ -171,10 +185,10 @@ async def grant_console_role(bot: Signaalbot, identity: Identity, role: str) -> 
 
 @app.command("serve")
 def serve(db: DbOption = None) -> None:
-    """Run the web server for Slack and Teams (and /healthz)."""
+    """Run the web server for Slack and Teams (and /healthz, /readyz)."""
     from aiohttp import web
 
-    from bot.app import build_app
+    from bot.bootstrap import running
     from bot.web import build_web_app
     from kernel.logging import configure_logging, get_logger
 
@@ -183,32 +197,16 @@ def serve(db: DbOption = None) -> None:
     log = get_logger("signaalbot.serve")
 
     async def main() -> None:
-        bot = build_app(settings)
-        await bot.start(demo_catalogue=True)
-        from cycle.scheduler import CycleScheduler
-
-        scheduler = CycleScheduler(bot.services, bot.messengers)
-        scheduler.start()  # ticks the learning cycle and sends the outbox
-        web_app = build_web_app(bot)
-        if settings.slack_enabled:
-            from bot.adapters.slack import mount_slack
-
-            mount_slack(web_app, bot)
-        if settings.teams_enabled:
-            from bot.adapters.teams import mount_teams
-
-            mount_teams(web_app, bot)
-        runner = web.AppRunner(web_app)
-        await runner.setup()
-        site = web.TCPSite(runner, settings.host, settings.port)
-        await site.start()
-        log.info("serving", host=settings.host, port=settings.port)
-        try:
-            await asyncio.Event().wait()
-        finally:
-            scheduler.shutdown()
-            await runner.cleanup()
-            await bot.stop()
+        async with running(settings, scheduler=True, demo_catalogue=True) as runtime:
+            runner = web.AppRunner(build_web_app(runtime))
+            await runner.setup()
+            site = web.TCPSite(runner, settings.host, settings.port)
+            await site.start()
+            log.info("serving", host=settings.host, port=settings.port)
+            try:
+                await asyncio.Event().wait()
+            finally:
+                await runner.cleanup()
 
     run_async(main, settings)
 

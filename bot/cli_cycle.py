@@ -91,8 +91,8 @@ def register(app: typer.Typer) -> None:
 
         async def main() -> tuple[list[dict[str, Any]], dict[str, int]]:
             async with started_bot(settings) as bot, bot.services.uow() as uow:
-                rows = await uow.outbox_ops.find(status=status, limit=limit)
-                counts = await uow.outbox_ops.counts()
+                rows = await uow.outbox.find(status=status, limit=limit)
+                counts = await uow.outbox.counts()
             return [
                 {
                     "id": m.id,
@@ -133,7 +133,7 @@ def register(app: typer.Typer) -> None:
 
         async def main() -> int:
             async with started_bot(settings) as bot, bot.services.uow() as uow:
-                count = await uow.outbox_ops.retry(ids, bot.services.clock.now())
+                count = await uow.outbox.retry(ids, bot.services.clock.now())
                 await uow.commit()
                 return count
 
@@ -196,7 +196,8 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Start a learning cycle by hand."""
-        from cycle.engine import kit_for, start_cycle
+        from cycle.engine import kit_for
+        from cycle.stage_actions import start_cycle
 
         settings = settings_for(db)
         wanted: dict[int, list[str]] = {}
@@ -207,7 +208,7 @@ def register(app: typer.Typer) -> None:
             wanted.setdefault(int(number), []).append(name.strip())
 
         async def main() -> tuple[int | None, str]:
-            from handlers.cycle import find_person
+            from handlers.cycle_common import find_person
 
             async with started_bot(settings) as bot, bot.services.uow() as uow:
                 study_row = await uow.studies.get_by_ref(study) if study else None

@@ -20,7 +20,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Simulate a year on an embedded database and write what everybody received."""
         from bot.demo import run_demo
-        from cycle.session_ports import MissingPartError
         from kernel.logging import configure_logging
 
         settings = settings_for(None)
@@ -28,8 +27,6 @@ def register(app: typer.Typer) -> None:
         began = time.perf_counter()
         try:
             result = asyncio.run(run_demo(out, settings=settings, weeks=weeks))
-        except MissingPartError as exc:
-            raise fail(f"The demo needs a part that is not installed: {exc}") from None
         except OSError as exc:
             raise fail(f"Cannot write to {out}: {exc.strerror}") from None
         seconds = time.perf_counter() - began

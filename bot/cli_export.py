@@ -51,7 +51,7 @@ QUESTION_COLUMNS = (
 
 
 async def collect(bot: Any, what: str) -> tuple[tuple[str, ...], list[list[Any]]]:
-    from handlers.questions import STEPS
+    from handlers.weighing import STEPS
 
     async with bot.services.uow() as uow:
         signals = await uow.intake.all_signals()

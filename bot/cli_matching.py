@@ -40,7 +40,7 @@ SKIPPED_EXIT = 3
 
 def _import(kind: str, file: Path, db: str | None, dry_run: bool) -> None:
     """Exit 0 when every row was imported, 3 when any was skipped, 1 when the file is unusable."""
-    from bot.app import build_services
+    from bot.bootstrap import bootstrap
     from bot.csv_import import CsvFileError, read_table
     from bot.importing import (
         SIGNAL_COLUMNS,
@@ -49,7 +49,6 @@ def _import(kind: str, file: Path, db: str | None, dry_run: bool) -> None:
         import_signals,
         import_studies,
     )
-    from storage.db import ensure_schema
 
     settings = settings_for(db)
     importer = import_signals if kind == "signals" else import_studies
@@ -59,14 +58,14 @@ def _import(kind: str, file: Path, db: str | None, dry_run: bool) -> None:
         raise fail(str(exc)) from None
 
     async def main() -> ImportReport:
-        ensure_schema(settings.database_url)
-        services = build_services(settings)
+        runtime = await bootstrap(settings)
+        services = runtime.services
         try:
             label = f"Checking {kind}" if dry_run else f"Importing {kind}"
             with typer.progressbar(length=table.total, label=label, file=sys.stderr) as bar:
                 return await importer(services, table, progress=bar.update, dry_run=dry_run)
         finally:
-            await services.db.dispose()
+            await runtime.close()
 
     report = run_async(main, settings)
     for line, problem in report.errors:
@@ -112,9 +111,7 @@ def similar_command(
     db: DbOption = None,
 ) -> None:
     """Find the signals or studies most similar to a text."""
-    from bot.app import build_services
-    from storage.db import ensure_schema
-    from turn.search_index import load_index
+    from bot.bootstrap import bootstrap
 
     if kind not in ("signals", "studies"):
         raise fail("--kind must be signals or studies", 2)
@@ -124,13 +121,9 @@ def similar_command(
     settings = settings_for(db)
 
     async def main() -> list[list[dict[str, object]]]:
-        ensure_schema(settings.database_url)
-        services = build_services(settings)
-        try:
-            async with services.uow() as uow:
-                index = await load_index(uow, settings.duplicate_threshold)
-        finally:
-            await services.db.dispose()
+        runtime = await bootstrap(settings)
+        index = runtime.services.matcher
+        await runtime.close()
         doc_kind = "signal" if kind == "signals" else "study"
         return [
             [

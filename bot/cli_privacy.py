@@ -16,7 +16,7 @@ from bot.cli import DbOption, fail, run_async, settings_for, started_bot
 from kernel.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.app import Signaalbot
+    from bot.bootstrap import Runtime
 
 T = TypeVar("T")
 
@@ -29,7 +29,7 @@ def _scan_json(text: str) -> str:
     )
 
 
-def _with_bot(settings: Settings, work: Callable[[Signaalbot], Awaitable[T]]) -> T:
+def _with_bot(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -> T:
     """Run ``work`` on a started bot (stopped afterwards); database trouble ends the command."""
 
     async def main() -> T:
@@ -89,6 +89,10 @@ async def export_person(bot: Any, ref: str) -> dict[str, Any] | None:
         if person is None:
             return None
         data = await uow.intake.person_data(person.id)
+        data["messages"] = [
+            {"key": m.key, "status": m.status, "created_at": m.created_at.isoformat()}
+            for m in await uow.outbox.for_person(person.id)
+        ]
         audit = await uow.audit.by_actor(person.id)
         await uow.audit.record(
             actor_id=None,
@@ -133,7 +137,7 @@ async def erase_person(bot: Any, ref: str) -> int | None:
         if person is None:
             return None
         await uow.intake.forget_conversations([(i.platform, i.user_id) for i in person.identities])
-        await uow.intake.drop_pending_messages(person.id)
+        await uow.outbox.drop_pending_for(person.id)
         await uow.people.erase(person.id)
         await uow.audit.record(
             actor_id=None,

@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Plan the H, I and K series from calendar.toml, or one D session with --study/--at."""
-        from cycle.session_ports import MissingPartError, default_toolkit
+        from cycle.session_ports import toolkit_for
         from cycle.sessions import load_session_config, plan_knowledge_session, plan_sessions
 
         settings = settings_for(db)
@@ -86,48 +86,43 @@ def register(app: typer.Typer) -> None:
             owner_specs[int(stage)] = (platform, user_id)
 
         async def main() -> list[str]:
-            try:
-                async with started_bot(settings) as bot:
-                    now = bot.services.clock.now()
-                    config = load_session_config(settings.config_dir)
-                    async with bot.services.uow() as uow:
-                        if study is not None and starts is not None:
-                            found = await uow.studies.get_by_ref(study)
-                            if found is None:
-                                raise fail(f"Unknown study {study!r}.", 2)
-                            owners: dict[int, int] = {}
-                            for stage, (platform, user_id) in owner_specs.items():
-                                person = await uow.people.find_by_identity(platform, user_id)
-                                if person is None:
-                                    raise fail(f"Unknown person {platform}:{user_id}.", 2)
-                                owners[stage] = person.id
-                            made = [
-                                await plan_knowledge_session(
-                                    uow,
-                                    config,
-                                    study_id=found.id,
-                                    starts_at=starts,
-                                    now=now,
-                                    owners_by_stage=owners,
-                                )
-                            ]
-                        else:
-                            toolkit = default_toolkit(settings.config_dir)
-                            made = await plan_sessions(
+            async with started_bot(settings) as bot:
+                now = bot.services.clock.now()
+                config = load_session_config(settings.config_dir)
+                async with bot.services.uow() as uow:
+                    if study is not None and starts is not None:
+                        found = await uow.studies.get_by_ref(study)
+                        if found is None:
+                            raise fail(f"Unknown study {study!r}.", 2)
+                        owners: dict[int, int] = {}
+                        for stage, (platform, user_id) in owner_specs.items():
+                            person = await uow.people.find_by_identity(platform, user_id)
+                            if person is None:
+                                raise fail(f"Unknown person {platform}:{user_id}.", 2)
+                            owners[stage] = person.id
+                        made = [
+                            await plan_knowledge_session(
                                 uow,
-                                toolkit,
                                 config,
-                                now,
-                                now + timedelta(days=31 * months),
-                                now,
-                                settings.timezone,
+                                study_id=found.id,
+                                starts_at=starts,
+                                now=now,
+                                owners_by_stage=owners,
                             )
-                        await uow.commit()
-                    return [
-                        f"{s.id:>4}  {s.kind}  {s.starts_at.isoformat()}  {s.title}" for s in made
-                    ]
-            except MissingPartError as exc:
-                raise fail(f"Cannot plan the series: {exc}") from None
+                        ]
+                    else:
+                        toolkit = toolkit_for(settings)
+                        made = await plan_sessions(
+                            uow,
+                            toolkit,
+                            config,
+                            now,
+                            now + timedelta(days=31 * months),
+                            now,
+                            settings.timezone,
+                        )
+                    await uow.commit()
+                return [f"{s.id:>4}  {s.kind}  {s.starts_at.isoformat()}  {s.title}" for s in made]
 
         lines = run_async(main, settings)
         typer.echo("\n".join(lines) if lines else "Nothing new to plan.")
@@ -174,8 +169,9 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Write the weekly summary of a week as HTML or PNG (by the file's extension)."""
-        from cycle.session_ports import MissingPartError, SessionToolkit, default_toolkit
-        from cycle.summary import collect_summary, parse_week, write_summary
+        from cycle.session_ports import toolkit_for
+        from cycle.summary import collect_summary, parse_week
+        from cycle.summary_render import write_summary
 
         settings = settings_for(db)
         try:
@@ -187,11 +183,7 @@ def register(app: typer.Typer) -> None:
 
         async def main() -> Path:
             async with started_bot(settings) as bot:
-                toolkit: SessionToolkit | None
-                try:
-                    toolkit = default_toolkit(settings.config_dir)
-                except MissingPartError:
-                    toolkit = None  # the summary then says there is no cycle data
+                toolkit = toolkit_for(settings)
                 t = bot.services.translator(lang)
                 async with bot.services.uow() as uow:
                     data = await collect_summary(

@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from cycle.rules import ReminderRules
 from cycle.workdays import WorkingCalendarLike
@@ -23,9 +22,7 @@ from kernel.core import Reply
 from kernel.logging import get_logger
 from kernel.messenger import Address, Messenger, RecipientUnreachableError, TemporaryFailureError
 from storage.domain import OutboxMessage, Person
-
-if TYPE_CHECKING:
-    from turn.context import Services
+from turn.context import Services
 
 log = get_logger("signaalbot.dispatcher")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -101,7 +98,7 @@ class Dispatcher:
         token = f"{self.worker_id}:{uuid.uuid4().hex[:8]}"
         until = now + timedelta(seconds=self.rules.lease_seconds)
         async with self.services.uow() as uow:
-            claimed = await uow.outbox_ops.claim(
+            claimed = await uow.outbox.claim(
                 token=token,
                 now=now,
                 until=until,
@@ -134,8 +131,9 @@ class Dispatcher:
             result.unreachable += 1
             return
         tz = person.timezone or self.services.settings.timezone
-        if not self.calendar.is_working_moment(now, tz):
-            # Never outside office hours, whatever not_before said (closures may have changed).
+        if message.office_hours_only and not self.calendar.is_working_moment(now, tz):
+            # A prompt never goes out outside office hours, whatever not_before said (closures
+            # may have changed). A notice about the person's own report goes out at once.
             await self._finish(
                 token,
                 message,
@@ -184,7 +182,9 @@ class Dispatcher:
                 now,
                 result,
                 status="pending",
-                not_before=self.calendar.next_working_moment(later, tz),
+                not_before=self.calendar.next_working_moment(later, tz)
+                if message.office_hours_only
+                else later,
                 error=f"temporary:{exc}",
             )
             result.retried += 1
@@ -224,7 +224,7 @@ class Dispatcher:
         attempted: bool = True,
     ) -> bool:
         async with self.services.uow() as uow:
-            ok = await uow.outbox_ops.finish(
+            ok = await uow.outbox.finish(
                 message.id,
                 token,
                 status=status,

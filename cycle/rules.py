@@ -17,6 +17,7 @@ class ReminderRules:
     max_postponements: int = 2
     extend_working_days: int = 5
     tick_interval_seconds: int = 60
+    dispatch_interval_seconds: int = 5
     batch_size: int = 100
     lease_seconds: int = 120
     max_attempts: int = 8
@@ -38,6 +39,7 @@ def load_rules(override_dir: Path | None = None) -> ReminderRules:
             max_postponements=int(reminders.get("max_postponements", 2)),
             extend_working_days=int(reminders.get("extend_working_days", 5)),
             tick_interval_seconds=int(dispatch.get("tick_interval_seconds", 60)),
+            dispatch_interval_seconds=int(dispatch.get("dispatch_interval_seconds", 5)),
             batch_size=int(dispatch.get("batch_size", 100)),
             lease_seconds=int(dispatch.get("lease_seconds", 120)),
             max_attempts=int(dispatch.get("max_attempts", 8)),

@@ -1,22 +1,26 @@
-"""What sessions need from the other parts of ``cycle``, as small protocols.
+"""The parts sessions and the weekly summary work with, gathered in one :class:`SessionToolkit`.
 
-Why: the working-time calendar (``cycle.working_time``), the series rules (``cycle.series``,
-``cycle.calendar_config``), invitations (``cycle.ics``) and the learning cycle
-(``cycle.start_cycle_for_study``) are built beside this module. Sessions speak to them only
-through these protocols; :func:`default_toolkit` imports the real ones lazily, and tests pass
-small stand-ins.
+Why a toolkit: the working calendar, the series rules, invitations, the learning-cycle start
+and the cycle overview are separate modules of ``cycle``; tests of sessions pass a toolkit
+with a different calendar or folder. Every part is real and imported at the top: a missing
+one fails at start-up, never quietly at run time.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from kernel.domain_config import read_config_file
+from cycle.calendar_config import load_calendar_config
+from cycle.ics import invitation
+from cycle.overview import CycleLine, cycles_by_stage
+from cycle.series import SeriesRule, occurrences
+from cycle.stage_actions import start_cycle_for_study
+from kernel.settings import Settings
+from storage.uow import UnitOfWork
 
 
 class WorkingCalendar(Protocol):
@@ -29,85 +33,48 @@ class WorkingCalendar(Protocol):
         ...
 
 
-class SeriesRuleLike(Protocol):
-    @property
-    def key(self) -> str: ...
-
-    @property
-    def duration_minutes(self) -> int: ...
-
-
 Occurrences = Callable[[Any, datetime, datetime, WorkingCalendar, str], Iterable[datetime]]
 Invitation = Callable[..., bytes]
 StartCycle = Callable[[Any, int, Mapping[int, Sequence[int]], datetime], Awaitable[Any]]
+CycleOverview = Callable[[UnitOfWork, datetime], Awaitable[Sequence[CycleLine]]]
 
-
-@dataclass(frozen=True, slots=True)
-class CycleLine:
-    """Learning cycles in one stage, for the weekly summary."""
-
-    stage: int
-    count: int
-    overdue_owners: tuple[str, ...] = ()
-
-
-# (uow, now) -> one line per stage; provided by the learning-cycle part of ``cycle``.
-CycleOverview = Callable[[Any, datetime], Awaitable[Sequence[CycleLine]]]
-
-
-class MissingPartError(RuntimeError):
-    """A part built by another engineer is not installed yet; the message names it."""
+__all__ = ["CycleLine", "SessionToolkit", "WorkingCalendar", "default_toolkit", "toolkit_for"]
 
 
 @dataclass(frozen=True, slots=True)
 class SessionToolkit:
-    """Everything :mod:`cycle.sessions` needs besides the database."""
+    """Everything :mod:`cycle.sessions` and :mod:`cycle.summary` need besides the database."""
 
     calendar: WorkingCalendar
-    rules: Sequence[Any]  # SeriesRule objects: key, months, weekday, week_of_month, start, ...
+    rules: Sequence[SeriesRule]
     occurrences: Occurrences
-    invitation: Invitation | None = None
-    start_cycle: StartCycle | None = None
-    cycle_overview: CycleOverview | None = None
-    ics_dir: Path = Path("invitations")
-    chart_dir: Path = Path("summaries")
-
-
-def _optional(module: str, name: str) -> Any:
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
-def _required(module: str, name: str) -> Any:
-    found = _optional(module, name)
-    if found is None:
-        raise MissingPartError(f"{module}.{name} is not available")
-    return found
-
-
-def load_rules(override_dir: Path | None) -> Sequence[Any]:
-    """The H, I and K series rules from ``cycle.calendar_config`` (calendar.toml)."""
-    loader = _required("cycle.calendar_config", "load_calendar_config")
-    config = loader(override_dir)
-    return tuple(config.series.values())
+    invitation: Invitation
+    start_cycle: StartCycle
+    cycle_overview: CycleOverview
+    ics_dir: Path
+    chart_dir: Path
 
 
 def default_toolkit(
-    override_dir: Path | None = None, base_dir: Path | None = None
+    override_dir: Path | None, data_dir: Path, tz: str = "Europe/Amsterdam"
 ) -> SessionToolkit:
-    """The real parts, imported lazily; raises :class:`MissingPartError` when one is missing."""
-    loader = _required("cycle.calendar_config", "load_calendar_config")
-    summary = read_config_file("summary.toml", override_dir)
-    base = base_dir or Path.cwd()
+    """The real parts; files the bot makes (invitations, charts) go under ``data_dir``."""
+    config = load_calendar_config(override_dir)
+
+    async def overview(uow: UnitOfWork, now: datetime) -> Sequence[CycleLine]:
+        return await cycles_by_stage(uow, now, tz)
+
     return SessionToolkit(
-        calendar=loader(override_dir).calendar,  # office hours, closures from calendar.toml
-        rules=load_rules(override_dir),
-        occurrences=_required("cycle.series", "occurrences"),
-        invitation=_optional("cycle.ics", "invitation"),
-        start_cycle=_optional("cycle.engine", "start_cycle_for_study"),
-        cycle_overview=_optional("cycle.learning", "cycles_by_stage"),
-        ics_dir=base / "invitations",
-        chart_dir=base / str(summary.get("chart_dir", "summaries")),
+        calendar=config.calendar,  # office hours, closures from calendar.toml
+        rules=tuple(config.series.values()),
+        occurrences=occurrences,  # type: ignore[arg-type]
+        invitation=invitation,
+        start_cycle=start_cycle_for_study,
+        cycle_overview=overview,
+        ics_dir=data_dir / "invitations",
+        chart_dir=data_dir / "summaries",
     )
+
+
+def toolkit_for(settings: Settings) -> SessionToolkit:
+    return default_toolkit(settings.config_dir, settings.data_dir, settings.timezone)

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cycle.session_ports import SessionToolkit, default_toolkit
+from cycle.session_ports import SessionToolkit, toolkit_for
 from kernel.core import Button, Buttons, FieldItem, Fields, Reply, Role, Text
 from kernel.domain_config import read_config_file
 from kernel.i18n import Translator
@@ -223,7 +223,7 @@ async def session_due(
 
     Meant to be called from ``cycle.tick`` inside its unit of work (the caller commits).
     """
-    toolkit = toolkit or default_toolkit(services.settings.config_dir)
+    toolkit = toolkit or toolkit_for(services.settings)
     config = config or load_session_config(services.settings.config_dir)
     run = _Run(uow=uow, services=services, toolkit=toolkit, config=config, now=now)
     lead = max((k.lead_days for k in config.kinds.values()), default=42)
@@ -400,9 +400,7 @@ async def _invite(run: _Run, session: AgendaSession, cfg: KindConfig) -> None:
 
 
 async def write_invitation(run: _Run, session: AgendaSession, cfg: KindConfig) -> Path | None:
-    """Write the session's .ics file once (icalendar, via ``cycle.ics``); None when unavailable."""
-    if run.toolkit.invitation is None:
-        return None
+    """Write the session's .ics file once (icalendar, via ``cycle.ics``)."""
     path = ics_path(run.toolkit, session)
     if path.exists():
         return path
@@ -442,8 +440,7 @@ def _facts(run: _Run, session: AgendaSession, t: Translator) -> Fields:
         FieldItem(label=t("sessions.field_where"), value=session.location or "-"),
     ]
     path = ics_path(run.toolkit, session)
-    if run.toolkit.invitation is not None:
-        items.append(FieldItem(label=t("sessions.field_ics"), value=str(path)))
+    items.append(FieldItem(label=t("sessions.field_ics"), value=str(path)))
     return Fields(items=tuple(items))
 
 
@@ -754,10 +751,6 @@ async def _held(run: _Run, session: AgendaSession) -> None:
         details={"via": "session", "session": session.id},
     )
     owners = {int(k): int(v) for k, v in dict(session.details.get("owners", {})).items()}
-    if run.toolkit.start_cycle is None:
-        log.warning("cycle_not_started", session_id=session.id, reason="no start_cycle_for_study")
-        await uow.meetings.set_detail(session.id, "cycle_pending", True)
-        return
     # One owner per stage agreed in the session; the cycle takes a list of owners per stage.
     await run.toolkit.start_cycle(
         uow, session.study_id, {stage: [person] for stage, person in owners.items()}, now

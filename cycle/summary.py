@@ -9,9 +9,6 @@ written as HTML or PNG by ``signaalbot summary --week 2026-W48 --out FILE``.
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -19,18 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from cycle.session_ports import CycleLine, SessionToolkit, default_toolkit
+from cycle.session_ports import CycleLine, SessionToolkit, toolkit_for
 from cycle.sessions import CLOSED_QUESTION_STATUSES, SessionConfig, load_session_config
-from kernel.core import Image, Reply, Text
 from kernel.domain_config import read_config_file
-from kernel.i18n import Translator
-from kernel.logging import get_logger
 
 if TYPE_CHECKING:
     from storage.uow import UnitOfWork
     from turn.context import Services
 
-log = get_logger("signaalbot.summary")
 
 LATE_SUMMARY = timedelta(days=3)
 
@@ -77,7 +70,7 @@ class WeeklySummary:
     new_questions: list[tuple[str, str]]
     waiting_questions: list[tuple[str, str]]
     weighing: list[tuple[str, str]]  # ref, recommendation
-    cycles: list[CycleLine] | None
+    cycles: list[CycleLine]
     sessions: list[SessionLine]
     unreachable: list[tuple[str, str, datetime]]  # name, platform, since
     chart_weeks: list[str] = field(default_factory=list)
@@ -157,7 +150,7 @@ async def collect_summary(
     waiting = [
         (q.ref, q.question)
         for q in questions
-        if q.created_at < start
+        if q.created_at < end  # asked this week or before, and still without advice
         and q.status not in CLOSED_QUESTION_STATUSES
         and not q.recommendation
     ]
@@ -167,8 +160,8 @@ async def collect_summary(
         if q.recommendation and start <= q.updated_at < end
     ]
 
-    toolkit_cycles = toolkit.cycle_overview if toolkit is not None else None
-    cycles = list(await toolkit_cycles(uow, end)) if toolkit_cycles is not None else None
+    toolkit = toolkit or toolkit_for(services.settings)
+    cycles = list(await toolkit.cycle_overview(uow, end))
 
     sessions: list[SessionLine] = []
     # Every session after the week, whatever its status now: a summary of an old week shows
@@ -218,286 +211,3 @@ async def collect_summary(
 
 
 # --- rendering -------------------------------------------------------------------------------
-
-
-def _short(text: str, limit: int = 120) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def summary_sections(summary: WeeklySummary, t: Translator) -> list[tuple[str, list[str]]]:
-    """The overview as (heading, lines) pairs; shared by the chat message, HTML and PNG."""
-    none = [t("summary.none")]
-    sections: list[tuple[str, list[str]]] = []
-    sections.append(
-        (
-            t("summary.signals_heading", count=summary.new_signal_count),
-            [t("summary.theme_line", theme=k, count=n) for k, n in summary.signals_by_theme]
-            or none,
-        )
-    )
-    sections.append(
-        (
-            t("summary.top_heading"),
-            [
-                t("summary.top_line", ref=ref, text=_short(text), count=n)
-                for ref, text, n in summary.top_signals
-            ]
-            or none,
-        )
-    )
-    sections.append(
-        (
-            t("summary.new_questions_heading", count=len(summary.new_questions)),
-            [t("summary.question_line", ref=r, text=_short(q)) for r, q in summary.new_questions]
-            or none,
-        )
-    )
-    sections.append(
-        (
-            t("summary.waiting_questions_heading", count=len(summary.waiting_questions)),
-            [
-                t("summary.question_line", ref=r, text=_short(q))
-                for r, q in summary.waiting_questions[:10]
-            ]
-            or none,
-        )
-    )
-    sections.append(
-        (
-            t("summary.weighing_heading"),
-            [
-                t("summary.weighing_line", ref=r, outcome=t(f"intake.recommendation.{o}"))
-                for r, o in summary.weighing
-            ]
-            or none,
-        )
-    )
-    if summary.cycles is None:
-        cycle_lines = [t("summary.cycles_unavailable")]
-    else:
-        cycle_lines = []
-        for line in summary.cycles:
-            cycle_lines.append(t("summary.cycle_line", stage=line.stage, count=line.count))
-            if line.overdue_owners:
-                cycle_lines.append(
-                    t("summary.cycle_overdue", owners=", ".join(line.overdue_owners))
-                )
-        cycle_lines = cycle_lines or none
-    sections.append((t("summary.cycles_heading"), cycle_lines))
-    sections.append(
-        (
-            t("summary.sessions_heading"),
-            [
-                t(
-                    "summary.session_line",
-                    date=t.datetime(s.starts_at),
-                    title=s.title,
-                    ja=s.rsvps.get("ja", 0),
-                    nee=s.rsvps.get("nee", 0),
-                    misschien=s.rsvps.get("misschien", 0),
-                    open=max(0, s.invited - sum(s.rsvps.values())),
-                )
-                for s in summary.sessions
-            ]
-            or none,
-        )
-    )
-    sections.append(
-        (
-            t("summary.unreachable_heading", count=len(summary.unreachable)),
-            [
-                t("summary.unreachable_line", name=n, platform=p, date=t.date(since.date()))
-                for n, p, since in summary.unreachable
-            ]
-            or none,
-        )
-    )
-    return sections
-
-
-def summary_title(summary: WeeklySummary, t: Translator) -> str:
-    return t(
-        "summary.title",
-        week=summary.week,
-        year=summary.year,
-        start=t.date(summary.start.astimezone(ZoneInfo(t.timezone)).date()),
-        end=t.date((summary.end - timedelta(days=1)).astimezone(ZoneInfo(t.timezone)).date()),
-    )
-
-
-def summary_reply(summary: WeeklySummary, t: Translator, chart: Path | None) -> Reply:
-    blocks: list[Text | Image] = [Text(text=summary_title(summary, t), style="header")]
-    for heading, lines in summary_sections(summary, t):
-        blocks.append(Text(text=heading + "\n" + "\n".join(lines)))
-    if chart is not None:
-        blocks.append(
-            Image(alt=t("summary.chart_alt", count=len(summary.chart_weeks)), path=str(chart))
-        )
-    return Reply(blocks=tuple(blocks))
-
-
-def _figure(summary: WeeklySummary, t: Translator, with_text: bool) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
-
-    lines: list[str] = []
-    if with_text:
-        lines.append(summary_title(summary, t))
-        for heading, body in summary_sections(summary, t):
-            lines += ["", heading, *body]
-    height = 3.6 + 0.165 * len(lines)
-    fig = Figure(figsize=(8.5, height), dpi=90)
-    chart_share = 3.6 / height
-    ax = fig.add_axes((0.08, 1 - chart_share + 0.08 * chart_share, 0.62, chart_share * 0.8))
-    x = list(range(len(summary.chart_weeks)))
-    bottom = [0] * len(x)
-    for name in sorted(summary.chart_series):
-        values = summary.chart_series[name]
-        ax.bar(x, values, bottom=bottom, label=_short(name, 30), width=0.7)
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xticks(x, summary.chart_weeks, fontsize=7)
-    ax.set_title(t("summary.chart_title", count=len(x)), fontsize=10)
-    ax.set_ylabel(t("summary.chart_count_axis"), fontsize=8)
-    if summary.chart_series:
-        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    if lines:
-        fig.text(
-            0.03,
-            1 - chart_share - 0.01,
-            "\n".join(_short(line, 110) for line in lines),
-            va="top",
-            fontsize=8,
-            family="DejaVu Sans",
-        )
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=72 if not with_text else 90)
-    return buffer.getvalue()
-
-
-def chart_png(summary: WeeklySummary, t: Translator) -> bytes:
-    """Signals per theme over the last weeks, stacked bars (matplotlib, Agg backend)."""
-    return _figure(summary, t, with_text=False)
-
-
-def summary_png(summary: WeeklySummary, t: Translator) -> bytes:
-    """The chart with the whole overview under it, for print."""
-    return _figure(summary, t, with_text=True)
-
-
-def summary_html(summary: WeeklySummary, t: Translator) -> str:
-    """A self-contained HTML page (chart inline) for e-mail and print."""
-    chart = base64.b64encode(chart_png(summary, t)).decode()
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{t.locale}"><head><meta charset="utf-8">',
-        f"<title>{html.escape(summary_title(summary, t))}</title></head><body>",
-        f"<h1>{html.escape(summary_title(summary, t))}</h1>",
-    ]
-    for heading, lines in summary_sections(summary, t):
-        parts.append(f"<h2>{html.escape(heading)}</h2><ul>")
-        parts += [f"<li>{html.escape(line.lstrip('• '))}</li>" for line in lines]
-        parts.append("</ul>")
-    alt = html.escape(t("summary.chart_alt", count=len(summary.chart_weeks)))
-    parts.append(f'<img alt="{alt}" src="data:image/png;base64,{chart}">')
-    parts.append("</body></html>")
-    return "\n".join(parts)
-
-
-def write_summary(summary: WeeklySummary, t: Translator, out: Path) -> Path:
-    """Write as HTML or PNG, chosen by the file's extension."""
-    suffix = out.suffix.lower()
-    if suffix in (".html", ".htm"):
-        out.write_text(summary_html(summary, t), encoding="utf-8")
-    elif suffix == ".png":
-        out.write_bytes(summary_png(summary, t))
-    else:
-        raise ValueError(f"unknown extension {out.suffix!r}: use .html or .png")
-    return out
-
-
-# --- sending ---------------------------------------------------------------------------------
-
-
-def due_week(now: datetime, tz: str, config: SummaryConfig) -> tuple[int, int, datetime]:
-    """The week the latest due summary reports on, and the moment it became due.
-
-    The summary sent on Monday 08:30 of week N covers week N-1. Missed ones are not sent
-    again after downtime: only the latest, and only while it is less than three days late.
-    """
-    zone = ZoneInfo(tz)
-    local = now.astimezone(zone)
-    day = local.date() - timedelta(days=(local.weekday() - config.weekday) % 7)
-    moment = datetime.combine(day, config.time, zone)
-    if moment > local:
-        day -= timedelta(days=7)
-        moment = datetime.combine(day, config.time, zone)
-    reported = day - timedelta(days=7)
-    year, week, _ = reported.isocalendar()
-    return year, week, moment.astimezone(ZoneInfo("UTC"))
-
-
-async def summary_due(
-    uow: UnitOfWork,
-    services: Services,
-    now: datetime,
-    *,
-    toolkit: SessionToolkit | None = None,
-    config: SummaryConfig | None = None,
-    session_config: SessionConfig | None = None,
-) -> int:
-    """Queue the weekly summary for everyone with the summary role; returns how many."""
-    toolkit = toolkit or default_toolkit(services.settings.config_dir)
-    config = config or load_summary_config(services.settings.config_dir)
-    session_config = session_config or load_session_config(services.settings.config_dir)
-    added = 0
-    for person in await uow.people.with_role(session_config.summary_role):
-        if person.identity() is None:
-            continue
-        year, week, moment = due_week(now, person.timezone, config)
-        if now - moment > LATE_SUMMARY:
-            continue  # more than a few days late (downtime, a new leader): wait for next week
-        key = f"weekly-summary:{year}-W{week:02d}:person:{person.id}"
-        if await uow.summary_queries.outbox_has(key):
-            continue
-        t = services.translator(person.locale, person.timezone)
-        summary = await collect_summary(
-            uow,
-            services,
-            year,
-            week,
-            toolkit=toolkit,
-            config=config,
-            session_config=session_config,
-            locale=t.locale,
-        )
-        chart = toolkit.chart_dir / f"summary-{summary.label}-{t.locale}.png"
-        if not chart.exists():
-            chart.parent.mkdir(parents=True, exist_ok=True)
-            chart.write_bytes(chart_png(summary, t))
-        reply = summary_reply(summary, t, chart)
-        if await uow.outbox.enqueue(
-            key=key,
-            person_id=person.id,
-            payload=reply.model_dump(mode="json"),
-            now=now,
-            not_before=toolkit.calendar.next_working_moment(max(now, moment), person.timezone),
-        ):
-            added += 1
-            log.info("summary_queued", person_id=person.id, week=summary.label)
-    return added
-
-
-async def sessions_and_summary_due(
-    uow: UnitOfWork, services: Services, now: datetime, *, toolkit: SessionToolkit | None = None
-) -> int:
-    """The one hook for ``cycle.tick``: session prompts plus the weekly summary."""
-    from cycle.sessions import session_due
-
-    toolkit = toolkit or default_toolkit(services.settings.config_dir)
-    added = await session_due(uow, services, now, toolkit=toolkit)
-    return added + await summary_due(uow, services, now, toolkit=toolkit)

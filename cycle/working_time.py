@@ -331,10 +331,6 @@ class WorkingCalendar:
         """Start of office hours on ``day`` in zone ``tz``, as an aware UTC datetime."""
         return local_datetime(_as_date(day), self._hours.start, self._zone(tz)).astimezone(UTC)
 
-    def office_end(self, day: date, tz: str | None = None) -> datetime:
-        """End of office hours on ``day`` in zone ``tz``, as an aware UTC datetime."""
-        return local_datetime(_as_date(day), self._hours.end, self._zone(tz)).astimezone(UTC)
-
     def next_working_moment(self, moment: datetime, tz: str | None = None) -> datetime:
         """``moment`` if it is a working moment, else the next start of office hours.
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from kernel.core import Command, Reply, Role, Text
 from kernel.domain_config import Area, Theme
@@ -21,7 +20,6 @@ from storage.uow import UnitOfWork
 from turn.context import TurnContext
 
 WHOLE_MUNICIPALITY = "hele-gemeente"
-SIGNAL_REF = re.compile(r"^S-\d{4}-\d{1,12}$", re.IGNORECASE)
 QUESTION_REF = re.compile(r"^V-\d{4}-\d{1,12}$", re.IGNORECASE)
 _SLACK_SPECIAL = re.compile(r"<!(channel|here|everyone)(\|[^>]*)?>|<!subteam\^[^>]*>")
 _SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)\|([^>]+)>")
@@ -66,10 +64,6 @@ def privacy_errors(
             "intake.privacy_found", kinds=kinds, masked=privacy.mask(text, findings)[:2000]
         )
     return errors
-
-
-def has_personal_data(values: Mapping[str, Any]) -> bool:
-    return any(isinstance(v, str) and privacy.contains_personal_data(v) for v in values.values())
 
 
 def first_word(ctx: TurnContext) -> str:
@@ -190,6 +184,7 @@ async def notify_followers(
             person_id=person_id,
             payload=Reply(blocks=tuple(blocks)).model_dump(mode="json"),
             now=ctx.now(),
+            office_hours_only=False,  # a notice about their own report: at once
         )
         queued += int(added)
     return queued

@@ -203,9 +203,7 @@ async def vote(ctx: TurnContext) -> None:
         if item is None or item.session_id != session.id:
             await ctx.say("sessions.session_unknown")
             return
-        if not await uow.summary_queries.outbox_has(
-            f"vote:{session.id}:person:{ctx.actor.person_id}"
-        ):
+        if not await uow.outbox.has(f"vote:{session.id}:person:{ctx.actor.person_id}"):
             await ctx.say("sessions.vote_not_invited")
             return
         counted = await uow.meetings.vote(session.id, item.id, ctx.actor.person_id, ctx.now())

@@ -9,7 +9,6 @@ S-YYYY-NNNN and told what happens next.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from handlers.intake import (
@@ -40,6 +39,7 @@ from storage.uow import UnitOfWork
 from turn.context import TurnContext
 from turn.forms import cleaned, validate_form
 from turn.router import Router
+from turn.search_index import signal_document
 
 log = get_logger("signaalbot.signals")
 
@@ -179,8 +179,7 @@ async def submit_report(ctx: TurnContext) -> None:
         return
     keep = {i.name: values.get(i.name, "") for i in form.inputs}
     keep["markup_removed"] = "1" if markup_removed else ""
-    matcher = ctx.services.matcher
-    if matcher is not None and await offer_matches(ctx, keep):
+    if await offer_matches(ctx, keep):
         return
     await store_signal(ctx, keep)
 
@@ -194,8 +193,6 @@ MIN_SHOWN_SCORE = {"signal": 20.0, "study": 35.0}
 async def offer_matches(ctx: TurnContext, values: dict[str, str]) -> bool:
     """Show similar signals and studies; True when there were any (the signal then waits)."""
     matcher = ctx.services.matcher
-    if matcher is None:
-        return False
     text = values["text"]
     hits: list[Any] = [
         hit
@@ -347,22 +344,12 @@ async def store_signal(ctx: TurnContext, values: dict[str, str]) -> Signal:
 
 
 def index_signal(ctx: TurnContext, signal: Signal) -> None:
-    """Add a new signal to the duplicate index, when the matching library is there."""
-    matcher = ctx.services.matcher
-    if matcher is None:
-        return
-    try:
-        document = getattr(importlib.import_module("matching"), "Document", None)
-    except ImportError:  # the matching library is not merged yet
-        return
-    if document is None:
-        return
-    matcher.add(document(kind="signal", ref=signal.ref, title=signal.text[:80], text=signal.text))
+    """Add a new signal to the duplicate index, so the next reporter sees it."""
+    ctx.services.matcher.add(signal_document(signal.ref, signal.text))
 
 
 def unindex_signal(ctx: TurnContext, ref: str) -> None:
-    if ctx.services.matcher is not None:
-        ctx.services.matcher.remove("signal", ref)
+    ctx.services.matcher.remove("signal", ref)
 
 
 def register(router: Router) -> None:

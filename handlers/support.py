@@ -316,6 +316,7 @@ async def _direct(
         person_id=person_id,
         payload=reply.model_dump(mode="json"),
         now=ctx.now(),
+        office_hours_only=False,  # a notice about their own report: at once
     )
 
 

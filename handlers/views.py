@@ -21,8 +21,8 @@ from handlers.intake import (
     words,
 )
 from handlers.lookup import Named, find, listing
-from handlers.questions import summary_lines
 from handlers.support import support_button, support_summary
+from handlers.weighing import summary_lines
 from kernel.core import Button, Buttons, FieldItem, Fields, OrgType, Reply, Role, Text
 from storage.domain import SIGNAL_STATUSES, Signal
 from storage.repositories.signals import SignalFilter

@@ -7,6 +7,7 @@ and secrets are ``SecretStr`` so they never end up in a log line or a traceback.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -20,6 +21,13 @@ from pydantic_settings import (
 from typing_extensions import override
 
 DEFAULT_DATABASE_URL = "sqlite:///./signaalbot.db"
+
+
+def default_data_dir() -> Path:
+    """Where charts and invitations go unless ``SIGNAALBOT_DATA_DIR`` says otherwise: the user's
+    data folder, never the working directory (a ``make run`` in a clone leaves no files)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "signaalbot"
 
 
 class SettingsError(Exception):
@@ -56,6 +64,11 @@ class Settings(BaseSettings):
     config_dir: Path | None = Field(
         default=None, description="Folder with your own themes.toml, lexicon.toml, … overrides"
     )
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Folder for files the bot makes: summary charts and .ics invitations "
+        "(default: $XDG_DATA_HOME/signaalbot or ~/.local/share/signaalbot)",
+    )
     provider_tenants: list[str] = Field(
         default_factory=list,
         description="Teams tenant ids of providers (their guests get the provider role)",
@@ -75,6 +88,10 @@ class Settings(BaseSettings):
     teams_app_password: SecretStr | None = None
     teams_tenant_id: str | None = None
     teams_app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = "MultiTenant"
+    teams_emulator: bool = Field(
+        default=False,
+        description="Serve /api/messages without an app id, for local tools on this machine only",
+    )
     # Web server
     host: str = "0.0.0.0"  # noqa: S104 - a bot must be reachable by Slack/Teams
     port: int = Field(default=3000, ge=1, le=65535)
@@ -104,7 +121,7 @@ class Settings(BaseSettings):
 
     @property
     def teams_enabled(self) -> bool:
-        return self.teams_app_id is not None
+        return self.teams_app_id is not None or self.teams_emulator
 
     @override
     @classmethod

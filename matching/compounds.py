@@ -15,7 +15,6 @@ Splitting is dictionary-based rather than statistical so that a municipality can
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -133,24 +132,3 @@ class CompoundSplitter:
         if found is None or len(found) < 2:
             return None
         return found
-
-
-def derive_parts(texts: Iterable[str], min_count: int = 3, min_len: int = 4) -> list[str]:
-    """Derive candidate compound parts from a corpus: frequent plain words, most frequent first.
-
-    Used to build ``config/compound_parts.txt`` from the seed documents; short or rare words are
-    left out because they cause false splits.
-    """
-    from matching.normalize import tokenize
-    from matching.stopwords import STOPWORDS
-
-    counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update(
-            t for t in tokenize(text, max_chars=10_000_000) if t.isalpha() and t not in STOPWORDS
-        )
-    return [
-        w
-        for w, c in counts.most_common()
-        if c >= min_count and len(w) >= min_len and w not in _BLOCKED_PARTS
-    ]

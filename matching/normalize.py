@@ -47,8 +47,3 @@ def normalize(text: str, max_chars: int = MAX_CHARS) -> str:
 def tokenize(text: str, max_chars: int = MAX_CHARS) -> list[str]:
     """Split text into normalised tokens (see :func:`normalize`)."""
     return normalize(text, max_chars).split()
-
-
-def is_number(token: str) -> bool:
-    """True for purely numeric tokens, which get no stemming, splitting or spelling correction."""
-    return token.isdigit()

@@ -151,3 +151,75 @@ class OutboxMessage:
     last_error: str
     created_at: datetime
     sent_at: datetime | None
+    office_hours_only: bool = True
+
+
+# --- learning cycles ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StageOwner:
+    person_id: int
+    assigned_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CycleStage:
+    id: int
+    cycle_id: int
+    number: int
+    key: str
+    status: str
+    started_at: datetime | None
+    due_on: date | None
+    output: dict[str, Any]
+    postponements: int
+    extensions: int
+    done_at: datetime | None
+    done_by_id: int | None
+    owners: tuple[StageOwner, ...] = ()
+
+    @property
+    def owner_ids(self) -> tuple[int, ...]:
+        return tuple(o.person_id for o in self.owners)
+
+
+@dataclass(frozen=True, slots=True)
+class LearningCycle:
+    id: int
+    title: str
+    study_id: int | None
+    round: int
+    previous_id: int | None
+    status: str
+    current_stage: int
+    conclusion: str
+    started_by_id: int | None
+    started_at: datetime
+    closed_at: datetime | None
+    stages: tuple[CycleStage, ...] = ()
+
+    def stage(self, number: int) -> CycleStage | None:
+        return next((s for s in self.stages if s.number == number), None)
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveStage:
+    """What the tick needs of one active stage: no ORM object, no lazy loads."""
+
+    stage_id: int
+    cycle_id: int
+    number: int
+    started_at: datetime
+    due_on: date
+    owners: tuple[StageOwner, ...]
+    title: str = ""
+    round: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    person_id: int
+    name: str
+    locale: str | None
+    timezone: str

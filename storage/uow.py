@@ -8,19 +8,22 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
 from storage.repositories.catalogue import StudyRepository, ThemeRepository
-from storage.repositories.cycle import CycleRepository, OutboxOps
+from storage.repositories.console import ConsoleInboxRepository
+from storage.repositories.cycle import CycleRepository
 from storage.repositories.infra import (
     AuditRepository,
     ConversationStateRepository,
-    OutboxRepository,
     ProcessedEventRepository,
 )
 from storage.repositories.intake import IntakeRepository
+from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PeopleRepository
 from storage.repositories.sessions import SessionRepository
 from storage.repositories.signals import QuestionRepository, SignalRepository
@@ -28,9 +31,28 @@ from storage.repositories.slack import SlackInstallationRepository
 from storage.repositories.summary import SummaryQueries
 
 
+class AlreadyHandledError(Exception):
+    """Another delivery of the same inbound event committed first; this one's changes are undone."""
+
+
+@dataclass(slots=True)
+class DeliveryClaim:
+    """The idempotency key of one inbound event, claimed by the first commit of its turn.
+
+    Why in the commit: a crash before the commit leaves the key free, so the platform's
+    redelivery is handled; a second delivery racing the first fails its commit instead of
+    storing the same signal twice.
+    """
+
+    key: str
+    received_at: datetime
+    claimed: bool = False
+
+
 class UnitOfWork:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, session: AsyncSession, claim: DeliveryClaim | None = None) -> None:
+        self._session = session
+        self._claim = claim
         self.people = PeopleRepository(session)
         self.themes = ThemeRepository(session)
         self.studies = StudyRepository(session)
@@ -45,20 +67,33 @@ class UnitOfWork:
         self.meetings = SessionRepository(session)
         self.summary_queries = SummaryQueries(session)
         self.cycles = CycleRepository(session)
-        self.outbox_ops = OutboxOps(session)
+        self.console = ConsoleInboxRepository(session)
 
     async def commit(self) -> None:
-        await self.session.commit()
+        claim = self._claim
+        if claim is not None and not claim.claimed:
+            if not await self.processed.first_time(claim.key, claim.received_at):
+                await self._session.rollback()
+                raise AlreadyHandledError(claim.key)
+            await self._session.commit()
+            claim.claimed = True
+            return
+        await self._session.commit()
 
     async def rollback(self) -> None:
-        await self.session.rollback()
+        await self._session.rollback()
 
 
 @asynccontextmanager
-async def unit_of_work(db: Database) -> AsyncIterator[UnitOfWork]:
-    """Open a unit of work; uncommitted changes are rolled back when the block ends."""
+async def unit_of_work(
+    db: Database, claim: DeliveryClaim | None = None
+) -> AsyncIterator[UnitOfWork]:
+    """Open a unit of work; uncommitted changes are rolled back when the block ends.
+
+    With ``claim``, the first commit also claims the inbound event's idempotency key.
+    """
     async with db.session() as session:
-        uow = UnitOfWork(session)
+        uow = UnitOfWork(session, claim)
         try:
             yield uow
         finally:

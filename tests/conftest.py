@@ -8,6 +8,7 @@ dropped afterwards. Without a server those tests are skipped with the reason sho
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -17,10 +18,11 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.app import Signaalbot, build_app
+from bot.bootstrap import Runtime, bootstrap
 from kernel.clock import ManualClock
 from kernel.settings import Settings
 from storage.db import upgrade
+from turn.pipeline import Signaalbot
 
 POSTGRES_URL = os.environ.get(
     "SIGNAALBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -85,27 +87,47 @@ def clock() -> ManualClock:
 
 
 def make_settings(url: str, **overrides: object) -> Settings:
+    """Settings for a test: no .env file, charts and invitations in a fresh temporary folder."""
+    overrides.setdefault("data_dir", Path(tempfile.mkdtemp(prefix="signaalbot-test-")))
     return Settings(database_url=url, _env_file=None, **overrides)  # type: ignore[call-arg]
 
 
 @pytest.fixture
-async def bot(db_url: str, clock: ManualClock) -> AsyncIterator[Signaalbot]:
-    """A migrated bot on SQLite and on PostgreSQL."""
-    upgrade(db_url)
-    app = build_app(make_settings(db_url), clock=clock)
-    await app.start()
-    try:
-        yield app
-    finally:
-        await app.stop()
+def runtime_overrides() -> dict[str, object]:
+    """Settings a test package adds to every runtime it builds (Teams turns on the emulator)."""
+    return {}
 
 
 @pytest.fixture
-async def sqlite_bot(sqlite_url: str, clock: ManualClock) -> AsyncIterator[Signaalbot]:
-    """A bot on SQLite only, for tests of conversation logic."""
-    app = build_app(make_settings(sqlite_url), clock=clock)
-    await app.start()
+async def runtime(
+    db_url: str, clock: ManualClock, runtime_overrides: dict[str, object]
+) -> AsyncIterator[Runtime]:
+    """A migrated runtime on SQLite and on PostgreSQL, built by the one bootstrap."""
+    upgrade(db_url)
+    built = await bootstrap(make_settings(db_url, **runtime_overrides), clock)
     try:
-        yield app
+        yield built
     finally:
-        await app.stop()
+        await built.close()
+
+
+@pytest.fixture
+def bot(runtime: Runtime) -> Signaalbot:
+    return runtime.bot
+
+
+@pytest.fixture
+async def sqlite_runtime(
+    sqlite_url: str, clock: ManualClock, runtime_overrides: dict[str, object]
+) -> AsyncIterator[Runtime]:
+    """A runtime on SQLite only, for tests of conversation logic."""
+    built = await bootstrap(make_settings(sqlite_url, **runtime_overrides), clock)
+    try:
+        yield built
+    finally:
+        await built.close()
+
+
+@pytest.fixture
+def sqlite_bot(sqlite_runtime: Runtime) -> Signaalbot:
+    return sqlite_runtime.bot

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from bot.app import Signaalbot
+from typing import Any
+
+from bot.bootstrap import bootstrap
+from kernel.clock import Clock
 from kernel.core import Action, Command, Identity, Message, Platform, Reply, Submit
+from kernel.settings import Settings
+from turn.pipeline import Signaalbot
 
 
 def person(name: str, platform: Platform = Platform.CONSOLE, locale: str | None = None) -> Identity:
@@ -22,3 +27,11 @@ async def act(
 
 def texts(replies: list[Reply]) -> str:
     return "\n".join(r.plain_text for r in replies)
+
+
+async def bootstrap_bot(
+    settings: Settings, clock: Clock | None = None, **options: Any
+) -> Signaalbot:
+    """The bot of a freshly bootstrapped runtime (the scheduler is not started); close it with
+    ``await bot.services.db.dispose()``."""
+    return (await bootstrap(settings, clock, **options)).bot

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.app import Signaalbot
 from cycle.session_ports import default_toolkit
-from cycle.summary import summary_due
+from cycle.summary_schedule import summary_due
 from kernel.clock import ManualClock
 from kernel.core import Image, Reply
 from storage.domain import NewSignal
+from turn.pipeline import Signaalbot
 
 MONDAY_0830 = datetime(2026, 11, 30, 7, 30, tzinfo=UTC)  # 08:30 in Amsterdam, week 49
 
@@ -34,7 +34,7 @@ async def queued_summary(
             )
         await uow.commit()
     clock.set(MONDAY_0830)
-    toolkit = default_toolkit(base_dir=folder)
+    toolkit = default_toolkit(None, folder)
     async with bot.services.uow() as uow:
         assert await summary_due(uow, bot.services, clock.now(), toolkit=toolkit) == 1
         [message] = await uow.outbox.find()

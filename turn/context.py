@@ -1,48 +1,50 @@
 """What a handler gets: the actor, the event, the services, and a place to put replies.
 
 Shaped after botbuilder's ``TurnContext``: one object per turn, passed in, never global.
+``Services`` is built once by ``bot.bootstrap`` and frozen: nothing swaps a part at run time.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from kernel.clock import Clock
 from kernel.core import Action, Actor, Block, Command, Message, Reply, Submit, Text
+from kernel.domain_config import DomainConfig
 from kernel.i18n import Catalogue, Translator
+from kernel.settings import Settings
+from matching import MatchIndex
 from storage.db import Database
-from storage.uow import UnitOfWork, unit_of_work
+from storage.uow import DeliveryClaim, UnitOfWork, unit_of_work
 
-if TYPE_CHECKING:
-    from kernel.domain_config import DomainConfig
-    from kernel.settings import Settings
-    from matching import MatchIndex
+UnitOfWorkFactory = Callable[
+    [Database, DeliveryClaim | None], AbstractAsyncContextManager[UnitOfWork]
+]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Services:
-    """Everything handlers may use, assembled once in ``bot.app``."""
+    """Everything handlers may use, assembled once in ``bot.bootstrap``."""
 
     settings: Settings
     db: Database
     clock: Clock
     catalogue: Catalogue
     domain: DomainConfig
-    matcher: MatchIndex | None = None  # shared by all handlers; built in Signaalbot.start
+    matcher: MatchIndex  # one index shared by all handlers, loaded from storage at start
+    # How a unit of work is opened: the real one, or a fake so handler tests run in milliseconds.
+    unit_of_work: UnitOfWorkFactory = unit_of_work
 
     def translator(self, locale: str | None, timezone: str | None = None) -> Translator:
         return self.catalogue.translator(
             locale or self.settings.default_locale, timezone or self.settings.timezone
         )
 
-    @asynccontextmanager
-    async def uow(self) -> AsyncIterator[UnitOfWork]:
-        async with unit_of_work(self.db) as uow:
-            yield uow
+    def uow(self, claim: DeliveryClaim | None = None) -> AbstractAsyncContextManager[UnitOfWork]:
+        return self.unit_of_work(self.db, claim)
 
 
 @dataclass(slots=True)
@@ -51,6 +53,7 @@ class TurnContext:
     actor: Actor
     event: Command | Message | Action | Submit
     replies: list[Reply] = field(default_factory=list)
+    claim: DeliveryClaim | None = None  # the event's idempotency key, claimed by the first commit
 
     @property
     def t(self) -> Translator:
@@ -60,7 +63,8 @@ class TurnContext:
         return self.services.clock.now()
 
     def uow(self) -> AbstractAsyncContextManager[UnitOfWork]:
-        return self.services.uow()
+        """A unit of work whose first commit also claims this event's delivery key."""
+        return self.services.uow(self.claim)
 
     async def reply(self, reply: Reply) -> None:
         self.replies.append(reply)

@@ -20,6 +20,7 @@ from turn.commands import CommandWords, normalise
 from turn.context import TurnContext
 
 Handler = Callable[[TurnContext], Awaitable[None]]
+Event = Command | Message | Action | Submit
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,7 @@ class Router:
         order = {command_id: n for n, command_id in enumerate(self.vocabulary.ids())}
         return sorted(unique.values(), key=lambda r: order.get(r.command, len(order)))
 
-    def route_for(self, event: Command | Message | Action | Submit) -> Route | None:
+    def route_for(self, event: Event) -> Route | None:
         if isinstance(event, Command):
             return self.commands.get(normalise(event.name))
         if isinstance(event, Action):

@@ -9,33 +9,54 @@ from __future__ import annotations
 import asyncio
 from typing import TextIO
 
+from bot.adapters.console_messenger import ConsoleInbox
 from bot.adapters.language import person_translator
-from bot.app import Signaalbot
 from kernel.core import (
     Action,
     Buttons,
     Choice,
+    Command,
     Fields,
     Form,
     Identity,
     Image,
     Input,
+    Message,
     Reply,
     Submit,
     Text,
 )
 from kernel.i18n import Translator
+from storage.db import DatabaseUnavailableError
+from turn.pipeline import Signaalbot
 
-STOP_WORDS = {"stop", "exit", "quit", "klaar"}
+CANCEL_WORDS = frozenset({"stop", "annuleer", "annuleren", "cancel"})  # stop what you are doing
+QUIT_WORDS = frozenset({"afsluiten", "exit", "quit"})  # close the chat
+LIVE_POLL_SECONDS = 2.0
 
 
 class ConsoleAdapter:
-    def __init__(self, bot: Signaalbot, identity: Identity, stdin: TextIO, stdout: TextIO) -> None:
+    """One person's chat. ``inbox`` brings what the dispatcher delivered to this person: shown
+    before the first prompt, after every turn, and (``live``, on a terminal) every few seconds
+    while the person is typing."""
+
+    def __init__(
+        self,
+        bot: Signaalbot,
+        identity: Identity,
+        stdin: TextIO,
+        stdout: TextIO,
+        *,
+        inbox: ConsoleInbox | None = None,
+        live: bool = False,
+    ) -> None:
         self.bot = bot
         self.identity = identity
         self._in = stdin
         self._out = stdout
-        self._pending: list[Action] = []
+        self._inbox = inbox
+        self._live = live
+        self._pending: list[tuple[str, Action]] = []
         self._eof = False
 
     # --- input/output ---------------------------------------------------------------------
@@ -67,28 +88,77 @@ class ConsoleAdapter:
                 "core.console_welcome", name=self.identity.display_name or self.identity.user_id
             )
         )
+        await self.show_inbox()
+        poller = asyncio.create_task(self._poll()) if self._live and self._inbox else None
+        try:
+            while True:
+                line = await self._read()
+                word = (line or "").strip().lower()
+                if line is None or word in QUIT_WORDS:
+                    self._write((await self._t())("core.console_goodbye"))
+                    return
+                if word in CANCEL_WORDS:
+                    await self._stop_choice()
+                    continue
+                await self.send_line(line)
+                await self.show_inbox()
+        finally:
+            if poller is not None:
+                poller.cancel()
+
+    async def _stop_choice(self) -> None:
+        if self._pending:
+            self._pending = []
+            self._write((await self._t())("core.console_choice_stopped"))
+        else:
+            self._write((await self._t())("core.console_nothing_to_stop"))
+
+    async def _poll(self) -> None:
         while True:
-            line = await self._read()
-            if line is None or line.strip().lower() in STOP_WORDS:
-                self._write((await self._t())("core.console_goodbye"))
-                return
-            await self.send_line(line)
+            await asyncio.sleep(LIVE_POLL_SECONDS)
+            try:
+                await self.show_inbox(prompt_again=True)
+            except DatabaseUnavailableError:
+                continue  # the database is briefly away: the messages wait for the next look
+
+    async def show_inbox(self, *, prompt_again: bool = False) -> int:
+        """Show what was delivered to this person since the last look; returns how many."""
+        if self._inbox is None:
+            return 0
+        replies = await self._inbox.take()
+        for reply in replies:
+            self._write()
+            self._write((await self._t())("core.console_new_message"))
+            await self.render(reply)
+        if replies and prompt_again:
+            self._out.write("> ")
+            self._out.flush()
+        return len(replies)
 
     async def send_line(self, line: str) -> None:
         stripped = line.strip()
-        if stripped.isdigit() and self._pending:
-            index = int(stripped) - 1
-            if 0 <= index < len(self._pending):
-                action = self._pending[index]
+        if self._pending:
+            chosen = self._choice(stripped)
+            if chosen is not None:
                 self._pending = []
-                await self._dispatch(action)
+                await self._dispatch(chosen)
                 return
-            self._write((await self._t())("core.console_pick_number"))
-            return
+            if stripped.isdigit():
+                self._write((await self._t())("core.console_pick_number"))
+                return
         await self._dispatch(self.bot.parse_text(line))
 
-    async def _dispatch(self, event: Action | Submit | object) -> list[Reply]:
-        replies = await self.bot.handle(self.identity, event)  # type: ignore[arg-type]
+    def _choice(self, typed: str) -> Action | None:
+        """The offered button or option the person picked, by its number or its label."""
+        if typed.isdigit():
+            index = int(typed) - 1
+            return self._pending[index][1] if 0 <= index < len(self._pending) else None
+        wanted = typed.casefold()
+        matches = [action for label, action in self._pending if label.casefold() == wanted]
+        return matches[0] if len(matches) == 1 else None
+
+    async def _dispatch(self, event: Command | Message | Action | Submit) -> list[Reply]:
+        replies = await self.bot.handle(self.identity, event)
         for reply in replies:
             await self.render(reply)
         return replies
@@ -96,6 +166,8 @@ class ConsoleAdapter:
     # --- rendering -------------------------------------------------------------------------
 
     async def render(self, reply: Reply) -> None:
+        if any(isinstance(b, Buttons | Choice) for b in reply.blocks):
+            self._pending = []  # the newest choices are the only ones a number can pick
         for block in reply.blocks:
             if isinstance(block, Text):
                 self._write(self._text(block))
@@ -131,14 +203,16 @@ class ConsoleAdapter:
         return block.text
 
     def _offer(self, label: str, action: Action) -> None:
-        self._pending.append(action)
+        self._pending.append((label, action))
         self._write(f"  [{len(self._pending)}] {label}")
 
     # --- forms as step-by-step prompts ----------------------------------------------------
 
     async def fill_form(self, form: Form) -> None:
         t = await self._t()
-        draft = await self.bot.load_draft(self.identity, form.form_id)
+        draft = await self.bot.state.load_draft(
+            self.identity.platform, self.identity.user_id, form.form_id
+        )
         if draft:
             self._write(t("core.console_draft_resumed"))
         values = {i.name: draft.get(i.name, i.initial) for i in form.inputs}
@@ -151,15 +225,21 @@ class ConsoleAdapter:
                     if self._eof:
                         return  # input ended, not a choice to stop: the draft stays for later
                     self._write(t("core.cancelled"))
-                    await self.bot.clear_draft(self.identity, form.form_id)
+                    await self.bot.state.clear_draft(
+                        self.identity.platform, self.identity.user_id, form.form_id
+                    )
                     return
                 values[field.name] = answer
-                await self.bot.save_draft(self.identity, form.form_id, values)
+                await self.bot.state.save_draft(
+                    self.identity.platform, self.identity.user_id, form.form_id, values
+                )
             submit = Submit(form_id=form.form_id, values=values, context=form.context)
             replies = await self.bot.handle(self.identity, submit)
             errors = {k: v for r in replies for k, v in r.errors.items()}
             if not errors:
-                await self.bot.clear_draft(self.identity, form.form_id)
+                await self.bot.state.clear_draft(
+                    self.identity.platform, self.identity.user_id, form.form_id
+                )
                 for reply in replies:
                     await self.render(reply)
                 return
@@ -190,7 +270,7 @@ class ConsoleAdapter:
         elif not field.required:
             self._write("  " + t("core.console_form_optional"))
         line = await self._read("  > ")
-        if line is None or line.strip().lower() in STOP_WORDS:
+        if line is None or line.strip().lower() in CANCEL_WORDS | QUIT_WORDS:
             return None
         answer = line.strip()
         if not answer:

@@ -1,39 +1,47 @@
-"""Proactive messages for console people: the prompt is written as plain text to a stream.
+"""Proactive messages for console people: kept in the database until a chat shows them.
 
-Only translates a neutral reply into lines; buttons are shown with their labels, because a
-console user answers them by typing the command the prompt names (or in ``signaalbot chat``).
+Why the database: the console has no server to push to, and the dispatcher that sends may run
+in another process (``serve``, or a colleague's chat on the same SQLite file). The messenger
+writes each message to ``console_message``; every open ``signaalbot chat`` shows its person's
+new messages within seconds (:class:`ConsoleInbox`), and a closed one at its next start,
+oldest first. A console person is therefore never "unreachable".
 """
 
 from __future__ import annotations
 
-import uuid
-from typing import TextIO
+from dataclasses import dataclass
 
-from kernel.core import Buttons, Choice, Image, Reply
+from kernel.core import Reply
 from kernel.messenger import Address, Sent
+from turn.context import Services
 
 
-def render_plain(reply: Reply) -> str:
-    lines = [reply.plain_text]
-    for block in reply.blocks:
-        if isinstance(block, Buttons):
-            lines.append("  " + "  ".join(f"[{b.label}]" for b in block.buttons))
-        elif isinstance(block, Choice):
-            lines.append("  " + "  ".join(f"[{o.label}]" for o in block.options))
-        elif isinstance(block, Image) and (block.path or block.url):
-            # The alt text is already in the reader's language; the path is where the PNG is.
-            lines.append(f"  [{block.alt}] {block.path or block.url}")
-    return "\n".join(lines)
-
-
+@dataclass(slots=True)
 class ConsoleMessenger:
-    platform = "console"
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
+    services: Services
+    platform: str = "console"
 
     async def send(self, identity: Address, reply: Reply, *, update_id: str | None = None) -> Sent:
-        message_id = update_id or uuid.uuid4().hex
-        self._stream.write(f"\n--- @{identity.user_id} ---\n{render_plain(reply)}\n")
-        self._stream.flush()
-        return Sent(message_id=message_id)
+        """Queue ``reply`` for the console person; an update arrives as a new message."""
+        async with self.services.uow() as uow:
+            message_id = await uow.console.deliver(
+                identity.user_id, reply.model_dump(mode="json"), self.services.clock.now()
+            )
+            await uow.commit()
+        return Sent(message_id=f"console-{message_id}")
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleInbox:
+    """What an open chat reads: its person's messages not shown yet, oldest first."""
+
+    services: Services
+    user_id: str
+
+    async def take(self) -> list[Reply]:
+        """The new messages, marked as shown (so a second chat of the same person skips them)."""
+        async with self.services.uow() as uow:
+            messages = await uow.console.unshown(self.user_id)
+            await uow.console.mark_shown((m.id for m in messages), self.services.clock.now())
+            await uow.commit()
+        return [Reply.model_validate(m.payload) for m in messages]

@@ -3,7 +3,7 @@
 Why a shared helper: the few texts an adapter writes itself (the console's prompts, Teams'
 "Kiezen" and "Verstuurd", Slack's "Sluiten") must follow the same choice as the handlers'
 texts. The platform's locale (a Teams client set to English) only counts for a person who
-never chose, exactly as :class:`bot.app.Signaalbot` resolves the actor.
+never chose, exactly as the pipeline resolves the actor.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from kernel.i18n import Translator
 from storage.db import DatabaseUnavailableError
 
 if TYPE_CHECKING:
-    from bot.app import Signaalbot
+    from turn.pipeline import Signaalbot
 
 
 async def person_translator(

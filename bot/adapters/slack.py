@@ -39,15 +39,11 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters import slack_blocks as kit
 from bot.adapters.slack_messenger import (
-    SlackMessenger,
     SlackSendError,
-    load_form,
     share_upload,
     stage_upload,
-    stash_form,
     translator_for,
 )
-from bot.app import Signaalbot
 from kernel.core import Action, Command, Form, Identity, Message, Platform, Reply, Submit
 from kernel.i18n import Translator
 from kernel.logging import get_logger
@@ -55,6 +51,7 @@ from kernel.messenger import TemporaryFailureError
 from kernel.settings import Settings
 from privacy.guard import mask_text
 from storage.slack_store import SqlInstallationStore, SqlOAuthStateStore
+from turn.pipeline import Signaalbot
 
 log = get_logger("signaalbot.slack")
 
@@ -104,7 +101,7 @@ class Where:
 
 
 class SlackAdapter:
-    """Translates between Slack and the bot; one per process, created by :func:`mount_slack`."""
+    """Translates between Slack and the bot; one per process, built by ``bot.bootstrap``."""
 
     def __init__(
         self,
@@ -274,8 +271,11 @@ class SlackAdapter:
 
     async def open_form(self, where: Where, form: Form, t: Translator) -> bool:
         if kit.needs_suggestions(form):
-            await stash_form(self.bot, where.identity_user, form)  # for the type-ahead
-        draft = await self.bot.load_draft(self.identity(where.team_id, where.user_id), form.form_id)
+            # The options endpoint finds the form again for the type-ahead.
+            await self.bot.state.remember_form(Platform.SLACK, where.identity_user, form)
+        draft = await self.bot.state.load_draft(
+            Platform.SLACK, self.identity(where.team_id, where.user_id).user_id, form.form_id
+        )
         view = kit.modal(form, t, {"ch": where.channel or ""}, values=draft)
         try:
             if where.in_modal:
@@ -290,7 +290,7 @@ class SlackAdapter:
     async def post(self, where: Where, replies: list[Reply], t: Translator) -> None:
         rendered = kit.BlockRenderer(t, upload_files=True).render(replies)
         for form in rendered.forms:
-            await stash_form(self.bot, where.identity_user, form)
+            await self.bot.state.remember_form(Platform.SLACK, where.identity_user, form)
         if rendered.unavailable_images:
             log.warning("image_unavailable", count=rendered.unavailable_images)
         if rendered.blocks or not rendered.uploads:
@@ -426,12 +426,12 @@ class SlackAdapter:
         user = body.get("user", {})
         team = body.get("team", {}).get("id") or user.get("team_id", "")
         where = Where(client=self.client, team_id=team, user_id=user.get("id", ""), channel=None)
-        form = await load_form(self.bot, where.identity_user, meta.get("f", ""))
+        form = await self.bot.state.form(Platform.SLACK, where.identity_user, meta.get("f", ""))
         await ack(options=kit.suggest(form, str(body.get("block_id", "")), body.get("value", "")))
 
     async def _open_stashed(self, where: Where, form_id: str) -> None:
         t = await self._t(where)
-        form = await load_form(self.bot, where.identity_user, form_id)
+        form = await self.bot.state.form(Platform.SLACK, where.identity_user, form_id)
         if form is None or not await self.open_form(where, form, t):
             await self.post(replace(where, response_url=None), [_text(t("slack.form_gone"))], t)
 
@@ -469,7 +469,7 @@ class SlackAdapter:
         t = await self._t(where)
         for next_form in (r.form for r in replies if r.form is not None):
             if kit.needs_suggestions(next_form):
-                await stash_form(self.bot, where.identity_user, next_form)
+                await self.bot.state.remember_form(Platform.SLACK, where.identity_user, next_form)
         response, follow_up = self._submit_response(replies, view, t, title, where)
         await ack(**response)
         if follow_up:
@@ -503,7 +503,7 @@ class SlackAdapter:
         self, where: Where, identity: Identity, form_id: str, replies: list[Reply]
     ) -> None:
         """A copy of the confirmation in the DM: the reference number stays findable there."""
-        await self.bot.clear_draft(identity, form_id)
+        await self.bot.state.clear_draft(identity.platform, identity.user_id, form_id)
         await self.post(replace(where, channel=None), replies, await self._t(where))
 
     async def _finish_slow_submit(
@@ -565,7 +565,10 @@ class SlackAdapter:
         values = {k: v for k, v in kit.view_values(view).items() if v}
         if values and meta.get("f"):
             identity = self.identity(team, user.get("id", ""))
-            self.spawn(self.bot.save_draft(identity, meta["f"], values), "draft")
+            self.spawn(
+                self.bot.state.save_draft(identity.platform, identity.user_id, meta["f"], values),
+                "draft",
+            )
 
     async def _on_home_opened(
         self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
@@ -573,7 +576,7 @@ class SlackAdapter:
         if event.get("tab") != "home":
             return
         where = Where(client=client, team_id=body.get("team_id", ""), user_id=event.get("user", ""))
-        name = "home" if "home" in self.bot.router.commands else "mijn signalen"
+        name = "mijn signalen"  # the home tab shows the person's own signals
         command = Command(name=name, idempotency_key=f"event:{body.get('event_id')}")
         self.spawn(self._publish_home(where, command), "home")
 
@@ -651,16 +654,13 @@ def _with_initial(block: dict[str, Any], values: dict[str, str]) -> dict[str, An
 SLACK_KEY: web.AppKey[SlackAdapter] = web.AppKey("slack", SlackAdapter)
 
 
-def mount_slack(
-    web_app: web.Application, bot: Signaalbot, *, client: AsyncWebClient | None = None
-) -> SlackAdapter:
-    """Add Slack to the one aiohttp application and register the Slack messenger.
+def mount_slack(web_app: web.Application, adapter: SlackAdapter) -> None:
+    """Add Slack's routes to the one aiohttp application (the adapter is built by bootstrap).
 
     HTTP mode: ``POST /slack/events``. Socket Mode (``SIGNAALBOT_SLACK_APP_TOKEN`` set): a
     WebSocket to Slack for the lifetime of the web app. With OAuth client id and secret:
     ``GET /slack/install`` and ``GET /slack/oauth_redirect`` for installing in more workspaces.
     """
-    adapter = SlackAdapter(bot, client=client)
     web_app[SLACK_KEY] = adapter
     if adapter.mode == "http":
         web_app.router.add_post(EVENTS_PATH, adapter.handle_http)
@@ -670,6 +670,4 @@ def mount_slack(
         web_app.router.add_get(INSTALL_PATH, adapter.handle_http)
         web_app.router.add_get(REDIRECT_PATH, adapter.handle_http)
     web_app.on_shutdown.append(adapter.drain)
-    bot.messengers["slack"] = SlackMessenger(bot, adapter.token_for, bot.settings.slack_api_url)
     log.info("slack_mounted", mode=adapter.mode, oauth=adapter.oauth)
-    return adapter

@@ -33,7 +33,6 @@ from kernel.i18n import Translator
 
 # Block Kit limits (https://api.slack.com/reference/block-kit)
 MAX_TEXT = 3000  # section / mrkdwn text
-MAX_FIELD = 2000  # one section field
 MAX_FIELDS = 10  # fields per section
 MAX_HEADER = 150
 MAX_PLAIN_LABEL = 75  # button text, option text, message titles

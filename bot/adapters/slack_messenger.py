@@ -25,14 +25,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.language import person_translator
 from bot.adapters.slack_blocks import MAX_ALT_TEXT, BlockRenderer, Upload, mrkdwn, shorten
-from kernel.core import Form, Reply
+from kernel.core import Reply
 from kernel.i18n import Translator
 from kernel.logging import get_logger
 from kernel.messenger import Address, RecipientUnreachableError, Sent, TemporaryFailureError
-from storage.db import DatabaseUnavailableError
 
 if TYPE_CHECKING:
-    from bot.app import Signaalbot
+    from turn.pipeline import Signaalbot
 
 log = get_logger("signaalbot.slack.messenger")
 
@@ -126,35 +125,6 @@ async def share_upload(client: AsyncWebClient, channel: str, staged: StagedUploa
 # --- forms that wait behind an "Open the form" button ------------------------------------
 
 
-def _form_flow(form_id: str) -> str:
-    return f"slack.form:{form_id}"[:60]
-
-
-async def stash_form(bot: Signaalbot, user_id: str, form: Form) -> None:
-    """Keep a form that arrived in a message, so its button can open it later (survives restarts)."""
-    try:
-        async with bot.services.uow() as uow:
-            await uow.conversations.put(
-                "slack",
-                user_id,
-                _form_flow(form.form_id),
-                form.model_dump(mode="json"),
-                bot.services.clock.now(),
-            )
-            await uow.commit()
-    except DatabaseUnavailableError:
-        log.warning("form_not_stashed", form_id=form.form_id)
-
-
-async def load_form(bot: Signaalbot, user_id: str, form_id: str) -> Form | None:
-    try:
-        async with bot.services.uow() as uow:
-            data = await uow.conversations.get("slack", user_id, _form_flow(form_id))
-    except DatabaseUnavailableError:
-        return None
-    return Form.model_validate(data) if data else None
-
-
 async def translator_for(bot: Signaalbot, user_id: str, fallback: str | None = None) -> Translator:
     """The person's own language for the adapter's few texts (buttons, Close)."""
     return await person_translator(bot, "slack", user_id, fallback)
@@ -202,7 +172,7 @@ class SlackMessenger:
         t = await translator_for(self._bot, identity.user_id)
         rendered = BlockRenderer(t, upload_files=True).render([reply])
         for form in rendered.forms:
-            await stash_form(self._bot, identity.user_id, form)
+            await self._bot.state.remember_form("slack", identity.user_id, form)
         if rendered.unavailable_images:
             logger.warning("image_unavailable", count=rendered.unavailable_images)
         method = "conversations.open"

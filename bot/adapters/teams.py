@@ -43,12 +43,13 @@ from bot.adapters.teams_messenger import (
     reply_activity,
     tenant_of,
 )
-from bot.app import Signaalbot
 from kernel.core import Action, Command, Form, Identity, Message, Platform, Reply, Submit
 from kernel.i18n import Translator
 from kernel.logging import get_logger
 from privacy.guard import mask_text
 from storage.db import DatabaseUnavailableError
+from turn.pipeline import Signaalbot
+from turn.state import ConversationState
 
 log = get_logger("signaalbot.teams")
 
@@ -80,61 +81,29 @@ def _conversation_key(conversation_id: str) -> str:
     return "conv:" + hashlib.sha256(conversation_id.encode()).hexdigest()[:40]
 
 
-def _flow(prefix: str, key: str) -> str:
-    return f"{prefix}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
-
-
 class CardMemory:
-    """Forms and updatable messages this conversation has seen, kept in ``conversation_state``.
+    """Forms and updatable messages this conversation has seen, in the one conversation state.
 
     A form is remembered per conversation so that ``Reply.errors`` can show the same form again
     with what was typed; an ``update_key`` maps onto the Teams activity id to update in place.
     """
 
-    def __init__(self, bot: Signaalbot) -> None:
-        self._bot = bot
-
-    async def _put(self, conversation_id: str, flow: str, data: dict[str, Any]) -> None:
-        try:
-            async with self._bot.services.uow() as uow:
-                await uow.conversations.put(
-                    PLATFORM,
-                    _conversation_key(conversation_id),
-                    flow,
-                    data,
-                    self._bot.services.clock.now(),
-                )
-                await uow.commit()
-        except DatabaseUnavailableError:
-            log.warning("teams_card_not_remembered", flow=flow.split(":")[0])
-
-    async def _get(self, conversation_id: str, flow: str) -> dict[str, Any] | None:
-        try:
-            async with self._bot.services.uow() as uow:
-                return await uow.conversations.get(
-                    PLATFORM, _conversation_key(conversation_id), flow
-                )
-        except DatabaseUnavailableError:
-            return None
+    def __init__(self, state: ConversationState) -> None:
+        self._state = state
 
     async def remember_form(self, conversation_id: str, form: Form) -> None:
-        await self._put(
-            conversation_id, _flow("form", form.form_id), {"form": form.model_dump(mode="json")}
-        )
+        await self._state.remember_form(PLATFORM, _conversation_key(conversation_id), form)
 
     async def form(self, conversation_id: str, form_id: str) -> Form | None:
-        data = await self._get(conversation_id, _flow("form", form_id))
-        if not data or "form" not in data:
-            return None
-        return Form.model_validate(data["form"])
+        return await self._state.form(PLATFORM, _conversation_key(conversation_id), form_id)
 
     async def remember_message(self, conversation_id: str, key: str, activity_id: str) -> None:
-        await self._put(conversation_id, _flow("msg", key), {"activity_id": activity_id})
+        await self._state.remember_message(
+            PLATFORM, _conversation_key(conversation_id), key, activity_id
+        )
 
     async def message(self, conversation_id: str, key: str) -> str | None:
-        data = await self._get(conversation_id, _flow("msg", key))
-        value = (data or {}).get("activity_id")
-        return str(value) if value else None
+        return await self._state.message(PLATFORM, _conversation_key(conversation_id), key)
 
 
 # --- the activity handler ---------------------------------------------------------------------
@@ -581,7 +550,7 @@ TEAMS_KEY: web.AppKey[TeamsAdapter] = web.AppKey("teams", TeamsAdapter)
 
 
 def build_teams_adapter(bot: Signaalbot) -> TeamsAdapter:
-    """Assemble the Teams adapter from the settings and register its messenger on the bot."""
+    """Assemble the Teams adapter (and its messenger for the outbox) from the settings."""
     settings = bot.settings
     password = (
         settings.teams_app_password.get_secret_value() if settings.teams_app_password else None
@@ -590,13 +559,12 @@ def build_teams_adapter(bot: Signaalbot) -> TeamsAdapter:
         settings.teams_app_id, password, settings.teams_tenant_id, settings.teams_app_type
     )
     cloud = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
-    handler = SignaalbotTeamsHandler(bot, CardMemory(bot))
+    handler = SignaalbotTeamsHandler(bot, CardMemory(bot.state))
 
     async def translator_for(user_id: str, fallback: str | None) -> Translator:
         return await person_translator(bot, PLATFORM, user_id, fallback)
 
     messenger = TeamsMessenger(cloud, settings.teams_app_id, translator_for)
-    bot.messengers[PLATFORM] = messenger
     return TeamsAdapter(
         bot=bot,
         cloud=cloud,
@@ -606,9 +574,8 @@ def build_teams_adapter(bot: Signaalbot) -> TeamsAdapter:
     )
 
 
-def mount_teams(web_app: web.Application, bot: Signaalbot) -> TeamsAdapter:
+def mount_teams(web_app: web.Application, adapter: TeamsAdapter) -> None:
     """Serve Teams at ``POST /api/messages`` in the shared aiohttp application."""
-    adapter = build_teams_adapter(bot)
     if not adapter.app_id:
         log.warning(
             "teams_without_app_id",
@@ -616,4 +583,3 @@ def mount_teams(web_app: web.Application, bot: Signaalbot) -> TeamsAdapter:
         )
     web_app[TEAMS_KEY] = adapter
     web_app.router.add_post(ROUTE, adapter.process)
-    return adapter

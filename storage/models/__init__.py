@@ -5,6 +5,7 @@ from storage.models.catalogue import StudyRow, ThemeRow
 from storage.models.cycle import CycleStageOwnerRow, CycleStageRow, LearningCycleRow
 from storage.models.infra import (
     AuditEventRow,
+    ConsoleMessageRow,
     ConversationStateRow,
     OutboxRow,
     ProcessedEventRow,
@@ -32,6 +33,7 @@ __all__ = [
     "AreaRow",
     "AuditEventRow",
     "Base",
+    "ConsoleMessageRow",
     "ConversationStateRow",
     "CycleStageOwnerRow",
     "CycleStageRow",

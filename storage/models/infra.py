@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -32,6 +32,8 @@ class ProcessedEventRow(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(index=True)
+    # What the turn answered (serialised replies), so a redelivery gets the same answer again.
+    replies: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
 
 
 class AuditEventRow(Base):
@@ -58,6 +60,9 @@ class OutboxRow(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     payload: Mapped[dict[str, Any]]  # a serialised kernel.core.Reply
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    # Prompts that ask someone to act wait for office hours; a notice about what someone just
+    # did (their signal was triaged, merged, answered) goes out at once.
+    office_hours_only: Mapped[bool] = mapped_column(default=True)
     attempts: Mapped[int] = mapped_column(default=0)
     not_before: Mapped[datetime] = mapped_column(index=True)
     claimed_by: Mapped[str | None] = mapped_column(String(100))
@@ -67,6 +72,22 @@ class OutboxRow(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class ConsoleMessageRow(Base):
+    """A message delivered to a console person: shown live in an open chat, else at the next.
+
+    Why a table: the console has no server to push to. The dispatcher (in any process, ``serve``
+    or another chat) writes here; each open ``signaalbot chat`` polls for its own person.
+    """
+
+    __tablename__ = "console_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(200), index=True)
+    payload: Mapped[dict[str, Any]]  # a serialised kernel.core.Reply
+    created_at: Mapped[datetime]
+    shown_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class RefCounterRow(Base):

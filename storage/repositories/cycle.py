@@ -1,99 +1,32 @@
-"""Learning cycles, their stages and owners; and the outbox operations the dispatcher needs.
-
-The repositories return frozen dataclasses (defined here, as this area owns them).
-"""
+"""Learning cycles, their stages and owners (the frozen dataclasses are in ``storage.domain``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.domain import OutboxMessage, Person
+from storage.domain import (
+    ActiveStage,
+    CycleStage,
+    LearningCycle,
+    Person,
+    Recipient,
+    StageOwner,
+)
 from storage.models import (
     CycleStageOwnerRow,
     CycleStageRow,
     LearningCycleRow,
-    OutboxRow,
     PersonRoleRow,
     PersonRow,
 )
-from storage.repositories.infra import to_outbox
 from storage.repositories.people import to_person
 
 CHUNK = 500
-
-
-@dataclass(frozen=True, slots=True)
-class StageOwner:
-    person_id: int
-    assigned_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class CycleStage:
-    id: int
-    cycle_id: int
-    number: int
-    key: str
-    status: str
-    started_at: datetime | None
-    due_on: date | None
-    output: dict[str, Any]
-    postponements: int
-    extensions: int
-    done_at: datetime | None
-    done_by_id: int | None
-    owners: tuple[StageOwner, ...] = ()
-
-    @property
-    def owner_ids(self) -> tuple[int, ...]:
-        return tuple(o.person_id for o in self.owners)
-
-
-@dataclass(frozen=True, slots=True)
-class LearningCycle:
-    id: int
-    title: str
-    study_id: int | None
-    round: int
-    previous_id: int | None
-    status: str
-    current_stage: int
-    conclusion: str
-    started_by_id: int | None
-    started_at: datetime
-    closed_at: datetime | None
-    stages: tuple[CycleStage, ...] = ()
-
-    def stage(self, number: int) -> CycleStage | None:
-        return next((s for s in self.stages if s.number == number), None)
-
-
-@dataclass(frozen=True, slots=True)
-class ActiveStage:
-    """What the tick needs of one active stage: no ORM object, no lazy loads."""
-
-    stage_id: int
-    cycle_id: int
-    number: int
-    started_at: datetime
-    due_on: date
-    owners: tuple[StageOwner, ...]
-    title: str = ""
-    round: int = 1
-
-
-@dataclass(frozen=True, slots=True)
-class Recipient:
-    person_id: int
-    name: str
-    locale: str | None
-    timezone: str
 
 
 def _stage(row: CycleStageRow, owners: Sequence[CycleStageOwnerRow]) -> CycleStage:
@@ -409,192 +342,3 @@ class CycleRepository:
             .order_by(PersonRow.id)
         )
         return [Recipient(pid, name, locale, tz) for pid, name, locale, tz in rows]
-
-
-class OutboxOps:
-    """Outbox operations beyond enqueue: bulk key checks, superseding, claiming, recording."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def existing_keys(self, keys: Iterable[str]) -> set[str]:
-        wanted = list(dict.fromkeys(keys))
-        found: set[str] = set()
-        for start in range(0, len(wanted), CHUNK):
-            found.update(
-                await self._session.scalars(
-                    select(OutboxRow.key).where(OutboxRow.key.in_(wanted[start : start + CHUNK]))
-                )
-            )
-        return found
-
-    async def enqueue_many(self, rows: Sequence[Mapping[str, Any]], now: datetime) -> set[str]:
-        """Insert many messages at once; a key that exists is skipped (``ON CONFLICT DO NOTHING``).
-
-        Same meaning as :meth:`OutboxRepository.enqueue` row by row, without a savepoint per row.
-        Each row has ``key``, ``person_id``, ``payload`` and ``not_before``. Returns the keys added.
-        """
-        if not rows:
-            return set()
-        bind = self._session.get_bind()
-        insert_fn: Any
-        if bind.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as insert_fn
-        else:
-            from sqlalchemy.dialects.sqlite import insert as insert_fn
-        added: set[str] = set()
-        for start in range(0, len(rows), CHUNK):
-            values = [
-                {
-                    "key": r["key"],
-                    "person_id": r["person_id"],
-                    "payload": r["payload"],
-                    "not_before": r["not_before"],
-                    "status": "pending",
-                    "attempts": 0,
-                    "last_error": "",
-                    "created_at": now,
-                }
-                for r in rows[start : start + CHUNK]
-            ]
-            statement = (
-                insert_fn(OutboxRow)
-                .values(values)
-                .on_conflict_do_nothing(index_elements=["key"])
-                .returning(OutboxRow.key)
-            )
-            added.update(await self._session.scalars(statement))
-        return added
-
-    async def cancel_pending(
-        self, prefixes: Iterable[str], *, person_id: int | None = None, status: str = "cancelled"
-    ) -> int:
-        """Retire pending messages whose key starts with one of ``prefixes`` (stale prompts)."""
-        conditions = [OutboxRow.key.startswith(p, autoescape=True) for p in prefixes]
-        if not conditions:
-            return 0
-        query = (
-            update(OutboxRow)
-            .where(OutboxRow.status == "pending", or_(*conditions))
-            .values(status=status, claimed_by=None, claimed_until=None)
-        )
-        if person_id is not None:
-            query = query.where(OutboxRow.person_id == person_id)
-        result = await self._session.execute(query)
-        return int(getattr(result, "rowcount", 0))
-
-    async def supersede(self, keys: Iterable[str]) -> int:
-        wanted = list(keys)
-        if not wanted:
-            return 0
-        result = await self._session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.key.in_(wanted), OutboxRow.status == "pending")
-            .values(status="superseded", claimed_by=None, claimed_until=None)
-        )
-        return int(getattr(result, "rowcount", 0))
-
-    async def claim(
-        self, *, token: str, now: datetime, until: datetime, limit: int, skip_locked: bool
-    ) -> list[OutboxMessage]:
-        """Claim up to ``limit`` due messages for ``token`` (a lease that ends at ``until``).
-
-        PostgreSQL: ``FOR UPDATE SKIP LOCKED`` lets several dispatchers claim side by side.
-        SQLite: one writer at a time; the conditions in the UPDATE keep a claim exclusive.
-        """
-        claimable = and_(
-            OutboxRow.status == "pending",
-            OutboxRow.not_before <= now,
-            or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until < now),
-        )
-        query = (
-            select(OutboxRow.id)
-            .where(claimable)
-            .order_by(OutboxRow.not_before, OutboxRow.id)
-            .limit(limit)
-        )
-        if skip_locked:
-            query = query.with_for_update(skip_locked=True)
-        ids = list(await self._session.scalars(query))
-        if not ids:
-            return []
-        await self._session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id.in_(ids), claimable)
-            .values(claimed_by=token, claimed_until=until)
-            .execution_options(synchronize_session=False)
-        )
-        rows = await self._session.scalars(
-            select(OutboxRow)
-            .where(OutboxRow.id.in_(ids), OutboxRow.claimed_by == token)
-            .order_by(OutboxRow.not_before, OutboxRow.id)
-            .execution_options(populate_existing=True)
-        )
-        return [to_outbox(r) for r in rows]
-
-    async def finish(
-        self,
-        message_id: int,
-        token: str,
-        *,
-        status: str,
-        now: datetime,
-        platform: str | None = None,
-        platform_message_id: str | None = None,
-        error: str = "",
-        not_before: datetime | None = None,
-        attempted: bool = True,
-    ) -> bool:
-        """Record the outcome of a claimed message; False when our lease was lost meanwhile."""
-        values: dict[str, Any] = {
-            "status": status,
-            "claimed_by": None,
-            "claimed_until": None,
-            "last_error": error[:500],
-        }
-        if attempted:
-            values["attempts"] = OutboxRow.attempts + 1
-        if platform is not None:
-            values["platform"] = platform
-        if platform_message_id is not None:
-            values["platform_message_id"] = platform_message_id
-        if status == "sent":
-            values["sent_at"] = now
-        if not_before is not None:
-            values["not_before"] = not_before
-        result = await self._session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == message_id, OutboxRow.claimed_by == token)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        return bool(getattr(result, "rowcount", 0))
-
-    async def retry(self, message_ids: Iterable[int] | None, now: datetime) -> int:
-        """Operator retry: failed/unreachable (or the given) messages become pending now."""
-        query = update(OutboxRow).values(
-            status="pending", not_before=now, claimed_by=None, claimed_until=None, attempts=0
-        )
-        ids = list(message_ids or [])
-        if ids:
-            query = query.where(OutboxRow.id.in_(ids), OutboxRow.status != "sent")
-        else:
-            query = query.where(OutboxRow.status.in_(("failed", "unreachable")))
-        result = await self._session.execute(query)
-        return int(getattr(result, "rowcount", 0))
-
-    async def find(
-        self, status: str | None = None, limit: int = 100, key_prefix: str | None = None
-    ) -> list[OutboxMessage]:
-        query = select(OutboxRow).order_by(OutboxRow.id).limit(limit)
-        if status:
-            query = query.where(OutboxRow.status == status)
-        if key_prefix:
-            query = query.where(OutboxRow.key.startswith(key_prefix, autoescape=True))
-        return [to_outbox(r) for r in await self._session.scalars(query)]
-
-    async def counts(self) -> dict[str, int]:
-        rows = await self._session.execute(
-            select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
-        )
-        return {status: int(n) for status, n in rows}

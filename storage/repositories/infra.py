@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.domain import AuditEvent, OutboxMessage
-from storage.models import AuditEventRow, ConversationStateRow, OutboxRow, ProcessedEventRow
+from storage.domain import AuditEvent
+from storage.models import AuditEventRow, ConversationStateRow, ProcessedEventRow
 
 
 class ConversationStateRepository:
@@ -67,6 +67,22 @@ class ProcessedEventRepository:
         except IntegrityError:
             return False
         return True
+
+    async def answer(self, key: str) -> tuple[bool, list[dict[str, Any]] | None]:
+        """(seen, replies): whether ``key`` was committed before, and what the turn answered."""
+        row = await self._session.get(ProcessedEventRow, key)
+        if row is None:
+            return False, None
+        return True, list(row.replies) if row.replies is not None else None
+
+    async def keep_answer(self, key: str, replies: list[dict[str, Any]]) -> None:
+        await self._session.execute(
+            update(ProcessedEventRow).where(ProcessedEventRow.key == key).values(replies=replies)
+        )
+
+    async def release(self, key: str) -> None:
+        """Forget a key after a failed turn, so the platform's retry is handled."""
+        await self._session.execute(delete(ProcessedEventRow).where(ProcessedEventRow.key == key))
 
     async def forget_before(self, moment: datetime) -> None:
         await self._session.execute(
@@ -126,63 +142,3 @@ def _audit(row: AuditEventRow) -> AuditEvent:
         entity_id=row.entity_id,
         details=dict(row.details),
     )
-
-
-def to_outbox(row: OutboxRow) -> OutboxMessage:
-    return OutboxMessage(
-        id=row.id,
-        key=row.key,
-        person_id=row.person_id,
-        payload=dict(row.payload),
-        status=row.status,
-        attempts=row.attempts,
-        not_before=row.not_before,
-        platform=row.platform,
-        platform_message_id=row.platform_message_id,
-        last_error=row.last_error,
-        created_at=row.created_at,
-        sent_at=row.sent_at,
-    )
-
-
-class OutboxRepository:
-    """Messages to send later. Claiming and sending belong to ``cycle``'s dispatcher."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def enqueue(
-        self,
-        *,
-        key: str,
-        person_id: int,
-        payload: dict[str, Any],
-        now: datetime,
-        not_before: datetime | None = None,
-    ) -> bool:
-        """Add a message unless one with this key exists; True when it was added."""
-        try:
-            async with self._session.begin_nested():
-                self._session.add(
-                    OutboxRow(
-                        key=key,
-                        person_id=person_id,
-                        payload=payload,
-                        not_before=not_before or now,
-                        created_at=now,
-                    )
-                )
-                await self._session.flush()
-        except IntegrityError:
-            return False
-        return True
-
-    async def get(self, message_id: int) -> OutboxMessage | None:
-        row = await self._session.get(OutboxRow, message_id)
-        return to_outbox(row) if row else None
-
-    async def find(self, status: str | None = None, limit: int = 100) -> list[OutboxMessage]:
-        query = select(OutboxRow).order_by(OutboxRow.id).limit(limit)
-        if status:
-            query = query.where(OutboxRow.status == status)
-        return [to_outbox(r) for r in await self._session.scalars(query)]

@@ -14,7 +14,6 @@ from storage.domain import ResearchQuestion, Signal
 from storage.models import (
     AreaRow,
     ConversationStateRow,
-    OutboxRow,
     PersonIdentityRow,
     ResearchQuestionRow,
     SignalRow,
@@ -225,9 +224,6 @@ class IntakeRepository:
                     )
                 )
             )
-        outbox = await self._session.scalars(
-            select(OutboxRow).where(OutboxRow.person_id == person_id).order_by(OutboxRow.id)
-        )
         return {
             "signals": [
                 {
@@ -247,10 +243,6 @@ class IntakeRepository:
                 for q in questions
             ],
             "conversation_state": [{"flow": s.flow, "data": s.data} for s in states],
-            "messages": [
-                {"key": m.key, "status": m.status, "created_at": m.created_at.isoformat()}
-                for m in outbox
-            ],
         }
 
     async def forget_conversations(self, identities: Sequence[tuple[str, str]]) -> None:
@@ -261,8 +253,3 @@ class IntakeRepository:
                     ConversationStateRow.user_id == user_id,
                 )
             )
-
-    async def drop_pending_messages(self, person_id: int) -> None:
-        await self._session.execute(
-            delete(OutboxRow).where(OutboxRow.person_id == person_id, OutboxRow.status == "pending")
-        )

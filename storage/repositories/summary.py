@@ -9,12 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.domain import OutboxMessage
-from storage.models import OutboxRow, PersonIdentityRow, PersonRow, SignalRow
-from storage.repositories.infra import to_outbox
+from storage.models import PersonIdentityRow, PersonRow, SignalRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +26,6 @@ class Unreachable:
 class SummaryQueries:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-
-    async def outbox_has(self, key: str) -> bool:
-        return (
-            await self._session.scalar(select(OutboxRow.id).where(OutboxRow.key == key))
-        ) is not None
 
     async def unreachable(self) -> list[Unreachable]:
         rows = await self._session.execute(
@@ -66,40 +59,3 @@ class SummaryQueries:
             )
         )
         return [(created, key) for created, key in rows]
-
-    async def has_table(self, name: str) -> bool:
-        """Whether a table exists (parts of the schema arrive with other features)."""
-        connection = await self._session.connection()
-        return bool(await connection.run_sync(lambda c: inspect(c).has_table(name)))
-
-
-class DemoOutbox:
-    """The demo's own small dispatcher queries (the real dispatcher lives in ``cycle``)."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def due(self, now: datetime, limit: int = 500) -> list[OutboxMessage]:
-        rows = await self._session.scalars(
-            select(OutboxRow)
-            .where(OutboxRow.status == "pending", OutboxRow.not_before <= now)
-            .order_by(OutboxRow.not_before, OutboxRow.id)
-            .limit(limit)
-        )
-        return [to_outbox(r) for r in rows]
-
-    async def mark(
-        self,
-        message_id: int,
-        status: str,
-        now: datetime,
-        platform: str | None = None,
-        platform_message_id: str | None = None,
-    ) -> None:
-        row = await self._session.get(OutboxRow, message_id)
-        if row is None:
-            raise LookupError(message_id)
-        row.status, row.attempts = status, row.attempts + 1
-        row.platform, row.platform_message_id = platform, platform_message_id
-        if status == "sent":
-            row.sent_at = now

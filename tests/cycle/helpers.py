@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.app import Signaalbot
 from cycle.scheduler import CycleScheduler
 from kernel.clock import ManualClock
 from tests.fake_messenger import FakeMessenger
+from turn.pipeline import Signaalbot
 
 
 async def add_person(

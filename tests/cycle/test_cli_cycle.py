@@ -44,18 +44,17 @@ def test_cycle_start_tick_and_outbox(sqlite_url: str) -> None:
 def test_tick_dry_run_then_real(sqlite_url: str) -> None:
     import asyncio
 
-    from bot.app import build_app
     from tests.conftest import make_settings
+    from tests.helpers import bootstrap_bot
 
     async def setup() -> None:
-        bot = build_app(make_settings(sqlite_url))
-        await bot.start()
+        bot = await bootstrap_bot(make_settings(sqlite_url))
         async with bot.services.uow() as uow:
             await uow.people.create(
                 platform="console", user_id="ans", now=bot.services.clock.now(), display_name="ans"
             )
             await uow.commit()
-        await bot.stop()
+        await bot.services.db.dispose()
 
     asyncio.run(setup())
     assert (

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.app import Signaalbot
 from kernel.core import Action, Submit
 from tests.cycle.helpers import add_person
 from tests.helpers import act, person, say, texts
+from turn.pipeline import Signaalbot
 
 
 async def test_unknown_refs_and_garbage_values(sqlite_bot: Signaalbot) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.app import Signaalbot
 from cycle.dispatcher import Dispatcher
 from cycle.engine import kit_for
 from kernel.clock import ManualClock
@@ -12,6 +11,7 @@ from kernel.core import text_reply
 from kernel.messenger import RecipientUnreachableError, TemporaryFailureError
 from tests.cycle.helpers import add_person
 from tests.fake_messenger import FakeMessenger
+from turn.pipeline import Signaalbot
 
 
 async def _enqueue(bot: Signaalbot, person_id: int, key: str) -> None:
@@ -58,7 +58,7 @@ async def test_unreachable_person_is_reported_and_never_retried(
         await dispatcher.run_once(clock.now())
     assert fake.calls == 1
     async with bot.services.uow() as uow:
-        [row] = await uow.outbox_ops.find(status="unreachable")
+        [row] = await uow.outbox.find(status="unreachable")
         person = await uow.people.get(carla)
     assert row.attempts == 1 and row.last_error.startswith("unreachable")
     assert person is not None and person.identities[0].unreachable_since is not None
@@ -67,7 +67,7 @@ async def test_unreachable_person_is_reported_and_never_retried(
     await dispatcher.run_once(clock.now())
     assert fake.calls == 1
     async with bot.services.uow() as uow:
-        assert len(await uow.outbox_ops.find(status="unreachable")) == 2
+        assert len(await uow.outbox.find(status="unreachable")) == 2
 
 
 async def test_person_without_identity_on_a_known_platform(
@@ -107,10 +107,10 @@ async def test_temporary_failure_backs_off_honouring_retry_after_then_gives_up(
         clock.advance(timedelta(hours=1))
         await dispatcher.run_once(clock.now())
     async with bot.services.uow() as uow:
-        [failed] = await uow.outbox_ops.find(status="failed")
+        [failed] = await uow.outbox.find(status="failed")
         assert failed.attempts == kit_for(bot.services).rules.max_attempts
         # The operator can retry it once the platform is back.
-        assert await uow.outbox_ops.retry(None, clock.now()) == 1
+        assert await uow.outbox.retry(None, clock.now()) == 1
         await uow.commit()
     del fake.always_fail["eva"]
     assert (await dispatcher.run_once(clock.now())).sent == 1
@@ -122,7 +122,7 @@ async def test_expired_lease_is_claimed_again_and_late_finish_is_refused(
     ans = await add_person(bot, "ans")
     await _enqueue(bot, ans, "k-lease")
     async with bot.services.uow() as uow:
-        [claimed] = await uow.outbox_ops.claim(
+        [claimed] = await uow.outbox.claim(
             token="dead", now=clock.now(), until=clock.now() + timedelta(seconds=120),
             limit=10, skip_locked=bot.services.db.dialect == "postgresql",
         )  # fmt: skip
@@ -132,6 +132,6 @@ async def test_expired_lease_is_claimed_again_and_late_finish_is_refused(
     clock.advance(timedelta(seconds=121))
     assert (await _dispatcher(bot, fake).run_once(clock.now())).sent == 1
     async with bot.services.uow() as uow:
-        ok = await uow.outbox_ops.finish(claimed.id, "dead", status="sent", now=clock.now())
+        ok = await uow.outbox.finish(claimed.id, "dead", status="sent", now=clock.now())
         await uow.commit()
     assert not ok  # the crashed worker cannot overwrite what the new one recorded

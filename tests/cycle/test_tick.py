@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from bot.app import Signaalbot
-from cycle.engine import kit_for, start_cycle, start_cycle_for_study, tick
+from cycle.engine import kit_for, tick
+from cycle.stage_actions import start_cycle, start_cycle_for_study
 from cycle.workdays import working_days_before
 from kernel.clock import ManualClock
 from tests.cycle.helpers import add_person
+from turn.pipeline import Signaalbot
 
 
 async def test_tick_is_idempotent_and_dry_run_inserts_nothing(

@@ -14,14 +14,16 @@ from datetime import timedelta
 
 import pytest
 
-from bot.app import Signaalbot, build_app
-from cycle.engine import kit_for, start_cycle
+from cycle.engine import kit_for
 from cycle.scheduler import CycleScheduler
+from cycle.stage_actions import start_cycle
 from kernel.clock import ManualClock
 from storage.db import upgrade
 from tests.conftest import make_settings
 from tests.cycle.helpers import add_person
 from tests.fake_messenger import FakeMessenger
+from tests.helpers import bootstrap_bot
+from turn.pipeline import Signaalbot
 
 pytestmark = pytest.mark.postgres
 
@@ -29,14 +31,12 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 async def two_bots(postgres_url: str, clock: ManualClock) -> AsyncIterator[list[Signaalbot]]:
     upgrade(postgres_url)
-    bots = [build_app(make_settings(postgres_url), clock=clock) for _ in range(2)]
-    for bot in bots:
-        await bot.start()
+    bots = [await bootstrap_bot(make_settings(postgres_url), clock=clock) for _ in range(2)]
     try:
         yield bots
     finally:
         for bot in bots:
-            await bot.stop()
+            await bot.services.db.dispose()
 
 
 async def test_two_instances_one_month_no_duplicates_no_misses(
@@ -77,7 +77,7 @@ async def test_two_instances_one_month_no_duplicates_no_misses(
     duplicates = [key for key, n in Counter(sent_keys).items() if n > 1]
     assert duplicates == []
     async with first.services.uow() as uow:
-        rows = await uow.outbox_ops.find(limit=10000)
+        rows = await uow.outbox.find(limit=10000)
     due = [r for r in rows if r.status == "pending" and r.not_before <= last_round]
     assert due == []  # nothing missed
     assert {r.key for r in rows if r.status == "sent"} == set(sent_keys)

@@ -6,9 +6,11 @@ import io
 from collections import deque
 
 from bot.adapters.console import ConsoleAdapter
-from bot.app import Signaalbot
+from bot.adapters.console_messenger import ConsoleInbox, ConsoleMessenger
+from cycle.scheduler import CycleScheduler
 from kernel.core import Identity, Platform
 from tests.e2e.scenario_intake import Expect, Msg, Person, Step
+from turn.pipeline import Signaalbot
 
 
 class LineFeed(io.StringIO):
@@ -57,10 +59,21 @@ class ConsoleRunner:
         self.feeds = {name: LineFeed() for name in identities}
         self.outs = {name: io.StringIO() for name in identities}
         self.adapters = {
-            name: ConsoleAdapter(bot, identity, self.feeds[name], self.outs[name])
+            name: ConsoleAdapter(
+                bot,
+                identity,
+                self.feeds[name],
+                self.outs[name],
+                inbox=ConsoleInbox(bot.services, identity.user_id),
+            )
             for name, identity in identities.items()
         }
         self.identities = identities
+        # The real scheduler round (tick, sessions, summary, dispatcher) with the real console
+        # messenger: what it delivers waits in each person's inbox until their chat shows it.
+        self.scheduler = CycleScheduler(
+            bot.services, {Platform.CONSOLE.value: ConsoleMessenger(bot.services)}, worker_id="e2e"
+        )
 
     def text(self, who: str, expect: Expect) -> str:
         if isinstance(expect, Msg):
@@ -72,17 +85,17 @@ class ConsoleRunner:
         for fill in step.fills:
             feed.push(*(value for _, value in fill.values))
             feed.push(*(value for _, value in fill.fix))
+        if step.advance is not None:
+            self.bot.services.clock.advance(step.advance)  # type: ignore[attr-defined]
         start = out.tell()
-        first_outbox = await self._last_outbox_id()
         if step.send is not None:
             await adapter.send_line(step.send)
-        else:
-            assert step.click is not None
+        elif step.click is not None:
             pending = adapter._pending
             index = next(
                 (
                     i
-                    for i, a in enumerate(pending)
+                    for i, (_label, a) in enumerate(pending)
                     if a.action_id == step.click.action_id and a.value == step.click.value
                 ),
                 None,
@@ -100,32 +113,22 @@ class ConsoleRunner:
         for fill in step.fills:
             for field in fill.errors:
                 assert f"! {field}:" in output, f"step {number}: no error on {field}:\n{output}"
-        await self._check_outbox(step, number, first_outbox)
+        await self._check_deliveries(step, number)
         return output
 
-    async def _last_outbox_id(self) -> int:
-        async with self.bot.services.uow() as uow:
-            messages = await uow.outbox.find(limit=10_000)
-        return max((m.id for m in messages), default=0)
-
-    async def _check_outbox(self, step: Step, number: int, after: int) -> None:
-        from kernel.core import Reply
-
-        async with self.bot.services.uow() as uow:
-            messages = [m for m in await uow.outbox.find(limit=10_000) if m.id > after]
-            ids = {
-                name: (await uow.people.find_by_identity(i.platform.value, i.user_id))
-                for name, i in self.identities.items()
-            }
-        for who, expects in step.notified.items():
-            person = ids[who]
-            assert person is not None
-            text = "\n".join(
-                Reply.model_validate(m.payload).plain_text
-                for m in messages
-                if m.person_id == person.id
-            )
-            for expect in expects:
-                assert self.text(who, expect) in text, (
-                    f"step {number}: {who} not told {expect!r}:\n{text}"
+    async def _check_deliveries(self, step: Step, number: int) -> None:
+        """One real scheduler round; then every person's chat shows what reached them."""
+        round_ = await self.scheduler.run_round()
+        assert round_.dispatch is not None, f"step {number}: the dispatcher did not run"
+        assert round_.dispatch.failed == 0 and round_.dispatch.unreachable == 0, (
+            f"step {number}: {round_.dispatch}"
+        )
+        for name, adapter in self.adapters.items():
+            out = self.outs[name]
+            start = out.tell()
+            await adapter.show_inbox()
+            shown = out.getvalue()[start:]
+            for expect in step.notified.get(name, ()):
+                assert self.text(name, expect) in shown, (
+                    f"step {number}: {name} not told {expect!r}:\n{shown}"
                 )

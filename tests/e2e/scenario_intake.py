@@ -1,8 +1,10 @@
-"""The intake story as data, so every adapter replays the same conversation.
+"""The intake story and the learning cycle as data, so every adapter replays the same conversation.
 
 signal (with personal data refused first) → a second, similar signal → a guest who cannot see
 it → shared → "ik zie dit ook" → merge → triage with feedback → research question → six-step
-weighing → recommendation with feedback → "mijn signalen".
+weighing → recommendation with feedback → "mijn signalen" → a learning cycle is started → its
+first owner gets the stage prompt → finishes the stage from the prompt's button → the next
+owner gets theirs → a week later the programme leader's summary reports the cycle.
 
 How a runner replays a :class:`Step`:
 - ``send``: the text the person types (a command or message).
@@ -16,14 +18,19 @@ How a runner replays a :class:`Step`:
 - ``expect``: texts that must appear in the replies of this step (:class:`Msg` is a catalogue
   text in the person's own language with the given placeholders; a plain ``str`` is literal).
 - ``expect_not``: texts that must not appear.
-- ``notified``: per person, texts that must appear in the outbox messages queued during this
-  step (status feedback), in that person's language.
+- ``notified``: per person, texts that must appear in what that person received after the step:
+  the runner runs one real scheduler round (``cycle.tick``, sessions and the weekly summary,
+  then the dispatcher) and reads what each platform's messenger delivered (the console inbox,
+  Slack DMs on the fake Web API, Teams activities on the fake connector).
+- ``advance``: time passes before the step (the runner moves the test clock); a step with
+  neither ``send`` nor ``click`` only lets time pass and checks ``notified``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from kernel.i18n import Translator
 
@@ -74,6 +81,7 @@ class Step:
     expect: tuple[Expect, ...] = ()
     expect_not: tuple[Expect, ...] = ()
     notified: Mapping[str, tuple[Expect, ...]] = field(default_factory=dict)
+    advance: timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -89,9 +97,13 @@ PEOPLE: dict[str, Person] = {
     "bo": Person("bo", "nl", ("professional",)),
     "piet": Person("piet", "en", ("provider",), org_type="provider"),
     "desk": Person("desk", "nl", ("research_desk",)),
+    "lotte": Person("lotte", "nl", ("programme_leader",)),
 }
 
 S1, S2, V1 = "S-2026-0001", "S-2026-0002", "V-2026-0001"
+CYCLE = "Schulden bij jongeren"
+OUTPUT = "De inzichten zijn gedeeld in het teamoverleg van december."
+CYCLE_SUMMARY_LINE = Msg("summary.cycle_line", {"stage": 2, "count": 1})
 
 TEXT_WITH_BSN = (
     "Jongeren van 17 jaar vallen tussen wal en schip bij de overgang naar volwassenzorg, "
@@ -305,6 +317,36 @@ STEPS: tuple[Step, ...] = (
         expect=(Msg("commands.help_everyone"), Msg("commands.line.mine", {"word": "my signals"})),
     ),
     Step(who="piet", send="my signals", expect=(Msg("intake.mine_supported"), S1)),
+    # --- the learning cycle: start → stage prompt → done → next owner → the summary --------
+    Step(
+        who="desk",
+        send="cyclus start",
+        fills=(
+            Fill(
+                values=(
+                    ("title", CYCLE),
+                    ("owner_1", "anna"),
+                    ("owner_2", "bo"),
+                    ("owner_3", ""),
+                    ("owner_4", ""),
+                )
+            ),
+        ),
+        expect=(CYCLE,),
+        notified={"anna": (f"#1 {CYCLE}", Msg("cycle.button_done"))},
+    ),
+    Step(
+        who="anna",
+        click=Click("cycle.done", "1"),
+        fills=(Fill(values=(("output", OUTPUT),)),),
+        expect=("Dank je!", "bo"),
+        notified={"bo": (f"#1 {CYCLE}", Msg("cycle.button_done"))},
+    ),
+    Step(
+        who="lotte",
+        advance=timedelta(days=7),  # next Monday morning: the weekly summary
+        notified={"lotte": (CYCLE_SUMMARY_LINE,)},
+    ),
 )
 
 

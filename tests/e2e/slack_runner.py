@@ -36,11 +36,10 @@ from typing import Any, Literal
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.adapters import slack_blocks as kit
-from bot.adapters.slack import SLACK_KEY, SlackAdapter, mount_slack
-from bot.app import Signaalbot, build_app
+from bot.adapters.slack import SLACK_KEY, SlackAdapter
+from bot.bootstrap import Runtime, bootstrap
 from bot.web import build_web_app
-from cycle.dispatcher import Dispatcher
-from cycle.engine import kit_for
+from cycle.scheduler import CycleScheduler
 from kernel.clock import ManualClock
 from kernel.core import Command, Identity, Platform
 from storage.db import upgrade
@@ -56,6 +55,7 @@ from tests.slack_support import (
     running,
     submission,
 )
+from turn.pipeline import Signaalbot
 
 SLASH_COMMANDS = ("signaal", "vraag")  # the rest goes through /signaalbot
 
@@ -68,6 +68,7 @@ def slack_user(name: str) -> str:
 @dataclass
 class Slack:
     bot: Signaalbot
+    runtime: Runtime
     fake: FakeSlack
     client: TestClient[Any, Any]
     adapter: SlackAdapter
@@ -84,21 +85,20 @@ async def slack_stack(db_url: str, clock: ManualClock) -> AsyncIterator[Slack]:
             slack_signing_secret=SIGNING_SECRET,
             slack_api_url=fake.api_url,
         )
-        bot = build_app(settings, clock=clock)
-        await bot.start()
+        runtime = await bootstrap(settings, clock)
+        bot = runtime.bot
         try:
-            web_app = build_web_app(bot)
-            mount_slack(web_app, bot)
+            web_app = build_web_app(runtime)
             async with TestClient(TestServer(web_app, host="127.0.0.1")) as client:
                 adapter = client.app[SLACK_KEY]
                 # A submit that takes longer than the ack budget is answered with "one moment"
                 # and a later views.update (tested in tests/integration/slack). Here the story
                 # must not depend on how busy the machine is, so every submit answers in its ack.
                 adapter.ack_budget = 60.0
-                yield Slack(bot, fake, client, adapter)
+                yield Slack(bot, runtime, fake, client, adapter)
                 await adapter.drain()
         finally:
-            await bot.stop()
+            await runtime.close()
 
 
 async def setup_slack_people(bot: Signaalbot, people: dict[str, Person]) -> dict[str, Identity]:
@@ -218,10 +218,10 @@ class SlackRunner:
             name: SlackDriver(slack.client, slack.fake, user=slack_user(name)) for name in people
         }
         self.seen: dict[str, list[Surface]] = {name: [] for name in people}
-        services = slack.bot.services
-        cycle_kit = kit_for(services)
-        self.dispatcher = Dispatcher(
-            services, slack.bot.messengers, cycle_kit.calendar, cycle_kit.rules, worker_id="e2e"
+        # The real scheduler round (tick, sessions, summary, dispatcher) with the runtime's
+        # messengers: proactive messages reach the fake Slack as DMs.
+        self.scheduler = CycleScheduler(
+            slack.bot.services, slack.runtime.messengers, worker_id="e2e"
         )
         self.dispatched = 0
         self.not_delivered = 0
@@ -236,12 +236,13 @@ class SlackRunner:
     async def run(self, step: Step, number: int) -> str:
         who = step.who
         driver = self.drivers[who]
+        if step.advance is not None:
+            self.bot.services.clock.advance(step.advance)  # type: ignore[attr-defined]
         calls, responses = len(self.fake.calls), len(self.fake.responses)
         shown: list[str] = []
         if step.send is not None:
             await self._send(driver, step.send)
-        else:
-            assert step.click is not None
+        elif step.click is not None:
             await self._click(who, step.click.action_id, step.click.value, number)
         await self.slack.adapter.drain()
         view = self._collect(who, calls, responses, shown)
@@ -397,16 +398,23 @@ class SlackRunner:
     # --- proactive messages ----------------------------------------------------------------
 
     async def _check_notices(self, step: Step, number: int) -> None:
-        """Run the real outbox dispatcher with the Slack messenger; read the DMs it sent."""
+        """One real scheduler round; read the DMs the Slack messenger sent (they can be clicked)."""
         start = len(self.fake.calls)
-        result = await self.dispatcher.run_once(self.bot.services.clock.now())
+        round_ = await self.scheduler.run_round()
+        assert round_.dispatch is not None, f"step {number}: the dispatcher did not run"
+        result = round_.dispatch
         self.dispatched += result.sent
         self.not_delivered += result.failed + result.unreachable + result.retried + result.deferred
         posted: dict[str, list[Call]] = {}
         for call in self.fake.calls[start:]:
             if call.method != "chat.postMessage":
                 continue
-            posted.setdefault(str(call.params["channel"]), []).append(call)
+            channel = str(call.params["channel"])
+            posted.setdefault(channel, []).append(call)
+            for name in self.people:
+                if channel == "D" + slack_user(name):
+                    blocks = call.params.get("blocks") or []
+                    self.seen[name].append(Surface("message", blocks, channel=channel))
         assert sum(len(v) for v in posted.values()) == result.sent
         for who, expects in step.notified.items():
             dms = posted.get("D" + slack_user(who), [])

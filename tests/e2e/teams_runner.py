@@ -15,7 +15,7 @@ what a Teams client does:
   in and the updated card is submitted again.
 - ``expect`` / ``expect_not``: the text of every activity the bot sent or updated in the
   person's chat during the step, as recorded by the fake Bot Connector.
-- ``notified``: after the step the real outbox :class:`~cycle.dispatcher.Dispatcher` runs with
+- ``notified``: after the step one real scheduler round (tick, summary, dispatcher) runs with
   the Teams messenger; each follower's proactive message (``continue_conversation`` into their
   stored personal chat) must contain the texts.
 """
@@ -29,13 +29,12 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from bot.adapters.teams import TeamsAdapter
-from bot.app import Signaalbot
-from cycle.dispatcher import Dispatcher
-from cycle.engine import kit_for
+from cycle.scheduler import CycleScheduler
 from kernel.core import Identity, Platform
 from tests.e2e.scenario_intake import Expect, Msg, Person, Step
 from tests.integration.teams.driver import TENANT, TeamsChat
 from tests.integration.teams.fake_connector import Call, FakeConnector, activity_text, cards_of
+from turn.pipeline import Signaalbot
 
 LOCALES = {"nl": "nl-NL", "en": "en-GB"}
 INPUT_TYPES = ("Input.Text", "Input.ChoiceSet", "Input.Date", "Input.Number", "Input.Toggle")
@@ -164,13 +163,9 @@ class TeamsRunner:
         self.identities = identities
         self.views = {name: ChatView() for name in chats}
         self._seen = 0
-        kit = kit_for(bot.services)
-        self.dispatcher = Dispatcher(
-            bot.services,
-            {Platform.TEAMS.value: adapter.messenger},
-            kit.calendar,
-            kit.rules,
-            worker_id="teams-e2e",
+        # The real scheduler round (tick, sessions, summary, dispatcher) with the Teams messenger.
+        self.scheduler = CycleScheduler(
+            bot.services, {Platform.TEAMS.value: adapter.messenger}, worker_id="teams-e2e"
         )
 
     def text(self, who: str, expect: Expect) -> str:
@@ -230,14 +225,16 @@ class TeamsRunner:
         chat = self.chats[step.who]
         self._catch_up()
         start = len(self.connector.calls)
+        if step.advance is not None:
+            self.bot.services.clock.advance(step.advance)  # type: ignore[attr-defined]
         first_outbox = await self._last_outbox_id()
         if step.send is not None:
             await chat.say(step.send)
-        else:
-            assert step.click is not None
+        elif step.click is not None:
             activity_id, data = self._find_button(step.who, step.click.action_id, step.click.value)
             await chat.submit(data, reply_to_id=activity_id)
-        self._expect_ok(chat, number)
+        if step.send is not None or step.click is not None:
+            self._expect_ok(chat, number)
         self._catch_up()
         for index, fill in enumerate(step.fills, start=1):
             where = f"step {number}, form {index}"
@@ -302,7 +299,9 @@ class TeamsRunner:
     async def _check_notices(self, step: Step, number: int, after: int) -> None:
         self._catch_up()
         start = len(self.connector.calls)
-        result = await self.dispatcher.run_once(self.bot.services.clock.now())
+        round_ = await self.scheduler.run_round()
+        assert round_.dispatch is not None, f"step {number}: the dispatcher did not run"
+        result = round_.dispatch
         assert result.failed == 0 and result.unreachable == 0 and result.retried == 0, (
             f"step {number}: dispatch {result}"
         )

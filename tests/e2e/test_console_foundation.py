@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.adapters.console import ConsoleAdapter
-from bot.app import Signaalbot, build_app
 from kernel.clock import ManualClock
 from kernel.core import Platform
-from storage.db import DatabaseUnavailableError
 from tests.conftest import START, make_settings
-from tests.helpers import person, say, texts
+from tests.helpers import bootstrap_bot, person, say, texts
+from turn.pipeline import Signaalbot
 
 SIGNAL = "Steeds meer jongeren komen met schulden bij het wijkteam, vooral rond hun achttiende."
 # Answers to the signal form after the text: theme, sub-domain, who, where, since, how often, org.
@@ -29,16 +29,16 @@ async def run_console(bot: Signaalbot, name: str, lines: list[str]) -> str:
 
 async def test_report_and_list_survive_a_restart(sqlite_url: str) -> None:
     clock = ManualClock(START)
-    first = build_app(make_settings(sqlite_url), clock=clock)
-    await first.start()
+    first = await bootstrap_bot(make_settings(sqlite_url), clock=clock)
     output = await run_console(first, "anna", ["signaal", SIGNAL, *JEUGD, "stop"])
-    await first.stop()
+    await first.services.db.dispose()
     assert "S-2026-0001" in output
 
-    second = build_app(make_settings(sqlite_url), clock=clock)  # a restart: new process state
-    await second.start()
+    second = await bootstrap_bot(
+        make_settings(sqlite_url), clock=clock
+    )  # a restart: new process state
     output = await run_console(second, "anna", ["mijn signalen", "status S-2026-0001"])
-    await second.stop()
+    await second.services.db.dispose()
     assert "S-2026-0001" in output
     assert SIGNAL in output
     assert "Effectiviteit en efficiëntie" in output
@@ -55,17 +55,15 @@ async def test_form_errors_keep_what_was_typed(sqlite_bot: Signaalbot) -> None:
 
 async def test_half_filled_form_survives_a_restart(sqlite_url: str) -> None:
     clock = ManualClock(START)
-    first = build_app(make_settings(sqlite_url), clock=clock)
-    await first.start()
+    first = await bootstrap_bot(make_settings(sqlite_url), clock=clock)
     await run_console(first, "cem", ["signaal", SIGNAL])  # input ends before the theme
-    await first.stop()
+    await first.services.db.dispose()
 
-    second = build_app(make_settings(sqlite_url), clock=clock)
-    await second.start()
+    second = await bootstrap_bot(make_settings(sqlite_url), clock=clock)
     output = await run_console(
         second, "cem", ["signaal", "", *JEUGD, "stop"]
     )  # Enter keeps the text
-    await second.stop()
+    await second.services.db.dispose()
     assert "al aan begonnen" in output
     assert "S-2026-0001" in output
 
@@ -99,14 +97,16 @@ async def test_language_choice_is_remembered(sqlite_bot: Signaalbot) -> None:
 async def test_database_away_is_a_clear_message_and_the_chat_goes_on(
     tmp_path: Path,
 ) -> None:
-    # A database file in a folder that does not exist cannot be opened: "briefly away".
-    bot = build_app(
-        make_settings(f"sqlite:///{tmp_path}/missing/db.sqlite"), clock=ManualClock(START)
+    # The bot started fine; then its database folder goes away: "briefly away".
+    folder = tmp_path / "data"
+    folder.mkdir()
+    bot = await bootstrap_bot(
+        make_settings(f"sqlite:///{folder}/db.sqlite"), clock=ManualClock(START)
     )
-    with pytest.raises(DatabaseUnavailableError):
-        await bot.start()
+    await bot.services.db.dispose()
+    shutil.rmtree(folder)
     output = await run_console(bot, "hans", ["help", "mijn signalen"])
-    await bot.stop()
+    await bot.services.db.dispose()
     assert output.count("lukt nu even niet") == 2
     assert "Tot ziens" in output
 
@@ -130,6 +130,6 @@ async def test_retried_event_is_handled_once(sqlite_bot: Signaalbot) -> None:
     first = await sqlite_bot.handle(who, submit)
     again = await sqlite_bot.handle(who, submit)
     assert "S-2026-0001" in texts(first)
-    assert again == []
+    assert again == first, "a form sent again gets the same confirmation, nothing new"
     async with sqlite_bot.services.uow() as uow:
         assert await uow.signals.count() == 1

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.adapters.console import ConsoleAdapter
-from bot.app import Signaalbot
 from cycle.scheduler import CycleScheduler
 from cycle.workdays import load_calendar, working_days_before
 from kernel.clock import ManualClock
@@ -16,6 +15,7 @@ from kernel.core import Submit
 from tests.cycle.helpers import add_person, scheduler_for
 from tests.fake_messenger import FakeMessenger
 from tests.helpers import act, person, texts
+from turn.pipeline import Signaalbot
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

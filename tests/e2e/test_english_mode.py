@@ -11,11 +11,11 @@ import io
 import pytest
 
 from bot.adapters.console import ConsoleAdapter
-from bot.app import Signaalbot
 from kernel.core import Role
 from tests.e2e.english import dutch_in, dutch_only_words
 from tests.helpers import person
 from tests.unit.handlers.util import with_role
+from turn.pipeline import Signaalbot
 
 SIGNAL = "Young people wait a long time for debt help, mostly in the north of the city."
 QUESTION = "Why do young people wait so long for debt counselling in the north of the city?"

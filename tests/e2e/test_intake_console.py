@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.app import Signaalbot
 from kernel.core import Platform
 from tests.e2e.console_runner import ConsoleRunner, setup_people
 from tests.e2e.english import dutch_in
 from tests.e2e.scenario_intake import PEOPLE, STEPS, english_outputs, typed_texts
+from turn.pipeline import Signaalbot
 
 
 async def test_intake_story_on_the_console(bot: Signaalbot) -> None:

@@ -6,7 +6,9 @@ status notices go out through the real outbox dispatcher and the Teams messenger
 
 from __future__ import annotations
 
-from bot.app import Signaalbot
+import pytest
+
+from bot.bootstrap import Runtime
 from tests.e2e.english import dutch_in
 from tests.e2e.scenario_intake import PEOPLE, STEPS, english_outputs, typed_texts
 from tests.e2e.teams_runner import TeamsRunner, chat_for, setup_teams_people
@@ -16,11 +18,19 @@ from tests.integration.teams.fake_connector import FakeConnector
 __all__ = ["connector"]  # the fake Bot Connector fixture, shared with the Teams kit
 
 
-async def test_intake_story_on_teams(bot: Signaalbot, connector: FakeConnector) -> None:
-    client, adapter = await start_client(bot)
+@pytest.fixture
+def runtime_overrides() -> dict[str, object]:
+    return {"teams_emulator": True}
+
+
+async def test_intake_story_on_teams(runtime: Runtime, connector: FakeConnector) -> None:
+    bot = runtime.bot
+    client, adapter = await start_client(runtime)
     try:
         chats = {name: chat_for(client, connector, person) for name, person in PEOPLE.items()}
         identities = await setup_teams_people(bot, PEOPLE, chats)
+        for chat in chats.values():  # each person has the bot installed: Teams knows the chat
+            await chat.say("help")
         runner = TeamsRunner(bot, adapter, connector, PEOPLE, chats, identities)
         outputs = [(step.who, await runner.run(step, n)) for n, step in enumerate(STEPS, start=1)]
     finally:

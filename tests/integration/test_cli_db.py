@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from bot.app import build_app
 from bot.cli import app
 from storage.db import SchemaOutdatedError, current_revision, head_revision, upgrade
 from tests.conftest import make_settings
+from tests.helpers import bootstrap_bot
 
 runner = CliRunner()
 
@@ -29,28 +29,23 @@ async def test_postgres_refuses_an_outdated_schema(postgres_url: str) -> None:
 
     with psycopg.connect(postgres_url.replace("postgresql+psycopg", "postgresql")) as conn:
         conn.execute("UPDATE alembic_version SET version_num = 'old0'")
-    bot = build_app(make_settings(postgres_url))
     with pytest.raises(SchemaOutdatedError, match="signaalbot db upgrade"):
-        await bot.start()
-    await bot.stop()
+        await bootstrap_bot(make_settings(postgres_url))
     with psycopg.connect(postgres_url.replace("postgresql+psycopg", "postgresql")) as conn:
         conn.execute("UPDATE alembic_version SET version_num = %s", (head_revision(postgres_url),))
-    bot = build_app(make_settings(postgres_url))
-    await bot.start()  # now fine
-    await bot.stop()
+    bot = await bootstrap_bot(make_settings(postgres_url))  # now fine
+    await bot.services.db.dispose()
 
 
 async def test_empty_postgres_is_set_up_on_start(postgres_url: str) -> None:
-    bot = build_app(make_settings(postgres_url))
-    await bot.start()
-    await bot.stop()
+    bot = await bootstrap_bot(make_settings(postgres_url))
+    await bot.services.db.dispose()
     assert current_revision(postgres_url) == head_revision(postgres_url)
 
 
 async def test_sqlite_is_migrated_on_start(sqlite_url: str) -> None:
-    bot = build_app(make_settings(sqlite_url))
-    await bot.start()
-    await bot.stop()
+    bot = await bootstrap_bot(make_settings(sqlite_url))
+    await bot.services.db.dispose()
     assert current_revision(sqlite_url) == head_revision(sqlite_url)
 
 

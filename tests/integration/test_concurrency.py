@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert
 
-from bot.app import Signaalbot
 from kernel.core import Reply
 from storage.db import Database, make_sync_engine, upgrade
 from storage.domain import NewSignal
@@ -21,6 +20,7 @@ from storage.uow import unit_of_work
 from tests.conftest import START
 from tests.helpers import person, texts
 from tests.unit.handlers.util import report_new_signal
+from turn.pipeline import Signaalbot
 
 WRITERS = 40
 
@@ -82,12 +82,14 @@ async def test_imported_refs_never_break_the_numbering(bot: Signaalbot) -> None:
 
 
 async def test_a_number_taken_behind_the_counters_back_is_skipped(bot: Signaalbot) -> None:
-    async with bot.services.uow() as uow:
-        await uow.session.execute(
+    async with bot.services.db.session() as session:  # straight into the table, as a script would
+        await session.execute(
             insert(SignalRow).values(
                 ref="S-2026-0001", text="met de hand", created_at=START, updated_at=START
             )
         )
+        await session.commit()
+    async with bot.services.uow() as uow:
         signal = await uow.signals.add(NewSignal(text="nieuw"), START)
         await uow.commit()
     assert signal.ref == "S-2026-0002"

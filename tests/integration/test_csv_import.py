@@ -20,16 +20,15 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 def signals_in(db_url: str) -> dict[str, str]:
     import asyncio
 
-    from bot.app import build_services
+    from bot.bootstrap import running
     from kernel.settings import load_settings
 
     async def main() -> dict[str, str]:
-        services = build_services(load_settings(database_url=db_url))
-        try:
-            async with services.uow() as uow:
-                return {s.ref: s.text for s in await uow.intake.all_signals() if s.ref}
-        finally:
-            await services.db.dispose()
+        async with (
+            running(load_settings(database_url=db_url)) as runtime,
+            runtime.services.uow() as uow,
+        ):
+            return {s.ref: s.text for s in await uow.intake.all_signals() if s.ref}
 
     return asyncio.run(main())
 

@@ -11,11 +11,11 @@ from pathlib import Path
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from bot.app import Signaalbot
 from bot.cli import app
 from kernel.core import Submit
 from tests.helpers import person, say
 from tests.unit.handlers.util import report_signal
+from turn.pipeline import Signaalbot
 
 runner = CliRunner()
 

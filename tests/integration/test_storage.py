@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from bot.app import Signaalbot
 from storage.domain import NewSignal
 from storage.repositories.signals import SignalFilter
 from tests.conftest import START
+from turn.pipeline import Signaalbot
 
 
 async def test_signal_gets_yearly_reference_and_round_trips(bot: Signaalbot) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
-import types
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,12 +10,12 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from bot.app import Signaalbot, build_app
 from bot.cli import app as cli_app
 from kernel.clock import ManualClock
 from kernel.core import Action, Submit
 from tests.conftest import START, make_settings
-from tests.helpers import act, person, texts
+from tests.helpers import act, bootstrap_bot, person, texts
+from turn.pipeline import Signaalbot
 
 
 async def _h_session(bot: Signaalbot, days: int = 30) -> int:
@@ -77,10 +75,6 @@ async def test_agenda_item_limits_and_privacy(
     )
     assert "cannot find" in texts(unknown)
 
-    # STAND-IN for privacy.guard (built by the privacy engineer): finds a BSN-like number.
-    stand_in = types.ModuleType("privacy.guard")
-    stand_in.scan = lambda text: ["bsn"] if "123456782" in text else []  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "privacy.guard", stand_in)
     refused = await act(sqlite_bot, pia, submit("Gezin met BSN 123456782 wacht al lang"))
     assert "personal data" in refused[0].errors["text"]
 
@@ -93,8 +87,7 @@ async def test_agenda_item_limits_and_privacy(
 
 def test_sessions_cli(sqlite_url: str, tmp_path: Path) -> None:
     async def prepare() -> int:
-        bot = build_app(make_settings(sqlite_url), clock=ManualClock(START))
-        await bot.start()
+        bot = await bootstrap_bot(make_settings(sqlite_url), clock=ManualClock(START))
         try:
             sid = await _h_session(bot)
             now = bot.services.clock.now()
@@ -107,7 +100,7 @@ def test_sessions_cli(sqlite_url: str, tmp_path: Path) -> None:
                 await uow.commit()
             return sid
         finally:
-            await bot.stop()
+            await bot.services.db.dispose()
 
     sid = asyncio.run(prepare())
     runner = CliRunner()

@@ -6,8 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.app import Signaalbot
-from cycle.session_ports import SessionToolkit
+from cycle.session_ports import SessionToolkit, default_toolkit
 from cycle.sessions import (
     kind_of_key,
     load_session_config,
@@ -19,7 +18,7 @@ from kernel.clock import ManualClock
 from kernel.core import Action, Submit
 from storage.domain import NewSignal, Person
 from tests.helpers import act, person, texts
-from tests.sessions.standins import RULES, StandInCycles, stand_in_toolkit
+from turn.pipeline import Signaalbot
 
 
 async def _people(bot: Signaalbot) -> dict[str, Person]:
@@ -58,7 +57,7 @@ async def _outbox_keys(bot: Signaalbot) -> list[str]:
 
 
 async def test_h_session_end_to_end(bot: Signaalbot, clock: ManualClock, tmp_path: Path) -> None:
-    toolkit = replace(stand_in_toolkit(tmp_path), rules=RULES[:1])  # only the H series
+    toolkit = h_series_toolkit(tmp_path)  # only the H series
     config = load_session_config()
     people = await _people(bot)
     now = clock.now()
@@ -73,7 +72,9 @@ async def test_h_session_end_to_end(bot: Signaalbot, clock: ManualClock, tmp_pat
         await uow.commit()
     assert again == []
     h = next(s for s in planned if s.kind == "H")
-    assert h.starts_at == datetime(2027, 3, 9, 13, 0, tzinfo=UTC)  # 2nd Tuesday, 14:00 CET
+    assert h.starts_at == datetime(
+        2027, 3, 9, 12, 30, tzinfo=UTC
+    )  # 2nd Tuesday, 13:30 CET (calendar.toml)
 
     # Six weeks ahead: providers and policy officers are invited, once.
     clock.set(h.starts_at - timedelta(days=42))
@@ -180,7 +181,7 @@ async def test_late_planning_coalesces(
 ) -> None:
     """Planned five days ahead: one invitation each, no separate reminder or agenda call;
     the preparation group still confirms the agenda."""
-    bot, toolkit = sqlite_bot, stand_in_toolkit(tmp_path)
+    bot, toolkit = sqlite_bot, default_toolkit(None, tmp_path)
     people = await _people(bot)
     now = clock.now()
     async with bot.services.uow() as uow:
@@ -207,8 +208,7 @@ async def test_late_planning_coalesces(
 async def test_d_session_finishes_study_and_starts_cycle(
     bot: Signaalbot, clock: ManualClock, tmp_path: Path
 ) -> None:
-    cycles = StandInCycles()
-    toolkit = stand_in_toolkit(tmp_path, cycles)
+    toolkit = default_toolkit(None, tmp_path)
     people = await _people(bot)
     now = clock.now()
     async with bot.services.uow() as uow:
@@ -234,9 +234,11 @@ async def test_d_session_finishes_study_and_starts_cycle(
     async with bot.services.uow() as uow:
         finished = await uow.studies.get(study.id)
     assert finished is not None and finished.status == "finished"
-    assert cycles.started == [
-        (study.id, {1: people["bert"].id, 2: people["lotte"].id}, clock.now())
-    ]
+    async with bot.services.uow() as uow:
+        [cycle] = await uow.cycles.find()
+    assert cycle.study_id == study.id
+    owners = {stage.number: [o.person_id for o in stage.owners] for stage in cycle.stages}
+    assert owners[1] == [people["bert"].id] and owners[2] == [people["lotte"].id]
 
 
 async def test_h_location_rotates_among_providers(
@@ -245,9 +247,15 @@ async def test_h_location_rotates_among_providers(
     config = load_session_config()
     rotating = replace(config.kind("H"), locations=("Lumens", "Neos", "Sociaal Kwadraat"))
     config = replace(config, kinds={**config.kinds, "H": rotating})
-    toolkit = replace(stand_in_toolkit(tmp_path), rules=RULES[:1])
+    toolkit = h_series_toolkit(tmp_path)
     now = clock.now()
     async with sqlite_bot.services.uow() as uow:
         planned = await plan_sessions(uow, toolkit, config, now, now + timedelta(days=1100), now)
         await uow.commit()
     assert [s.location for s in planned][:4] == ["Lumens", "Neos", "Sociaal Kwadraat", "Lumens"]
+
+
+def h_series_toolkit(folder: Path) -> SessionToolkit:
+    """The real toolkit with only the H series of calendar.toml planned."""
+    toolkit = default_toolkit(None, folder)
+    return replace(toolkit, rules=tuple(r for r in toolkit.rules if r.key == "H"))

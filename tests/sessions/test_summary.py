@@ -8,16 +8,17 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from bot.app import Signaalbot, build_app
 from bot.cli import app as cli_app
-from cycle.session_ports import CycleLine
-from cycle.summary import collect_summary, due_week, load_summary_config, parse_week, summary_due
+from cycle.session_ports import CycleLine, default_toolkit
+from cycle.summary import collect_summary, load_summary_config, parse_week
+from cycle.summary_schedule import due_week, summary_due
 from kernel.clock import ManualClock
 from kernel.core import Image, Reply
 from kernel.i18n import Catalogue, placeholders
 from storage.domain import NewSignal
 from tests.conftest import START, make_settings
-from tests.sessions.standins import stand_in_toolkit
+from tests.helpers import bootstrap_bot
+from turn.pipeline import Signaalbot
 
 MONDAY_0830 = datetime(2026, 11, 30, 7, 30, tzinfo=UTC)  # 08:30 in Amsterdam, week 49
 
@@ -57,7 +58,7 @@ async def test_summary_content_and_monday_queueing(
     bot: Signaalbot, clock: ManualClock, tmp_path: Path
 ) -> None:
     await _fill(bot)
-    toolkit = stand_in_toolkit(tmp_path)
+    toolkit = default_toolkit(None, tmp_path)
 
     async def overview(uow: object, now: datetime) -> list[CycleLine]:
         return [CycleLine(stage=2, count=1, overdue_owners=("Bert",))]
@@ -70,6 +71,8 @@ async def test_summary_content_and_monday_queueing(
     assert summary.signals_by_theme == [("Leren", 2), ("Inwonerservaring", 1)]
     assert summary.top_signals[0][2] == 2
     assert [r for r, _ in summary.new_questions] == ["V-2026-0001"]
+    # Asked this week and not weighed yet: it is waiting too (a trial counted 0 here).
+    assert [r for r, _ in summary.waiting_questions] == ["V-2026-0001"]
     assert summary.unreachable[0][0] == "Gijs"
     assert summary.sessions[0].rsvps["ja"] == 1
     assert summary.chart_series["Leren"][-1] == 2 and len(summary.chart_weeks) == 12
@@ -108,12 +111,11 @@ def test_due_week_and_parse_week() -> None:
 
 def test_cli_summary_writes_html_and_png(sqlite_url: str, tmp_path: Path) -> None:
     async def prepare() -> None:
-        bot = build_app(make_settings(sqlite_url), clock=ManualClock(START))
-        await bot.start()
+        bot = await bootstrap_bot(make_settings(sqlite_url), clock=ManualClock(START))
         try:
             await _fill(bot)
         finally:
-            await bot.stop()
+            await bot.services.db.dispose()
 
     asyncio.run(prepare())
     runner = CliRunner()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cycle.sessions import KINDS
-from handlers import questions, signals, triage
+from handlers import signals, triage, weighing
 from kernel.i18n import SUPPORTED_LOCALES, Catalogue
 from storage.domain import SIGNAL_STATUSES
 from storage.repositories.sessions import RSVP_ANSWERS
@@ -14,16 +14,16 @@ def test_dynamic_keys_exist() -> None:
     keys = [f"signals.since.{k}" for k in signals.SINCE]
     keys += [f"signals.frequency.{k}" for k in signals.FREQUENCY]
     keys += [f"signals.status.{s}" for s in (*triage.TRANSITIONS, *SIGNAL_STATUSES)]
-    for step, options in questions.STEPS:
+    for step, options in weighing.STEPS:
         keys += [
             f"intake.weigh_step.{step}",
             f"intake.weigh_question.{step}",
             f"intake.weigh_hint.{step}",
         ]
         keys += [f"intake.weigh_option.{o}" for o in options]
-    keys += [f"intake.recommendation.{r}" for r in questions.RECOMMENDATIONS]
+    keys += [f"intake.recommendation.{r}" for r in weighing.RECOMMENDATIONS]
     keys += [
-        f"intake.question_status.{r}" for r in (*questions.RECOMMENDATIONS, "nieuw", "in_weging")
+        f"intake.question_status.{r}" for r in (*weighing.RECOMMENDATIONS, "nieuw", "in_weging")
     ]
     keys += [f"intake.support_from.{org}" for org in ("municipality", "provider", "other")]
     keys += [f"signals.org_type.{org}" for org in ("municipality", "provider", "other")]

@@ -8,13 +8,14 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.adapters.slack import SLACK_KEY, SlackAdapter, mount_slack
-from bot.app import Signaalbot, build_app
+from bot.adapters.slack import SLACK_KEY, SlackAdapter
+from bot.bootstrap import Runtime, bootstrap
 from bot.web import build_web_app
 from kernel.clock import ManualClock
 from storage.db import upgrade
 from tests.conftest import make_settings
 from tests.slack_support import BOT_TOKEN, SIGNING_SECRET, FakeSlack, running
+from turn.pipeline import Signaalbot
 
 
 @pytest.fixture
@@ -29,9 +30,9 @@ def slack_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-async def slack_bot(
+async def slack_runtime(
     db_url: str, clock: ManualClock, fake_slack: FakeSlack, slack_overrides: dict[str, Any]
-) -> AsyncIterator[Signaalbot]:
+) -> AsyncIterator[Runtime]:
     upgrade(db_url)
     settings = make_settings(
         db_url,
@@ -40,18 +41,21 @@ async def slack_bot(
         slack_api_url=fake_slack.api_url,
         **slack_overrides,
     )
-    bot = build_app(settings, clock=clock)
-    await bot.start()
+    runtime = await bootstrap(settings, clock)
     try:
-        yield bot
+        yield runtime
     finally:
-        await bot.stop()
+        await runtime.close()
 
 
 @pytest.fixture
-async def slack_client(slack_bot: Signaalbot) -> AsyncIterator[TestClient[Any, Any]]:
-    web_app = build_web_app(slack_bot)
-    mount_slack(web_app, slack_bot)
+def slack_bot(slack_runtime: Runtime) -> Signaalbot:
+    return slack_runtime.bot
+
+
+@pytest.fixture
+async def slack_client(slack_runtime: Runtime) -> AsyncIterator[TestClient[Any, Any]]:
+    web_app = build_web_app(slack_runtime)
     async with TestClient(TestServer(web_app, host="127.0.0.1")) as client:
         yield client
 

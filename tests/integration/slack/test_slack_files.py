@@ -15,13 +15,14 @@ from structlog.testing import capture_logs
 from typer.testing import CliRunner
 
 from bot.adapters.slack import SlackAdapter
-from bot.app import Signaalbot
+from bot.bootstrap import Runtime
 from kernel.clock import ManualClock
 from kernel.core import Image, Reply, Text
 from kernel.messenger import Address, RecipientUnreachableError, TemporaryFailureError
 from tests.slack_support import TEAM, FakeSlack, SlackDriver
 from tests.summary_support import queued_summary
 from turn.context import TurnContext
+from turn.pipeline import Signaalbot
 
 ANNA = Address(
     platform="slack",
@@ -63,9 +64,10 @@ async def test_proactive_reply_uploads_the_png_into_the_dm(
     slack_bot: Signaalbot,
     fake_slack: FakeSlack,
     tmp_path: Path,
+    slack_runtime: Runtime,
 ) -> None:
     chart = png(tmp_path)
-    sent = await slack_bot.messengers["slack"].send(ANNA, chart_reply(chart))
+    sent = await slack_runtime.messengers["slack"].send(ANNA, chart_reply(chart))
 
     assert sent.message_id is not None
     posted = fake_slack.called("chat.postMessage")[-1]
@@ -87,20 +89,30 @@ async def test_proactive_reply_uploads_the_png_into_the_dm(
 
 
 async def test_a_reply_of_only_an_image_posts_no_empty_message(
-    slack_client: TestClient[Any, Any], slack_bot: Signaalbot, fake_slack: FakeSlack, tmp_path: Path
+    slack_client: TestClient[Any, Any],
+    slack_bot: Signaalbot,
+    fake_slack: FakeSlack,
+    tmp_path: Path,
+    slack_runtime: Runtime,
 ) -> None:
     chart = png(tmp_path)
-    await slack_bot.messengers["slack"].send(ANNA, Reply(blocks=(Image(alt=ALT, path=str(chart)),)))
+    await slack_runtime.messengers["slack"].send(
+        ANNA, Reply(blocks=(Image(alt=ALT, path=str(chart)),))
+    )
     assert fake_slack.called("chat.postMessage") == []
     assert fake_slack.shared() == [("DUANNA", chart.read_bytes())]
 
 
 async def test_a_missing_file_degrades_to_the_alt_text_with_a_warning(
-    slack_client: TestClient[Any, Any], slack_bot: Signaalbot, fake_slack: FakeSlack, tmp_path: Path
+    slack_client: TestClient[Any, Any],
+    slack_bot: Signaalbot,
+    fake_slack: FakeSlack,
+    tmp_path: Path,
+    slack_runtime: Runtime,
 ) -> None:
     gone = tmp_path / "weg.png"
     with capture_logs() as logs:
-        sent = await slack_bot.messengers["slack"].send(ANNA, chart_reply(gone))
+        sent = await slack_runtime.messengers["slack"].send(ANNA, chart_reply(gone))
     assert sent.message_id is not None
     assert fake_slack.called("files.getUploadURLExternal") == []
     assert fake_slack.uploads == {}
@@ -112,9 +124,13 @@ async def test_a_missing_file_degrades_to_the_alt_text_with_a_warning(
 
 
 async def test_upload_errors_map_like_the_other_sends(
-    slack_client: TestClient[Any, Any], slack_bot: Signaalbot, fake_slack: FakeSlack, tmp_path: Path
+    slack_client: TestClient[Any, Any],
+    slack_bot: Signaalbot,
+    fake_slack: FakeSlack,
+    tmp_path: Path,
+    slack_runtime: Runtime,
 ) -> None:
-    messenger = slack_bot.messengers["slack"]
+    messenger = slack_runtime.messengers["slack"]
     chart = png(tmp_path)
     reply = chart_reply(chart)
 
@@ -150,9 +166,13 @@ async def test_upload_errors_map_like_the_other_sends(
 
 
 async def test_update_in_place_does_not_upload_again(
-    slack_client: TestClient[Any, Any], slack_bot: Signaalbot, fake_slack: FakeSlack, tmp_path: Path
+    slack_client: TestClient[Any, Any],
+    slack_bot: Signaalbot,
+    fake_slack: FakeSlack,
+    tmp_path: Path,
+    slack_runtime: Runtime,
 ) -> None:
-    messenger = slack_bot.messengers["slack"]
+    messenger = slack_runtime.messengers["slack"]
     reply = chart_reply(png(tmp_path))
     sent = await messenger.send(ANNA, reply)
     await messenger.send(ANNA, reply, update_id=sent.message_id)
@@ -214,6 +234,7 @@ async def test_the_weekly_summary_arrives_with_its_chart_as_a_file(
     fake_slack: FakeSlack,
     clock: ManualClock,
     tmp_path: Path,
+    slack_runtime: Runtime,
 ) -> None:
     async with slack_bot.services.uow() as uow:
         lotte = await uow.people.create(
@@ -224,7 +245,7 @@ async def test_the_weekly_summary_arrives_with_its_chart_as_a_file(
     identity = lotte.identity("slack")
     assert identity is not None
 
-    sent = await slack_bot.messengers["slack"].send(identity, reply)
+    sent = await slack_runtime.messengers["slack"].send(identity, reply)
     assert sent.message_id is not None
     posted = fake_slack.called("chat.postMessage")[-1]
     assert posted.params["channel"] == "DULOTTE"

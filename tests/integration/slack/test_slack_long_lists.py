@@ -14,10 +14,10 @@ from slack_sdk.models.blocks import Option
 from slack_sdk.models.views import View
 
 from bot.adapters.slack import SlackAdapter
-from bot.app import Signaalbot
 from kernel.domain_config import Theme
 from tests.integration.slack.test_slack_flow import GOOD_TEXT, REST, open_signal_form
 from tests.slack_support import FakeSlack, SlackDriver, suggestion
+from turn.pipeline import Signaalbot
 
 
 async def add_subdomains(bot: Signaalbot, count: int) -> None:

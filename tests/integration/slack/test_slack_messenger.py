@@ -7,12 +7,13 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.adapters.slack import SlackAdapter, slack_mode
-from bot.app import Signaalbot
+from bot.adapters.slack import slack_mode
+from bot.bootstrap import Runtime
 from kernel.core import Reply, Text
 from kernel.messenger import Address, RecipientUnreachableError, TemporaryFailureError
 from tests.conftest import make_settings
 from tests.slack_support import TEAM, FakeSlack
+from turn.pipeline import Signaalbot
 
 ANNA = Address(
     platform="slack",
@@ -24,9 +25,12 @@ NEWS = Reply(blocks=(Text(text="Je signaal S-2026-0001 is in behandeling."),))
 
 
 async def test_messenger_is_registered_and_sends_a_dm(
-    slack_client: TestClient[Any, Any], slack_bot: Signaalbot, fake_slack: FakeSlack
+    slack_client: TestClient[Any, Any],
+    slack_bot: Signaalbot,
+    fake_slack: FakeSlack,
+    slack_runtime: Runtime,
 ) -> None:
-    messenger = slack_bot.messengers["slack"]
+    messenger = slack_runtime.messengers["slack"]
     sent = await messenger.send(ANNA, NEWS)
     assert sent.message_id is not None
     opened = fake_slack.called("conversations.open")[-1]
@@ -42,9 +46,12 @@ async def test_messenger_is_registered_and_sends_a_dm(
 
 
 async def test_rate_limited_then_success(
-    slack_client: TestClient[Any, Any], slack_bot: Signaalbot, fake_slack: FakeSlack
+    slack_client: TestClient[Any, Any],
+    slack_bot: Signaalbot,
+    fake_slack: FakeSlack,
+    slack_runtime: Runtime,
 ) -> None:
-    messenger = slack_bot.messengers["slack"]
+    messenger = slack_runtime.messengers["slack"]
     fake_slack.fail_next(
         "chat.postMessage", status=429, error="ratelimited", **{"Retry-After": "7"}
     )
@@ -57,11 +64,14 @@ async def test_rate_limited_then_success(
 
 
 async def test_server_error_is_temporary(
-    slack_client: TestClient[Any, Any], slack_bot: Signaalbot, fake_slack: FakeSlack
+    slack_client: TestClient[Any, Any],
+    slack_bot: Signaalbot,
+    fake_slack: FakeSlack,
+    slack_runtime: Runtime,
 ) -> None:
     fake_slack.fail_next("conversations.open", status=503, error="service_unavailable")
     with pytest.raises(TemporaryFailureError):
-        await slack_bot.messengers["slack"].send(ANNA, NEWS)
+        await slack_runtime.messengers["slack"].send(ANNA, NEWS)
 
 
 @pytest.mark.parametrize(
@@ -81,17 +91,21 @@ async def test_unreachable_person(
     fake_slack: FakeSlack,
     method: str,
     error: str,
+    slack_runtime: Runtime,
 ) -> None:
     fake_slack.fail_next(method, error=error)
     with pytest.raises(RecipientUnreachableError):
-        await slack_bot.messengers["slack"].send(ANNA, NEWS)
+        await slack_runtime.messengers["slack"].send(ANNA, NEWS)
 
 
 async def test_update_of_a_deleted_message_posts_anew(
-    slack_client: TestClient[Any, Any], slack_bot: Signaalbot, fake_slack: FakeSlack
+    slack_client: TestClient[Any, Any],
+    slack_bot: Signaalbot,
+    fake_slack: FakeSlack,
+    slack_runtime: Runtime,
 ) -> None:
     fake_slack.fail_next("chat.update", error="message_not_found")
-    sent = await slack_bot.messengers["slack"].send(ANNA, NEWS, update_id="1.000001")
+    sent = await slack_runtime.messengers["slack"].send(ANNA, NEWS, update_id="1.000001")
     assert sent.message_id and sent.message_id != "1.000001"
 
 
@@ -109,9 +123,9 @@ async def test_socket_mode_mounts_no_http_endpoint(
     from aiohttp import web
 
     from bot.adapters.slack import mount_slack
-    from bot.app import build_app
+    from bot.bootstrap import bootstrap
 
-    bot = build_app(
+    runtime = await bootstrap(
         make_settings(
             sqlite_url,
             slack_bot_token="xoxb-1",
@@ -120,19 +134,17 @@ async def test_socket_mode_mounts_no_http_endpoint(
         )
     )
     app = web.Application()
-    adapter = mount_slack(app, bot)
-    assert adapter.mode == "socket"
+    assert runtime.slack is not None
+    mount_slack(app, runtime.slack)
+    assert runtime.slack.mode == "socket"
     assert not [r for r in app.router.routes() if r.resource and "/slack/events" in str(r.resource)]
-    assert adapter.socket_mode in app.cleanup_ctx
-    assert "slack" in bot.messengers
-    await bot.stop()
+    assert runtime.slack.socket_mode in app.cleanup_ctx
+    assert "slack" in runtime.messengers
+    await runtime.close()
 
 
-def test_adapter_needs_a_signing_secret_in_http_mode(
-    sqlite_bot: Signaalbot, sqlite_url: str
-) -> None:
-    from bot.app import build_app
+async def test_adapter_needs_a_signing_secret_in_http_mode(sqlite_url: str) -> None:
+    from bot.bootstrap import bootstrap
 
-    bot = build_app(make_settings(sqlite_url, slack_bot_token="xoxb-1"))
     with pytest.raises(ValueError, match="SIGNING_SECRET"):
-        SlackAdapter(bot)
+        await bootstrap(make_settings(sqlite_url, slack_bot_token="xoxb-1"))

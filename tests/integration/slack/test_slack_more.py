@@ -12,16 +12,18 @@ from aiohttp.test_utils import TestClient, TestServer
 from typer.testing import CliRunner
 
 from bot.adapters import slack_blocks as kit
-from bot.adapters.slack import SlackAdapter, mount_slack
-from bot.app import Signaalbot, build_app
+from bot.adapters.slack import SlackAdapter
+from bot.bootstrap import bootstrap
 from bot.web import build_web_app
 from kernel.clock import ManualClock
 from kernel.core import Form, Input
 from storage.db import upgrade
 from storage.slack_store import SqlInstallationStore, SqlOAuthStateStore
 from tests.conftest import make_settings
+from tests.helpers import bootstrap_bot
 from tests.slack_support import SIGNING_SECRET, FakeSlack, SlackDriver, submission
 from turn.context import TurnContext
+from turn.pipeline import Signaalbot
 
 
 def test_manifest_lists_commands_shortcuts_events_and_urls(
@@ -160,7 +162,7 @@ async def test_installations_live_in_our_database(db_url: str, clock: ManualCloc
     from slack_sdk.oauth.installation_store import Installation
 
     upgrade(db_url)
-    bot = build_app(make_settings(db_url), clock=clock)
+    bot = await bootstrap_bot(make_settings(db_url), clock=clock)
     try:
         store = SqlInstallationStore(bot.services.uow, clock.now, "cid")
         assert await store.async_find_bot(enterprise_id=None, team_id="T9") is None
@@ -192,14 +194,14 @@ async def test_installations_live_in_our_database(db_url: str, clock: ManualCloc
         clock.advance(timedelta(minutes=11))
         assert await states.async_consume(late) is False
     finally:
-        await bot.stop()
+        await bot.services.db.dispose()
 
 
 async def test_oauth_install_and_multi_workspace_tokens(
     sqlite_url: str, clock: ManualClock, fake_slack: FakeSlack
 ) -> None:
     upgrade(sqlite_url)
-    bot = build_app(
+    runtime = await bootstrap(
         make_settings(
             sqlite_url,
             slack_client_id="111.222",
@@ -208,11 +210,12 @@ async def test_oauth_install_and_multi_workspace_tokens(
             slack_api_url=fake_slack.api_url,
             base_url="https://bot.gemeente.nl",
         ),
-        clock=clock,
+        clock,
     )
-    await bot.start()
-    web_app = build_web_app(bot)
-    adapter = mount_slack(web_app, bot)
+    bot = runtime.bot
+    web_app = build_web_app(runtime)
+    adapter = runtime.slack
+    assert adapter is not None
     try:
         async with TestClient(TestServer(web_app, host="127.0.0.1")) as client:
             install = await client.get("/slack/install", allow_redirects=False)
@@ -242,4 +245,4 @@ async def test_oauth_install_and_multi_workspace_tokens(
             await adapter.drain()
             assert len(fake_slack.called("views.open")) == 1
     finally:
-        await bot.stop()
+        await bot.services.db.dispose()

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.adapters.teams import TeamsAdapter, mount_teams
-from bot.app import Signaalbot
+from bot.adapters.teams import TeamsAdapter
+from bot.bootstrap import Runtime
 from bot.web import build_web_app
 from tests.integration.teams.driver import TeamsChat
 from tests.integration.teams.fake_connector import FakeConnector
@@ -27,18 +27,23 @@ async def connector() -> AsyncIterator[FakeConnector]:
     assert fake.card_problems == [], "cards that break the Adaptive Cards 1.5 schema"
 
 
-async def start_client(bot: Signaalbot) -> tuple[TestClient, TeamsAdapter]:
-    web_app = build_web_app(bot)
-    adapter = mount_teams(web_app, bot)
+@pytest.fixture
+def runtime_overrides() -> dict[str, object]:
+    return {"teams_emulator": True}
+
+
+async def start_client(runtime: Runtime) -> tuple[TestClient, TeamsAdapter]:
+    web_app = build_web_app(runtime)
+    assert runtime.teams is not None
     client = TestClient(TestServer(web_app, host="127.0.0.1"))
     await client.start_server()
-    return client, adapter
+    return client, runtime.teams
 
 
 @pytest.fixture
-async def teams(bot: Signaalbot, connector: FakeConnector) -> AsyncIterator[TeamsChat]:
+async def teams(runtime: Runtime, connector: FakeConnector) -> AsyncIterator[TeamsChat]:
     """Anna in a personal chat with the bot (SQLite and PostgreSQL)."""
-    client, _ = await start_client(bot)
+    client, _ = await start_client(runtime)
     try:
         yield TeamsChat(client=client, connector=connector)
     finally:
@@ -47,9 +52,9 @@ async def teams(bot: Signaalbot, connector: FakeConnector) -> AsyncIterator[Team
 
 @pytest.fixture
 async def sqlite_teams(
-    sqlite_bot: Signaalbot, connector: FakeConnector
+    sqlite_runtime: Runtime, connector: FakeConnector
 ) -> AsyncIterator[TeamsChat]:
-    client, _ = await start_client(sqlite_bot)
+    client, _ = await start_client(sqlite_runtime)
     try:
         yield TeamsChat(client=client, connector=connector)
     finally:

@@ -7,12 +7,13 @@ from collections.abc import AsyncIterator
 import jwt
 import pytest
 
-from bot.app import Signaalbot, build_app
+from bot.bootstrap import bootstrap
 from kernel.clock import ManualClock
 from tests.conftest import make_settings
 from tests.integration.teams.conftest import start_client
 from tests.integration.teams.driver import TENANT, TeamsChat, texts
 from tests.integration.teams.fake_connector import FakeConnector, find
+from turn.pipeline import Signaalbot
 
 APP_ID = "11111111-2222-3333-4444-555555555555"
 
@@ -21,14 +22,13 @@ APP_ID = "11111111-2222-3333-4444-555555555555"
 async def secured(
     sqlite_url: str, clock: ManualClock, connector: FakeConnector
 ) -> AsyncIterator[TeamsChat]:
-    bot = build_app(make_settings(sqlite_url, teams_app_id=APP_ID), clock=clock)
-    await bot.start()
-    client, _ = await start_client(bot)
+    runtime = await bootstrap(make_settings(sqlite_url, teams_app_id=APP_ID), clock)
+    client, _ = await start_client(runtime)
     try:
         yield TeamsChat(client=client, connector=connector)
     finally:
         await client.close()
-        await bot.stop()
+        await runtime.close()
 
 
 @pytest.mark.parametrize(
@@ -180,11 +180,12 @@ async def test_install_saves_the_reference_and_welcomes_removal_marks_unreachabl
 async def test_guest_from_a_provider_domain_gets_the_provider_role(
     sqlite_url: str, clock: ManualClock, connector: FakeConnector
 ) -> None:
-    bot = build_app(
-        make_settings(sqlite_url, provider_email_domains=["zorgaanbieder.nl"]), clock=clock
+    runtime = await bootstrap(
+        make_settings(sqlite_url, provider_email_domains=["zorgaanbieder.nl"], teams_emulator=True),
+        clock,
     )
-    await bot.start()
-    client, _ = await start_client(bot)
+    bot = runtime.bot
+    client, _ = await start_client(runtime)
     try:
         connector.members["29:jan"] = {
             "id": "29:jan",
@@ -208,4 +209,4 @@ async def test_guest_from_a_provider_domain_gets_the_provider_role(
         assert staff is not None and staff.roles == frozenset({"professional"})
     finally:
         await client.close()
-        await bot.stop()
+        await bot.services.db.dispose()

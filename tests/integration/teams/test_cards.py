@@ -12,7 +12,6 @@ from bot.adapters.teams_cards import (
     render_card,
     strip_mentions,
 )
-from bot.app import Signaalbot
 from kernel.core import (
     Action,
     Button,
@@ -33,6 +32,7 @@ from tests.integration.teams.card_schema import assert_valid, schema_errors
 from tests.integration.teams.driver import TeamsChat
 from tests.integration.teams.fake_connector import find
 from turn.context import TurnContext
+from turn.pipeline import Signaalbot
 
 T = Catalogue.load().translator("nl")
 

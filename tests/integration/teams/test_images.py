@@ -6,7 +6,7 @@ import base64
 from pathlib import Path
 
 from bot.adapters.teams_cards import MAX_INLINE_IMAGE, render_card
-from bot.app import Signaalbot
+from bot.bootstrap import Runtime
 from kernel.clock import ManualClock
 from kernel.core import Image, Reply, Text
 from kernel.i18n import Catalogue
@@ -15,6 +15,7 @@ from tests.integration.teams.driver import TeamsChat
 from tests.integration.teams.fake_connector import FakeConnector, activity_text, cards_of, find
 from tests.summary_support import queued_summary
 from turn.context import TurnContext
+from turn.pipeline import Signaalbot
 
 T = Catalogue.load().translator("nl")
 ALT = "Grafiek: signalen per thema"
@@ -70,7 +71,11 @@ async def _identity(bot: Signaalbot, chat: TeamsChat) -> tuple[int, Address]:
 
 
 async def test_proactive_and_direct_replies_carry_the_image_inline(
-    sqlite_teams: TeamsChat, sqlite_bot: Signaalbot, connector: FakeConnector, tmp_path: Path
+    sqlite_teams: TeamsChat,
+    sqlite_bot: Signaalbot,
+    connector: FakeConnector,
+    tmp_path: Path,
+    sqlite_runtime: Runtime,
 ) -> None:
     chart = tmp_path / "chart.png"
     chart.write_bytes(PNG)
@@ -79,7 +84,7 @@ async def test_proactive_and_direct_replies_carry_the_image_inline(
     )
     _, identity = await _identity(sqlite_bot, sqlite_teams)
 
-    await sqlite_bot.messengers["teams"].send(identity, reply)
+    await sqlite_runtime.messengers["teams"].send(identity, reply)
     [card] = cards_of(connector.sent()[-1].body)
     assert data_uri_bytes(find(card, "Image")[0]["url"]) == PNG
 
@@ -98,11 +103,12 @@ async def test_the_weekly_summary_arrives_with_its_chart_inline(
     connector: FakeConnector,
     clock: ManualClock,
     tmp_path: Path,
+    sqlite_runtime: Runtime,
 ) -> None:
     person_id, identity = await _identity(sqlite_bot, sqlite_teams)
     reply, chart = await queued_summary(sqlite_bot, clock, person_id, tmp_path)
 
-    await sqlite_bot.messengers["teams"].send(identity, reply)
+    await sqlite_runtime.messengers["teams"].send(identity, reply)
     body = connector.sent()[-1].body
     [card] = cards_of(body)
     assert data_uri_bytes(find(card, "Image")[0]["url"]) == chart.read_bytes()

@@ -6,16 +6,16 @@ Slack did this already; Teams used the client's locale for the adapter's own tex
 
 from __future__ import annotations
 
-from bot.adapters.teams import build_teams_adapter
-from bot.app import Signaalbot
+from bot.bootstrap import Runtime
 from kernel.core import Choice, Option, Reply
 from tests.integration.teams.driver import TeamsChat, last_form, texts
 from tests.integration.teams.fake_connector import FakeConnector, cards_of, find
 
 
 async def test_the_chosen_language_wins_over_the_client_locale(
-    teams: TeamsChat, bot: Signaalbot, connector: FakeConnector
+    teams: TeamsChat, runtime: Runtime, connector: FakeConnector
 ) -> None:
+    bot = runtime.bot
     assert teams.locale == "nl-NL"
     assert "Dit kun je typen" in texts(await teams.say("help"))
     assert "English" in texts(await teams.say("taal en"))
@@ -35,13 +35,12 @@ async def test_the_chosen_language_wins_over_the_client_locale(
     assert "minstens" not in texts(refused)
 
     # A proactive message with a choice: the adapter's own button text is English too.
-    build_teams_adapter(bot)
     async with bot.services.uow() as uow:
         person = await uow.people.find_by_identity("teams", teams.identity_user_id)
     assert person is not None and person.locale == "en"
     address = person.identity("teams")
     assert address is not None
     choice = Choice(label="Pick", action_id="x.pick", options=(Option(label="A", value="a"),))
-    await bot.messengers["teams"].send(address, Reply(blocks=(choice,)))
+    await runtime.messengers["teams"].send(address, Reply(blocks=(choice,)))
     sent = cards_of(connector.sent()[-1].body)[0]
     assert find(sent, "Action.Submit")[0]["title"] == "Choose"

@@ -16,11 +16,11 @@ from typing import Any
 import jsonschema
 
 from bot.adapters.teams_cards import FILTERED_FROM, render_card
-from bot.app import Signaalbot
 from kernel.core import Form
 from tests.helpers import person, say
 from tests.integration.slack.test_slack_long_lists import add_subdomains
 from tests.integration.teams.fake_connector import find
+from turn.pipeline import Signaalbot
 
 
 @cache

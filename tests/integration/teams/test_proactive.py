@@ -6,8 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.adapters.teams import build_teams_adapter
-from bot.app import Signaalbot, build_app
+from bot.bootstrap import Runtime, bootstrap
 from kernel.clock import ManualClock
 from kernel.core import text_reply
 from kernel.messenger import Address, RecipientUnreachableError, TemporaryFailureError
@@ -16,6 +15,7 @@ from tests.conftest import make_settings
 from tests.integration.teams.conftest import start_client
 from tests.integration.teams.driver import TeamsChat, texts
 from tests.integration.teams.fake_connector import FakeConnector
+from turn.pipeline import Signaalbot
 
 
 async def stored_identity(bot: Signaalbot, user_id: str) -> Address:
@@ -30,28 +30,25 @@ async def stored_identity(bot: Signaalbot, user_id: str) -> Address:
 @pytest.fixture
 async def restarted(
     db_url: str, clock: ManualClock, connector: FakeConnector
-) -> AsyncIterator[tuple[Signaalbot, TeamsChat]]:
+) -> AsyncIterator[tuple[Runtime, TeamsChat]]:
     """Anna talked to one bot process; this is a new process on the same database."""
     upgrade(db_url)
-    first = build_app(make_settings(db_url), clock=clock)
-    await first.start()
+    first = await bootstrap(make_settings(db_url, teams_emulator=True), clock)
     client, _ = await start_client(first)
     chat = TeamsChat(client=client, connector=connector)
     await chat.say("help")
     await client.close()
-    await first.stop()
+    await first.close()
 
-    second = build_app(make_settings(db_url), clock=clock)
-    await second.start()
-    build_teams_adapter(second)  # a new CloudAdapter; registers bot.messengers["teams"]
+    second = await bootstrap(make_settings(db_url, teams_emulator=True), clock)  # a new process
     try:
         yield second, chat
     finally:
-        await second.stop()
+        await second.close()
 
 
 async def test_proactive_send_after_restart_uses_the_stored_reference(
-    restarted: tuple[Signaalbot, TeamsChat], connector: FakeConnector
+    restarted: tuple[Runtime, TeamsChat], connector: FakeConnector
 ) -> None:
     bot, chat = restarted
     identity = await stored_identity(bot, chat.identity_user_id)
@@ -72,7 +69,7 @@ async def test_proactive_send_after_restart_uses_the_stored_reference(
 
 
 async def test_bot_removed_makes_the_person_unreachable(
-    restarted: tuple[Signaalbot, TeamsChat], connector: FakeConnector
+    restarted: tuple[Runtime, TeamsChat], connector: FakeConnector
 ) -> None:
     bot, chat = restarted
     identity = await stored_identity(bot, chat.identity_user_id)
@@ -85,7 +82,7 @@ async def test_bot_removed_makes_the_person_unreachable(
     ("status", "headers", "wait"), [(429, {"Retry-After": "7"}, 7.0), (503, {}, None)]
 )
 async def test_throttling_and_server_errors_are_temporary(
-    restarted: tuple[Signaalbot, TeamsChat],
+    restarted: tuple[Runtime, TeamsChat],
     connector: FakeConnector,
     status: int,
     headers: dict[str, str],
@@ -101,24 +98,24 @@ async def test_throttling_and_server_errors_are_temporary(
     assert len(connector.sent()) == before + 1, "the outbox retries, not the HTTP client"
 
 
-async def test_no_reference_means_unreachable(sqlite_bot: Signaalbot) -> None:
-    build_teams_adapter(sqlite_bot)
+async def test_no_reference_means_unreachable(sqlite_runtime: Runtime) -> None:
     with pytest.raises(RecipientUnreachableError):
-        await sqlite_bot.messengers["teams"].send(
+        await sqlite_runtime.messengers["teams"].send(
             Address(platform="teams", user_id="t:x"), text_reply("Hallo")
         )
 
 
 async def test_person_seen_only_in_a_channel_gets_a_personal_chat(
-    sqlite_teams: TeamsChat, sqlite_bot: Signaalbot, connector: FakeConnector
+    sqlite_teams: TeamsChat, sqlite_runtime: Runtime, connector: FakeConnector
 ) -> None:
+    sqlite_bot = sqlite_runtime.bot
     sqlite_teams.conversation_type = "channel"
     sqlite_teams.conversation_id = "19:team@thread.tacv2"
     await sqlite_teams.say("help", mention=True)
     identity = await stored_identity(sqlite_bot, sqlite_teams.identity_user_id)
     assert identity.conversation_ref is not None and identity.conversation_ref["scope"] == "channel"
 
-    await sqlite_bot.messengers["teams"].send(identity, text_reply("Alleen voor jou"))
+    await sqlite_runtime.messengers["teams"].send(identity, text_reply("Alleen voor jou"))
     create = next(c for c in connector.calls if c.path == "/v3/conversations")
     assert create.body["isGroup"] is False
     assert create.body["members"][0]["id"] == "29:anna"

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import Signaalbot, build_router
+from bot.bootstrap import build_router
 from kernel.core import Command, Role
 from kernel.i18n import Catalogue
 from tests.helpers import say, texts
 from tests.unit.handlers.util import with_role
 from turn.commands import CommandWords
+from turn.pipeline import Signaalbot
 
 WORDS = CommandWords.shipped()
 

@@ -3,14 +3,18 @@ merge, triage feedback, weighing order, views, admin and drafts."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
-from bot.app import Signaalbot, build_app
+import pytest
+
 from kernel.clock import ManualClock
 from kernel.core import Action, Reply, Submit
 from tests.conftest import make_settings
-from tests.helpers import person, say, texts
+from tests.helpers import bootstrap_bot, person, say, texts
 from tests.unit.handlers.util import report_new_signal, report_signal, with_role
+from turn.pipeline import Signaalbot
 
 TEXT = "Steeds meer ouderen wachten lang op een traplift via de Wmo."
 
@@ -150,20 +154,23 @@ async def test_action_on_someone_elses_item(sqlite_bot: Signaalbot) -> None:
 
 async def test_half_filled_form_survives_a_restart(sqlite_url: str, clock: ManualClock) -> None:
     anna = person("anna")
-    first = build_app(make_settings(sqlite_url), clock=clock)
-    await first.start()
-    assert await first.save_draft(anna, "signal.report", {"text": "Half af", "area": "stratum"})
-    assert not await first.save_draft(anna, "signal.report", {"text": "BSN 111222333"})
-    await first.stop()
-    second = build_app(make_settings(sqlite_url), clock=clock)
-    await second.start()
+    first = await bootstrap_bot(make_settings(sqlite_url), clock=clock)
+    drafts = first.state
+    assert await drafts.save_draft(
+        anna.platform, anna.user_id, "signal.report", {"text": "Half af", "area": "stratum"}
+    )
+    assert not await drafts.save_draft(
+        anna.platform, anna.user_id, "signal.report", {"text": "BSN 111222333"}
+    )
+    await first.services.db.dispose()
+    second = await bootstrap_bot(make_settings(sqlite_url), clock=clock)
     try:
         form = (await say(second, anna, "signaal"))[0].form
         assert form is not None
         initial = {i.name: i.initial for i in form.inputs}
         assert initial["text"] == "Half af" and initial["area"] == "stratum"
     finally:
-        await second.stop()
+        await second.services.db.dispose()
 
 
 # --- matching hook -------------------------------------------------------------------------
@@ -176,6 +183,24 @@ class Hit:
     title: str
     score: float
     duplicate: bool
+
+
+@pytest.fixture
+async def with_matcher(
+    sqlite_bot: Signaalbot,
+) -> AsyncIterator[Callable[[Any], Awaitable[Signaalbot]]]:
+    """A second bot on the same database, bootstrapped with a fake matcher (the index is a
+    part of the frozen runtime, so a test swaps it by building the runtime with it)."""
+    built: list[Signaalbot] = []
+
+    async def build(matcher: Any) -> Signaalbot:
+        bot = await bootstrap_bot(sqlite_bot.settings, sqlite_bot.services.clock, matcher=matcher)
+        built.append(bot)
+        return bot
+
+    yield build
+    for bot in built:
+        await bot.services.db.dispose()
 
 
 class FakeMatcher:
@@ -197,7 +222,9 @@ class FakeMatcher:
         self.removed.append((kind, ref))
 
 
-async def test_similar_signal_offered_and_supported_instead(sqlite_bot: Signaalbot) -> None:
+async def test_similar_signal_offered_and_supported_instead(
+    sqlite_bot: Signaalbot, with_matcher: Callable[[Any], Awaitable[Signaalbot]]
+) -> None:
     await report_signal(sqlite_bot, person("anna"), TEXT)
     matcher = FakeMatcher(
         [
@@ -205,7 +232,7 @@ async def test_similar_signal_offered_and_supported_instead(sqlite_bot: Signaalb
             Hit("study", "R-7", "Wmo-monitor", 60, False),
         ]
     )
-    sqlite_bot.services.matcher = matcher
+    sqlite_bot = await with_matcher(matcher)
     bo = person("bo")
     replies = await report_signal(
         sqlite_bot, bo, "Ouderen wachten heel lang op een traplift via Wmo."
@@ -229,8 +256,10 @@ async def test_similar_signal_offered_and_supported_instead(sqlite_bot: Signaalb
     assert supports[0].context.startswith("Ouderen wachten")
 
 
-async def test_no_this_is_new_stores_it(sqlite_bot: Signaalbot) -> None:
-    sqlite_bot.services.matcher = FakeMatcher([Hit("study", "R-7", "Wmo-monitor", 60, False)])
+async def test_no_this_is_new_stores_it(
+    sqlite_bot: Signaalbot, with_matcher: Callable[[Any], Awaitable[Signaalbot]]
+) -> None:
+    sqlite_bot = await with_matcher(FakeMatcher([Hit("study", "R-7", "Wmo-monitor", 60, False)]))
     bo = person("bo")
     await report_signal(sqlite_bot, bo, TEXT)
     assert "S-2026-0001" in texts(await sqlite_bot.handle(bo, Action(action_id="signal.match.new")))
@@ -240,8 +269,10 @@ async def test_no_this_is_new_stores_it(sqlite_bot: Signaalbot) -> None:
     )
 
 
-async def test_answered_by_study_stores_nothing(sqlite_bot: Signaalbot) -> None:
-    sqlite_bot.services.matcher = FakeMatcher([Hit("study", "R-7", "Wmo-monitor", 60, False)])
+async def test_answered_by_study_stores_nothing(
+    sqlite_bot: Signaalbot, with_matcher: Callable[[Any], Awaitable[Signaalbot]]
+) -> None:
+    sqlite_bot = await with_matcher(FakeMatcher([Hit("study", "R-7", "Wmo-monitor", 60, False)]))
     bo = person("bo")
     await report_signal(sqlite_bot, bo, TEXT)
     out = texts(await sqlite_bot.handle(bo, Action(action_id="signal.match.answered", value="R-7")))
@@ -270,14 +301,16 @@ async def test_support_context_guarded_and_no_names(sqlite_bot: Signaalbot) -> N
     assert "bo" not in status.split() and "anna" not in status.split()
 
 
-async def test_merge_moves_supports_and_reporter(sqlite_bot: Signaalbot) -> None:
+async def test_merge_moves_supports_and_reporter(
+    sqlite_bot: Signaalbot, with_matcher: Callable[[Any], Awaitable[Signaalbot]]
+) -> None:
     desk = await with_role(sqlite_bot, "desk", "research_desk")
     await report_new_signal(sqlite_bot, person("anna"), TEXT)
     await report_new_signal(sqlite_bot, person("bo"), TEXT + " Ook in Strijp.")
     await sqlite_bot.handle(person("cas"), Submit(form_id="signal.support", context="S-2026-0002"))
     await sqlite_bot.handle(person("anna"), Submit(form_id="signal.support", context="S-2026-0002"))
     matcher = FakeMatcher([])
-    sqlite_bot.services.matcher = matcher
+    sqlite_bot = await with_matcher(matcher)
     out = texts(await say(sqlite_bot, desk, "samenvoegen S-2026-0002 S-2026-0001"))
     assert "S-2026-0002" in out and "S-2026-0001" in out
     assert matcher.removed == [("signal", "S-2026-0002")]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.app import Signaalbot
 from handlers.lookup import Named, find
 from tests.helpers import person, say, texts
 from tests.unit.handlers.util import report_signal, with_role
+from turn.pipeline import Signaalbot
 
 
 async def two_signals(bot: Signaalbot) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import Signaalbot
 from kernel.core import Action, Command, Submit
 from tests.helpers import texts
 from tests.unit.handlers.util import report_signal, with_role
+from turn.pipeline import Signaalbot
 
 RESTRICTED = [
     ("triage", Command(name="triage", text="S-2026-0001 in_behandeling")),

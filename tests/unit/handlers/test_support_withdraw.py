@@ -6,11 +6,11 @@ The real matching index finds the earlier signal; nothing is faked.
 from __future__ import annotations
 
 import bot.cli  # noqa: F401  (cli_export registers itself through bot.cli)
-from bot.app import Signaalbot
 from bot.cli_export import collect
 from kernel.core import Action, Buttons, Reply, Submit
 from tests.helpers import person, say, texts
 from tests.unit.handlers.util import report_signal
+from turn.pipeline import Signaalbot
 
 TEXT = "Steeds meer ouderen wachten lang op een traplift via de Wmo."
 AGAIN = "Ouderen wachten erg lang op een traplift via de Wmo, ook in Strijp."

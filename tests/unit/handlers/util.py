@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.app import Signaalbot
 from kernel.core import Action, Buttons, Identity, Reply, Submit
 from tests.helpers import person
+from turn.pipeline import Signaalbot
 
 FORM = {
     "theme": "inwonerservaring",

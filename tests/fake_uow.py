@@ -1,0 +1,140 @@
+"""A fake unit of work, as in cosmicpython: in-memory repositories with the real ones' meaning.
+
+Why: the conversation logic of many handlers does not need a database to be tested; a fake
+makes those tests run in milliseconds. It covers the repositories the turn machinery and the
+general handlers use (people, audit, processed events); a handler that
+needs more is tested on a real database, where the database is the point.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from kernel.messenger import Address
+from storage.domain import Person
+from storage.uow import AlreadyHandledError, DeliveryClaim
+
+
+@dataclass
+class Store:
+    """What the fake database holds; each unit of work stages changes until commit."""
+
+    people: dict[int, Person] = field(default_factory=dict)
+    audit: list[dict[str, Any]] = field(default_factory=list)
+    processed: dict[str, list[dict[str, Any]] | None] = field(default_factory=dict)
+    commits: int = 0
+
+
+class FakePeople:
+    def __init__(self, work: FakeUnitOfWork) -> None:
+        self._work = work
+
+    async def find_by_identity(self, platform: str, user_id: str) -> Person | None:
+        for person in self._work.staged_people.values():
+            if any(i.platform == platform and i.user_id == user_id for i in person.identities):
+                return person
+        return None
+
+    async def create(self, *, platform: str, user_id: str, now: datetime, **data: Any) -> Person:
+        person = Person(
+            id=max(self._work.staged_people, default=0) + 1,
+            display_name=data.get("display_name", ""),
+            locale=data.get("locale"),
+            timezone=data.get("timezone", "Europe/Amsterdam"),
+            org_type=data.get("org_type", "municipality"),
+            roles=frozenset(data.get("roles", {"professional"})),
+            identities=(Address(platform=platform, user_id=user_id, last_seen_at=now),),
+        )
+        self._work.staged_people[person.id] = person
+        return person
+
+    async def touch(
+        self, platform: str, user_id: str, now: datetime, conversation_ref: Any = None
+    ) -> None:
+        return None
+
+    async def update(self, person_id: int, *, locale: str | None = None, **_: Any) -> None:
+        person = self._work.staged_people[person_id]
+        if locale is not None:
+            self._work.staged_people[person_id] = dataclasses.replace(person, locale=locale)
+
+
+class FakeAudit:
+    def __init__(self, work: FakeUnitOfWork) -> None:
+        self._work = work
+
+    async def record(self, **entry: Any) -> None:
+        self._work.staged_audit.append(entry)
+
+
+class FakeProcessed:
+    def __init__(self, work: FakeUnitOfWork) -> None:
+        self._work = work
+
+    async def answer(self, key: str) -> tuple[bool, list[dict[str, Any]] | None]:
+        if key not in self._work.store.processed:
+            return False, None
+        return True, self._work.store.processed[key]
+
+    async def first_time(self, key: str, now: datetime) -> bool:
+        if key in self._work.store.processed or key in self._work.staged_processed:
+            return False
+        self._work.staged_processed[key] = None
+        return True
+
+    async def keep_answer(self, key: str, replies: list[dict[str, Any]]) -> None:
+        self._work.staged_processed[key] = replies
+
+    async def release(self, key: str) -> None:
+        self._work.released.add(key)
+
+
+class FakeUnitOfWork:
+    def __init__(self, store: Store, claim: DeliveryClaim | None) -> None:
+        self.store = store
+        self._claim = claim
+        self.staged_people = dict(store.people)
+        self.staged_audit: list[dict[str, Any]] = []
+        self.staged_processed: dict[str, list[dict[str, Any]] | None] = {}
+        self.released: set[str] = set()
+        self.people = FakePeople(self)
+        self.audit = FakeAudit(self)
+        self.processed = FakeProcessed(self)
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"the fake unit of work has no {name!r}: test this on a database")
+
+    async def commit(self) -> None:
+        claim = self._claim
+        if claim is not None and not claim.claimed:
+            if claim.key in self.store.processed:
+                await self.rollback()
+                raise AlreadyHandledError(claim.key)
+            self.staged_processed.setdefault(claim.key, None)
+            claim.claimed = True
+        self.store.people = dict(self.staged_people)
+        self.store.audit.extend(self.staged_audit)
+        self.store.processed.update(self.staged_processed)
+        for key in self.released:
+            self.store.processed.pop(key, None)
+        self.staged_audit, self.staged_processed, self.released = [], {}, set()
+        self.store.commits += 1
+
+    async def rollback(self) -> None:
+        self.staged_people = dict(self.store.people)
+        self.staged_audit, self.staged_processed, self.released = [], {}, set()
+
+
+def fake_unit_of_work(store: Store) -> Any:
+    """A ``Services.unit_of_work`` factory over ``store``."""
+
+    @asynccontextmanager
+    async def open_(_db: Any, claim: DeliveryClaim | None) -> AsyncIterator[FakeUnitOfWork]:
+        yield FakeUnitOfWork(store, claim)
+
+    return open_

@@ -1,0 +1,234 @@
+"""Cross-cutting concerns of a turn as a middleware chain, in the spirit of bolt's middleware.
+
+Each middleware gets the :class:`Turn` and a ``next_`` to call the rest of the chain; it may
+answer instead (a refusal, a replayed answer, a friendly error). The order is fixed by
+:func:`default_middleware`: errors outermost, so every failure below becomes a reply; then
+idempotency, person resolution and the role check. Each one is testable alone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from kernel.core import Actor, Identity, OrgType, Reply, Role, Submit, Text
+from kernel.i18n import Translator, normalise_locale
+from kernel.logging import get_logger
+from storage.db import DatabaseUnavailableError
+from storage.domain import Person
+from storage.uow import AlreadyHandledError, DeliveryClaim
+from turn.context import Services
+from turn.router import Event, Route
+
+log = get_logger("signaalbot.turn")
+
+Next = Callable[[], Awaitable[list[Reply]]]
+
+
+@dataclass(slots=True)
+class Turn:
+    """One inbound event on its way through the chain; middlewares fill in what they learn."""
+
+    identity: Identity
+    event: Event
+    route: Route | None
+    fallback_t: Translator  # the platform's language, until the person is known
+    conversation_ref: dict[str, Any] | None = None
+    actor: Actor | None = None
+    claim: DeliveryClaim | None = None
+
+    @property
+    def key(self) -> str | None:
+        if not self.event.idempotency_key:
+            return None
+        return f"{self.identity.platform}:{self.event.idempotency_key}"
+
+
+class Middleware(Protocol):
+    async def __call__(self, turn: Turn, next_: Next) -> list[Reply]: ...
+
+
+def warning(text: str, *, form: bool = False) -> Reply:
+    """A warning reply; for a form, an error that keeps the form and what was typed."""
+    return Reply(blocks=(Text(text=text, style="warning"),), errors={"_form": text} if form else {})
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorMapping:
+    """Every failure becomes a kind reply: the database briefly away, or a bug (with a code)."""
+
+    services: Services
+
+    async def __call__(self, turn: Turn, next_: Next) -> list[Reply]:
+        t = self._t(turn)
+        try:
+            return await next_()
+        except DatabaseUnavailableError:
+            log.warning("database_unavailable", event_key=turn.key)
+            return [warning(t("core.db_unavailable"), form=isinstance(turn.event, Submit))]
+        except Exception:
+            code = uuid.uuid4().hex[:8]
+            log.exception("handler_failed", code=code, event_key=turn.key)
+            return [warning(t("core.error", code=code))]
+
+    def _t(self, turn: Turn) -> Translator:
+        if turn.actor is None:
+            return turn.fallback_t
+        return self.services.translator(turn.actor.locale, turn.actor.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class Idempotency:
+    """A delivery is handled once. The key is claimed by the handler's own commit (see
+    :class:`~storage.uow.DeliveryClaim`), so a crash before it leaves the key free for the
+    platform's redelivery. A form sent again after its commit gets the first answer again
+    (the confirmation of a stored signal must not get lost in a crash); a repeated message,
+    command or click gets no second answer, so a platform's retry never posts twice."""
+
+    services: Services
+
+    async def __call__(self, turn: Turn, next_: Next) -> list[Reply]:
+        key = turn.key
+        if key is None:
+            return await next_()
+        async with self.services.uow() as uow:
+            seen, answer = await uow.processed.answer(key)
+        if seen:
+            log.info("duplicate_event", event_key=key)
+            return _replies(answer) if isinstance(turn.event, Submit) else []
+        claim = DeliveryClaim(key=key, received_at=self.services.clock.now())
+        turn.claim = claim
+        try:
+            replies = await next_()
+        except AlreadyHandledError:
+            log.info("duplicate_event_lost_race", event_key=key)
+            async with self.services.uow() as uow:
+                return _replies((await uow.processed.answer(key))[1])
+        except BaseException:
+            await self._release(claim)
+            raise
+        if any(r.errors for r in replies):
+            await self._release(claim)  # a refused form may be sent again with the same key
+            return replies
+        stored = [r.model_dump(mode="json") for r in replies]
+        async with self.services.uow(None if claim.claimed else claim) as uow:
+            if claim.claimed:
+                await uow.processed.keep_answer(key, stored)
+                await uow.commit()
+            else:
+                try:
+                    await uow.commit()  # claims the key: the turn itself wrote nothing
+                except AlreadyHandledError:
+                    return []
+                await uow.processed.keep_answer(key, stored)
+                await uow.commit()
+        return replies
+
+    async def _release(self, claim: DeliveryClaim) -> None:
+        if not claim.claimed:
+            return
+        try:
+            async with self.services.uow() as uow:
+                await uow.processed.release(claim.key)
+                await uow.commit()
+        except DatabaseUnavailableError:
+            log.warning("idempotency_key_not_released", event_key=claim.key)
+
+
+def _replies(stored: Sequence[dict[str, Any]] | None) -> list[Reply]:
+    return [Reply.model_validate(r) for r in stored or ()]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonResolution:
+    """Find or create the person behind the platform identity, and build the :class:`Actor`."""
+
+    services: Services
+
+    async def __call__(self, turn: Turn, next_: Next) -> list[Reply]:
+        identity = turn.identity
+        now = self.services.clock.now()
+        async with self.services.uow() as uow:
+            person = await uow.people.find_by_identity(identity.platform, identity.user_id)
+            if person is None:
+                person = await uow.people.create(
+                    platform=identity.platform.value,
+                    user_id=identity.user_id,
+                    now=now,
+                    display_name=identity.display_name,
+                    tenant=identity.tenant,
+                    org_type=self._org_type(identity).value,
+                    roles=frozenset({self._initial_role(identity).value}),
+                    timezone=self.services.settings.timezone,
+                )
+                await uow.audit.record(
+                    actor_id=person.id,
+                    action="person.create",
+                    entity="person",
+                    entity_id=person.id,
+                    now=now,
+                )
+            await uow.people.touch(
+                identity.platform.value, identity.user_id, now, turn.conversation_ref
+            )
+            await uow.commit()
+        turn.actor = self._actor(identity, person)
+        return await next_()
+
+    def _is_provider(self, identity: Identity) -> bool:
+        settings = self.services.settings
+        return (identity.tenant is not None and identity.tenant in settings.provider_tenants) or (
+            identity.email_domain is not None
+            and identity.email_domain.lower()
+            in {d.lower() for d in settings.provider_email_domains}
+        )
+
+    def _initial_role(self, identity: Identity) -> Role:
+        return Role.PROVIDER if self._is_provider(identity) else Role.PROFESSIONAL
+
+    def _org_type(self, identity: Identity) -> OrgType:
+        return OrgType.PROVIDER if self._is_provider(identity) else OrgType.MUNICIPALITY
+
+    def _actor(self, identity: Identity, person: Person) -> Actor:
+        settings = self.services.settings
+        locale = person.locale or normalise_locale(identity.locale, settings.default_locale)
+        roles = frozenset(Role(r) for r in person.roles if r in Role._value2member_map_)
+        return Actor(
+            platform=identity.platform,
+            user_id=identity.user_id,
+            person_id=person.id,
+            name=person.display_name or identity.display_name,
+            locale=locale,
+            timezone=person.timezone,
+            roles=roles or frozenset({Role.PROFESSIONAL}),
+            org_type=OrgType(person.org_type)
+            if person.org_type in OrgType._value2member_map_
+            else OrgType.OTHER,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RoleCheck:
+    """A route's roles are checked before its handler runs (admins hold every role)."""
+
+    services: Services
+
+    async def __call__(self, turn: Turn, next_: Next) -> list[Reply]:
+        route, actor = turn.route, turn.actor
+        if route is not None and actor is not None and route.roles and not actor.has(*route.roles):
+            log.info("refused", person_id=actor.person_id, roles=sorted(route.roles))
+            t = self.services.translator(actor.locale, actor.timezone)
+            return [Reply(blocks=(Text(text=t("core.not_allowed")),))]
+        return await next_()
+
+
+def default_middleware(services: Services) -> tuple[Middleware, ...]:
+    """The chain every turn runs through, outermost first."""
+    return (
+        ErrorMapping(services),
+        Idempotency(services),
+        PersonResolution(services),
+        RoleCheck(services),
+    )

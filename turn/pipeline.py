@@ -1,0 +1,83 @@
+"""The bot as adapters see it: one ``handle`` for every inbound event of every platform.
+
+Like bolt's ``App``: a small object holding the router and the middleware chain. Adapters
+turn a platform payload into an :class:`~kernel.core.Identity` and one event and call
+:meth:`Signaalbot.handle`; they render the replies. Built once, by ``bot.bootstrap``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kernel.core import Command, Identity, Message, Reply
+from kernel.i18n import normalise_locale
+from kernel.logging import get_logger
+from kernel.settings import Settings
+from turn.context import Services, TurnContext
+from turn.middleware import Middleware, Next, Turn
+from turn.router import Event, Router
+from turn.state import ConversationState
+
+log = get_logger("signaalbot.app")
+
+
+@dataclass(frozen=True, slots=True)
+class Signaalbot:
+    services: Services
+    router: Router
+    middleware: Sequence[Middleware]
+    state: ConversationState
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    def parse_text(self, text: str, idempotency_key: str | None = None) -> Command | Message:
+        return self.router.parse_text(text, idempotency_key)
+
+    async def handle(
+        self,
+        identity: Identity,
+        event: Event,
+        *,
+        conversation_ref: dict[str, Any] | None = None,
+    ) -> list[Reply]:
+        """Handle one inbound event from any platform and return the replies to show."""
+        fallback = normalise_locale(identity.locale, self.settings.default_locale)
+        turn = Turn(
+            identity=identity,
+            event=event,
+            route=self.router.route_for(event),
+            fallback_t=self.services.translator(fallback),
+            conversation_ref=conversation_ref,
+        )
+        return await self._run(turn, 0)
+
+    async def _run(self, turn: Turn, position: int) -> list[Reply]:
+        if position < len(self.middleware):
+
+            async def next_() -> list[Reply]:
+                return await self._run(turn, position + 1)
+
+            step: Next = next_
+            return await self.middleware[position](turn, step)
+        return await self._dispatch(turn)
+
+    async def _dispatch(self, turn: Turn) -> list[Reply]:
+        if turn.actor is None:
+            raise RuntimeError("the middleware chain did not resolve the person")
+        ctx = TurnContext(
+            services=self.services, actor=turn.actor, event=turn.event, claim=turn.claim
+        )
+        logger = log.bind(
+            platform=turn.identity.platform, kind=turn.event.kind, person_id=turn.actor.person_id
+        )
+        if turn.route is None:
+            logger.info("no_route")
+            await ctx.say("core.unknown_command")
+            return ctx.replies
+        await turn.route.handler(ctx)
+        logger.info("handled", replies=len(ctx.replies))
+        return ctx.replies
