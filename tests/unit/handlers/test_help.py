@@ -105,3 +105,16 @@ async def test_the_overview_examples_of_the_help_work(
     assert example.split()[1] in about
     answer = texts(await say(sqlite_bot, desk, example))
     assert answer == sqlite_bot.services.translator(locale)("intake.overview_empty"), answer
+
+
+async def test_an_admin_gives_a_role_by_the_name_help_shows(sqlite_bot: Signaalbot) -> None:
+    admin = await with_role(sqlite_bot, "root", "admin")
+    await with_role(sqlite_bot, "anna", "professional")
+    done = texts(await say(sqlite_bot, admin, "rol geven console:anna onderzoeksteam"))
+    assert "onderzoeksteam (research_desk)" in done
+    await say(sqlite_bot, admin, "language en")
+    done = texts(await say(sqlite_bot, admin, "grant role console:anna policy officer"))
+    assert "policy officer (policy_officer)" in done
+    async with sqlite_bot.services.uow() as uow:
+        anna = await uow.people.find_by_identity("console", "anna")
+    assert anna is not None and {"research_desk", "policy_officer"} <= anna.roles
