@@ -6,6 +6,7 @@ run synchronously. Both are derived from the one ``SIGNAALBOT_DATABASE_URL``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -114,7 +115,13 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 def head_revision(url: str) -> str | None:
-    return ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    return _head()
+
+
+@functools.cache
+def _head() -> str | None:
+    """The newest migration shipped in this package (read once: the files do not change)."""
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
 def current_revision(url: str) -> str | None:
@@ -149,7 +156,8 @@ def ensure_schema(url: str) -> None:
     ``signaalbot db upgrade`` deliberately (for example before starting a second instance).
     """
     if is_sqlite(url):
-        upgrade(url)
+        if current_revision(url) != head_revision(url):
+            upgrade(url)
         return
     current, head = current_revision(url), head_revision(url)
     if current is None and not has_tables(url):

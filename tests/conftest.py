@@ -8,9 +8,10 @@ dropped afterwards. Without a server those tests are skipped with the reason sho
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -47,6 +48,71 @@ def postgres_available() -> str | None:
 @pytest.fixture(scope="session")
 def postgres_reason() -> str | None:
     return postgres_available()
+
+
+class MigratedTemplates:
+    """One migrated database per test session, copied for every test that needs a migrated one.
+
+    Why: running the whole Alembic chain for each of several hundred tests (twice, SQLite and
+    PostgreSQL) was most of the suite's time. A copy of a migrated SQLite file, or
+    ``CREATE DATABASE … TEMPLATE`` on PostgreSQL, gives the same schema in milliseconds. The
+    migrations themselves are tested in ``tests/integration/test_migrations.py``.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._sqlite: Path | None = None
+        self._postgres: str | None = None
+
+    def sqlite_file(self) -> Path:
+        if self._sqlite is None:
+            path = self._folder / "template.db"
+            upgrade(f"sqlite:///{path}")
+            self._sqlite = path
+        return self._sqlite
+
+    def postgres_name(self) -> str:
+        if self._postgres is None:
+            name = f"sb_template_{uuid.uuid4().hex[:12]}"
+            with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{name}"')
+            upgrade(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
+            self._postgres = name
+        return self._postgres
+
+    def drop(self) -> None:
+        if self._postgres is not None:
+            with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self._postgres}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigratedTemplates]:
+    made = MigratedTemplates(tmp_path_factory.mktemp("templates"))
+    yield made
+    made.drop()
+
+
+@pytest.fixture
+def migrate(templates: MigratedTemplates) -> Callable[[str], None]:
+    """``migrate(url)``: the empty test database ``url`` gets the newest schema (from the
+    session's migrated template: the same result as ``storage.db.upgrade``, much faster)."""
+
+    def to_head(url: str) -> None:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            path = Path(parsed.database or "")
+            if path.exists():
+                upgrade(url)
+            else:
+                shutil.copyfile(templates.sqlite_file(), path)
+            return
+        name = parsed.database
+        with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{templates.postgres_name()}"')
+
+    return to_head
 
 
 @pytest.fixture
@@ -100,10 +166,13 @@ def runtime_overrides() -> dict[str, object]:
 
 @pytest.fixture
 async def runtime(
-    db_url: str, clock: ManualClock, runtime_overrides: dict[str, object]
+    db_url: str,
+    clock: ManualClock,
+    runtime_overrides: dict[str, object],
+    migrate: Callable[[str], None],
 ) -> AsyncIterator[Runtime]:
     """A migrated runtime on SQLite and on PostgreSQL, built by the one bootstrap."""
-    upgrade(db_url)
+    migrate(db_url)
     built = await bootstrap(make_settings(db_url, **runtime_overrides), clock)
     try:
         yield built
@@ -118,9 +187,13 @@ def bot(runtime: Runtime) -> Signaalbot:
 
 @pytest.fixture
 async def sqlite_runtime(
-    sqlite_url: str, clock: ManualClock, runtime_overrides: dict[str, object]
+    sqlite_url: str,
+    clock: ManualClock,
+    runtime_overrides: dict[str, object],
+    migrate: Callable[[str], None],
 ) -> AsyncIterator[Runtime]:
     """A runtime on SQLite only, for tests of conversation logic."""
+    migrate(sqlite_url)
     built = await bootstrap(make_settings(sqlite_url, **runtime_overrides), clock)
     try:
         yield built

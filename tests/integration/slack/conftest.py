@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -12,7 +12,6 @@ from bot.adapters.slack import SLACK_KEY, SlackAdapter
 from bot.bootstrap import Runtime, bootstrap
 from bot.web import build_web_app
 from kernel.clock import ManualClock
-from storage.db import upgrade
 from tests.conftest import make_settings
 from tests.slack_support import BOT_TOKEN, SIGNING_SECRET, FakeSlack, running
 from turn.pipeline import Signaalbot
@@ -31,9 +30,13 @@ def slack_overrides() -> dict[str, Any]:
 
 @pytest.fixture
 async def slack_runtime(
-    db_url: str, clock: ManualClock, fake_slack: FakeSlack, slack_overrides: dict[str, Any]
+    db_url: str,
+    clock: ManualClock,
+    fake_slack: FakeSlack,
+    slack_overrides: dict[str, Any],
+    migrate: Callable[[str], None],
 ) -> AsyncIterator[Runtime]:
-    upgrade(db_url)
+    migrate(db_url)
     settings = make_settings(
         db_url,
         slack_bot_token=BOT_TOKEN,

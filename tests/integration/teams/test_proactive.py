@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
@@ -10,7 +10,6 @@ from bot.bootstrap import Runtime, bootstrap
 from kernel.clock import ManualClock
 from kernel.core import text_reply
 from kernel.messenger import Address, RecipientUnreachableError, TemporaryFailureError
-from storage.db import upgrade
 from tests.conftest import make_settings
 from tests.integration.teams.conftest import start_client
 from tests.integration.teams.driver import TeamsChat, texts
@@ -29,10 +28,10 @@ async def stored_identity(bot: Signaalbot, user_id: str) -> Address:
 
 @pytest.fixture
 async def restarted(
-    db_url: str, clock: ManualClock, connector: FakeConnector
+    db_url: str, clock: ManualClock, connector: FakeConnector, migrate: Callable[[str], None]
 ) -> AsyncIterator[tuple[Runtime, TeamsChat]]:
     """Anna talked to one bot process; this is a new process on the same database."""
-    upgrade(db_url)
+    migrate(db_url)
     first = await bootstrap(make_settings(db_url, teams_emulator=True), clock)
     client, _ = await start_client(first)
     chat = TeamsChat(client=client, connector=connector)
