@@ -16,7 +16,7 @@ from kernel.core import Actor, Message, Reply, Role, Text
 from kernel.i18n import SUPPORTED_LOCALES, Translator
 from turn.commands import normalise
 from turn.context import TurnContext
-from turn.router import Handler, Route, Router
+from turn.router import MAX_TYPED_CHARS, TOO_LONG, Handler, Route, Router
 
 # What people type after ``taal``/``language``, besides ``nl`` and ``en``.
 LANGUAGE_NAMES = {
@@ -151,7 +151,15 @@ def make_fallback(router: Router) -> Handler:
     return fallback
 
 
+async def too_long(ctx: TurnContext) -> None:
+    """What someone hears who typed (or pasted) more than :data:`MAX_TYPED_CHARS`."""
+    length = getattr(ctx.event, "text", "")
+    await ctx.say("core.message_too_long", max=MAX_TYPED_CHARS, length=length)
+
+
 def register(router: Router) -> None:
     router.command("help")(make_help(router))
     router.command("language")(language)
     router.message()(make_fallback(router))
+    # Not a word anyone types (the router's name for a too-long text), so not in help.
+    router.command(TOO_LONG, words=[TOO_LONG])(too_long)

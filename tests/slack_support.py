@@ -53,6 +53,7 @@ class FakeSlack:
         self.responses: list[dict[str, Any]] = []  # bodies posted to response_url
         self.uploads: dict[str, bytes] = {}  # file id -> bytes POSTed to its upload URL
         self._upload_script: list[Scripted] = []
+        self._respond_script: list[Scripted] = []
         self._shared: list[tuple[str, bytes]] = []
         self._files = itertools.count(1)
         self._script: dict[str, list[Scripted]] = {}
@@ -67,6 +68,10 @@ class FakeSlack:
     ) -> None:
         body: dict[str, Any] = {"ok": error is None} | ({"error": error} if error else {})
         self._script.setdefault(method, []).append(Scripted(status, body, dict(headers)))
+
+    def fail_next_response(self, *, status: int, **headers: str) -> None:
+        """The next POST to a ``response_url`` answers ``status``."""
+        self._respond_script.append(Scripted(status, {}, dict(headers)))
 
     def fail_next_upload(self, *, status: int, **headers: str) -> None:
         """The next POST to an upload URL answers ``status`` (Slack's file host, not the API)."""
@@ -165,6 +170,9 @@ class FakeSlack:
 
     async def _respond(self, request: web.Request) -> web.Response:
         body = await request.json()
+        if self._respond_script:
+            scripted = self._respond_script.pop(0)
+            return web.Response(status=scripted.status, headers=scripted.headers, text="no")
         body["_url"] = str(request.path)
         self.responses.append(body)
         return web.Response(text="ok")

@@ -22,6 +22,13 @@ from turn.context import TurnContext
 Handler = Callable[[TurnContext], Awaitable[None]]
 Event = Command | Message | Action | Submit
 
+# Typed text longer than this is answered with a kind "too long" and never parsed or scanned:
+# every later step (privacy guard, matching, markup clean-up) then works on bounded text. No
+# form field takes more than 2000 characters; Slack and Teams messages rarely exceed a page.
+MAX_TYPED_CHARS = 4000
+# The command a too-long text becomes. Not a word anyone types: it only names the route.
+TOO_LONG = "\x00too-long"
+
 
 @dataclass(frozen=True, slots=True)
 class Route:
@@ -92,12 +99,17 @@ class Router:
         return decorate
 
     def command_routes(self) -> list[Route]:
-        """Each registered command once, in the catalogue's order (``commands.toml``)."""
+        """Each command of the catalogue once, in its order (``commands.toml``).
+
+        A command registered with its own ``words`` (the router's name for a too-long text, a
+        test's extra command) is not one people look up, so help does not list it.
+        """
+        order = {command_id: n for n, command_id in enumerate(self.vocabulary.ids())}
         unique: dict[str, Route] = {}
         for route in self.commands.values():
-            unique.setdefault(route.command, route)
-        order = {command_id: n for n, command_id in enumerate(self.vocabulary.ids())}
-        return sorted(unique.values(), key=lambda r: order.get(r.command, len(order)))
+            if route.command in order:
+                unique.setdefault(route.command, route)
+        return sorted(unique.values(), key=lambda r: order[r.command])
 
     def route_for(self, event: Event) -> Route | None:
         if isinstance(event, Command):
@@ -119,6 +131,8 @@ class Router:
         "signal …") means the same everywhere. A leading slash is accepted (``/signaal``).
         """
         stripped = text.strip()
+        if len(stripped) > MAX_TYPED_CHARS:
+            return Command(name=TOO_LONG, text=str(len(stripped)), idempotency_key=idempotency_key)
         words = stripped.lstrip("/").split()
         lowered = [w.lower() for w in words]
         for length in range(min(3, len(words)), 0, -1):

@@ -34,12 +34,16 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters import slack_blocks as kit
+from bot.adapters import slack_http
+from bot.adapters.reply_outbox import hand_to_outbox
 from bot.adapters.slack_messenger import (
     SlackSendError,
+    map_error,
     share_upload,
     stage_upload,
     translator_for,
@@ -129,6 +133,9 @@ class SlackAdapter:
         signing_secret = _secret(settings.slack_signing_secret)
         if self.mode == "http" and not signing_secret:
             raise ValueError("SIGNAALBOT_SLACK_SIGNING_SECRET is needed to serve /slack/events")
+        self.verifier = (
+            SignatureVerifier(signing_secret) if self.mode == "http" and signing_secret else None
+        )
         if not self.oauth and not bot_token:
             raise ValueError(
                 "Set SIGNAALBOT_SLACK_BOT_TOKEN, or SIGNAALBOT_SLACK_CLIENT_ID and _SECRET"
@@ -182,7 +189,15 @@ class SlackAdapter:
         app.event("message")(self._on_message)
 
     async def handle_http(self, request: web.Request) -> web.Response:
-        """``POST /slack/events`` (and the OAuth GET pages): one call into bolt."""
+        """``POST /slack/events`` (and the OAuth GET pages): one call into bolt.
+
+        A POST is checked first (size, signature, shape: :mod:`bot.adapters.slack_http`), so
+        junk is a 4xx and never reaches bolt's parser.
+        """
+        if request.method == "POST":
+            refusal = await slack_http.check(request, self.verifier)
+            if refusal is not None:
+                return refusal
         bolt_request = await to_bolt_request(request)
         flow = self.app.oauth_flow
         if request.method == "GET" and flow is not None:
@@ -294,7 +309,17 @@ class SlackAdapter:
         if rendered.unavailable_images:
             log.warning("image_unavailable", count=rendered.unavailable_images)
         if rendered.blocks or not rendered.uploads:
-            await self._post_blocks(where, rendered)
+            failure = await self._try_post_blocks(where, rendered)
+            if failure is not None:
+                await hand_to_outbox(
+                    self.bot,
+                    Platform.SLACK.value,
+                    where.identity_user,
+                    replies,
+                    retry_after=failure.retry_after,
+                    reason=str(failure),
+                )
+                return  # the outbox sends everything, images included
         if rendered.uploads:
             await self._upload(where, rendered.uploads)
 
@@ -314,6 +339,21 @@ class SlackAdapter:
             log.warning("file_upload_failed", error=error)
         except (TimeoutError, aiohttp.ClientError) as exc:
             log.warning("file_upload_failed", error=type(exc).__name__)
+
+    async def _try_post_blocks(
+        self, where: Where, rendered: kit.Rendered
+    ) -> TemporaryFailureError | None:
+        """Post the reply; a refusal for now (429, 5xx, network) is returned, not raised."""
+        try:
+            await self._post_blocks(where, rendered)
+        except SlackApiError as exc:
+            failure = map_error(exc, "chat.postMessage")
+            if not isinstance(failure, TemporaryFailureError):
+                raise
+            return failure
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            return TemporaryFailureError(f"slack chat.postMessage: {type(exc).__name__}")
+        return None
 
     async def _post_blocks(self, where: Where, rendered: kit.Rendered) -> None:
         if where.response_url:

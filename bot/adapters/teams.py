@@ -20,7 +20,6 @@ import hashlib
 import ipaddress
 from dataclasses import dataclass
 from http import HTTPStatus
-from json import JSONDecodeError
 from typing import Any
 
 import jwt
@@ -34,18 +33,23 @@ from botbuilder.integration.aiohttp import (
 from botbuilder.schema import Activity
 from typing_extensions import override
 
+from bot.adapters import http_edge, teams_auth
 from bot.adapters import teams_cards as cards
 from bot.adapters.language import person_translator
+from bot.adapters.reply_outbox import hand_to_outbox
 from bot.adapters.teams_messenger import (
     TeamsMessenger,
     is_personal,
+    no_client_retries,
     reference_data,
     reply_activity,
     tenant_of,
+    translate_error,
 )
 from kernel.core import Action, Command, Form, Identity, Message, Platform, Reply, Submit
 from kernel.i18n import Translator
 from kernel.logging import get_logger
+from kernel.messenger import TemporaryFailureError
 from privacy.guard import mask_text
 from storage.db import DatabaseUnavailableError
 from turn.pipeline import Signaalbot
@@ -66,7 +70,11 @@ class BotFrameworkConfig:
     """The configuration object botbuilder's ``ConfigurationBotFrameworkAuthentication`` reads."""
 
     def __init__(
-        self, app_id: str | None, password: str | None, tenant_id: str | None, app_type: str
+        self,
+        app_id: str | None,
+        password: str | None,
+        tenant_id: str | None,
+        app_type: str,
     ) -> None:
         self.APP_ID = app_id or None  # upper case: the names botbuilder reads
         self.APP_PASSWORD = password or None
@@ -107,13 +115,6 @@ class CardMemory:
 
 
 # --- the activity handler ---------------------------------------------------------------------
-
-
-def _user_id(activity: Activity) -> str:
-    """Our id for the sender: ``tenant:aad-object-id`` (the channel id when there is none)."""
-    sender = activity.from_property
-    aad = getattr(sender, "aad_object_id", None) or sender.id
-    return f"{tenant_of(activity)}:{aad}"
 
 
 def invoke(body: Any = None, status: int = HTTPStatus.OK) -> InvokeResponse:
@@ -238,28 +239,55 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
             else None
         )
         failed = any(r.errors for r in replies)
-        for reply in replies:
-            if reply.errors and isinstance(event, Submit):
-                outgoing = reply_activity(reply, t, form=form, values=echo_values(event.values))
-                if card_id:
-                    await self._update(context, outgoing, card_id)
-                    continue
-                await context.send_activity(outgoing)
-                continue
-            outgoing = reply_activity(reply, t)
-            if reply.form is not None:
-                await self.memory.remember_form(conversation_id, reply.form)
-            if reply.update_key:
-                earlier = await self.memory.message(conversation_id, reply.update_key)
-                if earlier:
-                    await self._update(context, outgoing, earlier)
-                    continue
-            response = await context.send_activity(outgoing)
-            if reply.update_key and response is not None and response.id:
-                await self.memory.remember_message(conversation_id, reply.update_key, response.id)
+        no_client_retries(context, context.adapter)  # a refusal goes to the outbox instead
+        for number, reply in enumerate(replies):
+            try:
+                await self._send_reply(context, event, reply, form, card_id)
+            except Exception as exc:
+                failure = translate_error(exc)
+                if not isinstance(failure, TemporaryFailureError):
+                    raise
+                await hand_to_outbox(
+                    self.bot,
+                    PLATFORM,
+                    _user_id(activity),
+                    replies[number:],
+                    retry_after=failure.retry_after,
+                    reason=str(failure),
+                )
+                return
         if submitted and replies and not failed and card_id and form is not None:
             # The form card becomes "sent", so nobody submits the same card twice.
             await self._update(context, reply_card_activity(cards.sent_card(form, t)), card_id)
+
+    async def _send_reply(
+        self,
+        context: TurnContext,
+        event: Event,
+        reply: Reply,
+        form: Form | None,
+        card_id: str | None,
+    ) -> None:
+        t = await self._t(context.activity)
+        conversation_id = context.activity.conversation.id
+        if reply.errors and isinstance(event, Submit):
+            outgoing = reply_activity(reply, t, form=form, values=echo_values(event.values))
+            if card_id:
+                await self._update(context, outgoing, card_id)
+                return
+            await context.send_activity(outgoing)
+            return
+        outgoing = reply_activity(reply, t)
+        if reply.form is not None:
+            await self.memory.remember_form(conversation_id, reply.form)
+        if reply.update_key:
+            earlier = await self.memory.message(conversation_id, reply.update_key)
+            if earlier:
+                await self._update(context, outgoing, earlier)
+                return
+        response = await context.send_activity(outgoing)
+        if reply.update_key and response is not None and response.id:
+            await self.memory.remember_message(conversation_id, reply.update_key, response.id)
 
     async def _update(self, context: TurnContext, outgoing: Activity, activity_id: str) -> None:
         outgoing.id = activity_id
@@ -397,6 +425,13 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
         )
 
 
+def _user_id(activity: Activity) -> str:
+    """Our id of the sender: tenant and Entra object id (the Teams id for guests without)."""
+    sender = activity.from_property
+    aad = getattr(sender, "aad_object_id", None) or sender.id
+    return f"{tenant_of(activity)}:{aad}"
+
+
 def reply_card_activity(content: cards.Card) -> Activity:
     from botbuilder.schema import ActivityTypes, Attachment
 
@@ -482,15 +517,9 @@ class TeamsAdapter:
         refusal = self._refuse(request)
         if refusal is not None:
             return refusal
-        try:
-            body = await request.json()
-        except (JSONDecodeError, UnicodeDecodeError, ValueError):
-            return web.json_response({"error": "body must be a JSON activity"}, status=400)
-        if not isinstance(body, dict):
-            return web.json_response({"error": "body must be a JSON activity"}, status=400)
-        activity = Activity().deserialize(body)
-        if not activity.type or activity.conversation is None or not activity.service_url:
-            return web.json_response({"error": "not an activity"}, status=400)
+        activity = await _read_activity(request)
+        if isinstance(activity, web.Response):
+            return activity
         header = request.headers.get("Authorization", "") if self.app_id else ""
         try:
             authenticated = await self.cloud.bot_framework_authentication.authenticate_request(
@@ -525,6 +554,26 @@ class TeamsAdapter:
         return None
 
 
+async def _read_activity(request: web.Request) -> Activity | web.Response:
+    """The activity in the body, or a 4xx: too large, not UTF-8, not a JSON object (also
+    nesting too deep for the decoder), or not shaped like an activity."""
+    body = await http_edge.read_body(request, "teams")
+    if isinstance(body, web.Response):
+        return body
+    try:
+        data = http_edge.json_object(http_edge.decode(body))
+        http_edge.require_str(data, "type", "serviceUrl")
+        http_edge.require_dict(data, "conversation")
+        activity = Activity().deserialize(data)
+    except http_edge.BadRequestError as exc:
+        return http_edge.refuse("teams", 400, str(exc))
+    except (ValueError, TypeError, AttributeError, RecursionError):  # msrest: ValueError
+        return http_edge.refuse("teams", 400, "not an activity")
+    if not activity.type or activity.conversation is None or not activity.service_url:
+        return http_edge.refuse("teams", 400, "not an activity")
+    return activity
+
+
 def _looks_like_bearer_jwt(header: str) -> bool:
     scheme, _, token = header.partition(" ")
     if scheme != "Bearer" or token.count(".") != 2:
@@ -556,8 +605,12 @@ def build_teams_adapter(bot: Signaalbot) -> TeamsAdapter:
         settings.teams_app_password.get_secret_value() if settings.teams_app_password else None
     )
     config = BotFrameworkConfig(
-        settings.teams_app_id, password, settings.teams_tenant_id, settings.teams_app_type
+        settings.teams_app_id,
+        password,
+        settings.teams_tenant_id,
+        settings.teams_app_type,
     )
+    teams_auth.install()  # signing keys fetched off the event loop, cached, with back-off
     cloud = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
     handler = SignaalbotTeamsHandler(bot, CardMemory(bot.state))
 

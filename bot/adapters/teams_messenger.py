@@ -125,7 +125,7 @@ def translate_error(exc: BaseException) -> Exception:
     return TemporaryFailureError(f"teams failed: {type(exc).__name__} {status or ''}".strip())
 
 
-def _no_client_retries(context: TurnContext, adapter: Any) -> None:
+def no_client_retries(context: TurnContext, adapter: Any) -> None:
     """The outbox retries with back-off itself; the connector client must not sleep and retry."""
     client = context.turn_state.get(adapter.BOT_CONNECTOR_CLIENT_KEY)
     config = getattr(client, "config", None)
@@ -170,7 +170,7 @@ class TeamsMessenger:
         sent: list[str | None] = []
 
         async def deliver(context: TurnContext) -> None:
-            _no_client_retries(context, self._adapter)
+            no_client_retries(context, self._adapter)
             context.on_send_activities(_not_a_reply)
             if update_id:
                 activity.id = update_id

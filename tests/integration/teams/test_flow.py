@@ -76,7 +76,9 @@ async def test_bad_input_gets_a_kind_answer(sqlite_teams: TeamsChat) -> None:
     sqlite_teams.conversation_type = "groupChat"
     sqlite_teams.conversation_id = "19:group@thread.v2"
     assert "leeg" in texts(await sqlite_teams.say("", mention=True))
-    calls = await sqlite_teams.say("signaal " + "🙂<!channel> " * 1000, mention=True)
+    # Over the limit for typed text: a kind answer, nothing parsed.
+    assert "te lang" in texts(await sqlite_teams.say("signaal " + "🙂<!channel> " * 1000))
+    calls = await sqlite_teams.say("signaal " + "🙂<!channel> " * 250, mention=True)
     card = cards_of(calls[-1].body)[0]
     value = next(i for i in find(card, "Input.Text") if i["id"] == "text")["value"]
     assert value.startswith("🙂<!channel>") and len(value) <= 2000
