@@ -32,6 +32,10 @@ class WorkingCalendar(Protocol):
         """The first working moment at or after ``moment`` in ``tz``, as aware UTC."""
         ...
 
+    def add_working_days(self, day: date, n: int, /) -> date:
+        """The ``n``-th working day after ``day`` (``day`` itself never counts)."""
+        ...
+
 
 Occurrences = Callable[[Any, datetime, datetime, WorkingCalendar, str], Iterable[datetime]]
 Invitation = Callable[..., bytes]

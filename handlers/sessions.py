@@ -6,8 +6,11 @@ themselves are produced by ``cycle.sessions.session_due``.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from cycle.sessions.changes import CANCELLED, SessionChangeError, cancel_session, move_session
+from handlers.intake import OVERSEERS, neutralise, short, words
 from kernel.core import Action, Form, Input, Reply, Submit, Text
 from privacy import guard as privacy
 from storage.repositories.sessions import RSVP_ANSWERS, AgendaSession
@@ -54,6 +57,9 @@ async def rsvp(ctx: TurnContext) -> None:
         return
     session = await _session(ctx, ids[0])
     if session is None:
+        return
+    if session.status == CANCELLED:
+        await ctx.say("sessions.session_cancelled")
         return
     if session.starts_at <= ctx.now():
         await ctx.say("sessions.session_past")
@@ -238,6 +244,7 @@ async def list_sessions(ctx: TurnContext) -> None:
     lines = [
         t(
             "sessions.list_line",
+            id=s.id,
             title=session_title(s, config.kind(s.kind), ctx.actor.locale),
             date=t.datetime(s.starts_at),
             where=s.location or "-",
@@ -255,6 +262,87 @@ async def list_sessions(ctx: TurnContext) -> None:
     )
 
 
+_MOMENT_FORMATS = ("%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M", "%Y-%m-%dT%H:%M")
+
+
+def _moment(text: str, tz: str) -> datetime | None:
+    """ "2027-03-11 14:00" (or 11-03-2027 14:00) in the person's own time zone, as UTC."""
+    for fmt in _MOMENT_FORMATS:
+        try:
+            local = datetime.strptime(text, fmt).replace(tzinfo=ZoneInfo(tz))
+        except ValueError:
+            continue
+        return local.astimezone(UTC)
+    return None
+
+
+async def _change_failed(ctx: TurnContext, exc: SessionChangeError, session_id: int) -> None:
+    await ctx.say(f"sessions.change_{exc.reason}", id=session_id)
+
+
+async def move(ctx: TurnContext) -> None:
+    """``sessie verplaatsen 12 2027-03-11 14:00 [plek]``: everyone invited hears it, with .ics."""
+    args = words(ctx)
+    if len(args) < 3 or not args[0].isdigit():
+        await ctx.say("sessions.change_usage")
+        return
+    session_id = int(args[0])
+    starts_at = _moment(f"{args[1]} {args[2]}", ctx.actor.timezone)
+    if starts_at is None:
+        await ctx.say("sessions.change_bad_moment", value=short(f"{args[1]} {args[2]}"))
+        return
+    location = neutralise(" ".join(args[3:]))[0] or None
+    if location is not None and _privacy_findings(location):
+        await ctx.say("sessions.agenda_privacy")
+        return
+    async with ctx.uow() as uow:
+        try:
+            session, told = await move_session(
+                uow,
+                ctx.services,
+                session_id,
+                starts_at,
+                ctx.now(),
+                actor_id=ctx.actor.person_id,
+                location=location,
+            )
+        except SessionChangeError as exc:
+            await _change_failed(ctx, exc, session_id)
+            return
+        await uow.commit()
+    key = "sessions.moved_done" if told else "sessions.moved_done_quiet"
+    await ctx.say(key, id=session.id, date=ctx.t.datetime(session.starts_at), count=told)
+
+
+async def cancel(ctx: TurnContext) -> None:
+    """``sessie afzeggen 12 [reden]``: everyone invited hears it, with a METHOD:CANCEL .ics."""
+    args = words(ctx)
+    if not args or not args[0].isdigit():
+        await ctx.say("sessions.change_usage")
+        return
+    session_id = int(args[0])
+    reason, _ = neutralise(" ".join(args[1:]))
+    if reason and _privacy_findings(reason):
+        await ctx.say("sessions.agenda_privacy")
+        return
+    async with ctx.uow() as uow:
+        try:
+            session, told = await cancel_session(
+                uow,
+                ctx.services,
+                session_id,
+                ctx.now(),
+                actor_id=ctx.actor.person_id,
+                reason=reason,
+            )
+        except SessionChangeError as exc:
+            await _change_failed(ctx, exc, session_id)
+            return
+        await uow.commit()
+    key = "sessions.cancelled_done" if told else "sessions.cancelled_done_quiet"
+    await ctx.say(key, id=session.id, count=told)
+
+
 def register(router: Router) -> None:
     router.action("session.rsvp")(rsvp)
     router.action("session.agenda")(start_agenda_item)
@@ -262,3 +350,5 @@ def register(router: Router) -> None:
     router.action("session.confirm")(confirm_agenda)
     router.action("session.vote")(vote)
     router.command("sessions")(list_sessions)
+    router.command("session_move", roles=OVERSEERS)(move)
+    router.command("session_cancel", roles=OVERSEERS)(cancel)

@@ -260,7 +260,11 @@ async def withdraw(ctx: TurnContext) -> None:
             blocks=(
                 Text(text=t("intake.withdraw.confirm_title", ref=signal.ref), style="header"),
                 Text(text=signal.text),
-                Text(text=t("intake.withdraw.confirm_body", count=max(followers, 0))),
+                Text(
+                    text=t("intake.withdraw.confirm_body", count=followers)
+                    if followers > 0
+                    else t("intake.withdraw.confirm_body_nobody")
+                ),
                 Buttons(
                     buttons=(
                         Button(
@@ -307,7 +311,10 @@ async def confirm_withdraw(ctx: TurnContext) -> None:
         )
         await uow.commit()
     unindex_signal(ctx, signal.ref)  # nobody should be offered "ik zie dit ook" on it any more
-    await ctx.say("intake.withdraw.done", ref=signal.ref, count=queued)
+    if queued:
+        await ctx.say("intake.withdraw.done", ref=signal.ref, count=queued)
+    else:
+        await ctx.say("intake.withdraw.done_nobody", ref=signal.ref)
 
 
 async def keep_signal(ctx: TurnContext) -> None:

@@ -195,7 +195,23 @@ class Image(_Frozen):
     path: str | None = None
 
 
-Block = Annotated[Text | Fields | Buttons | Choice | Form | Image, Field(discriminator="type")]
+class Attachment(_Frozen):
+    """A file that goes with the message, such as a session's .ics invitation.
+
+    Slack uploads it into the conversation, Teams attaches it to the message, the console shows
+    where it was saved. ``label`` says what it is, in the reader's language.
+    """
+
+    type: Literal["attachment"] = "attachment"
+    label: str
+    name: str  # file name shown to the person, e.g. "sessie-12.ics"
+    path: str  # where the file is on this machine
+    media_type: str = "application/octet-stream"
+
+
+Block = Annotated[
+    Text | Fields | Buttons | Choice | Form | Image | Attachment, Field(discriminator="type")
+]
 
 
 class Reply(_Frozen):
@@ -221,6 +237,8 @@ class Reply(_Frozen):
                 parts.extend(f"{item.label}: {item.value}" for item in block.items)
             elif isinstance(block, Form):
                 parts.append(block.title)
+            elif isinstance(block, Attachment):
+                parts.append(f"{block.label}: {block.name}")
         parts.extend(self.errors.values())
         return "\n".join(parts)
 

@@ -7,11 +7,12 @@ and secrets are ``SecretStr`` so they never end up in a log line or a traceback.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -90,12 +91,33 @@ class Settings(BaseSettings):
     teams_app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = "MultiTenant"
     teams_emulator: bool = Field(
         default=False,
-        description="Serve /api/messages without an app id, for local tools on this machine only",
+        description="Serve /api/messages without an app id, for Microsoft 365 Agents Playground; "
+        "binds 127.0.0.1 only and refuses every request that is not from this machine",
     )
     # Web server
     host: str = "0.0.0.0"  # noqa: S104 - a bot must be reachable by Slack/Teams
     port: int = Field(default=3000, ge=1, le=65535)
     base_url: str | None = Field(default=None, description="Public https URL of this bot")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _emulator_stays_on_this_machine(cls, data: Any) -> Any:
+        """Emulator mode binds the loopback address; a public host would expose a bot without
+        authentication, so an explicit non-loopback host is an error rather than a surprise."""
+        if not isinstance(data, dict) or not _truthy(data.get("teams_emulator")):
+            return data
+        if data.get("teams_app_id"):
+            raise ValueError(
+                "teams_emulator is for trying without an app id; unset SIGNAALBOT_TEAMS_APP_ID"
+            )
+        host = data.get("host")
+        if host is None:
+            return {**data, "host": "127.0.0.1"}
+        if not _is_loopback(str(host)):
+            raise ValueError(
+                f"teams_emulator binds 127.0.0.1 only, not {host}; unset SIGNAALBOT_HOST"
+            )
+        return data
 
     @field_validator("timezone")
     @classmethod
@@ -137,11 +159,29 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
 
 
+def _truthy(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return value is True or value == 1
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def load_settings(**overrides: object) -> Settings:
     """Build settings, turning a validation error into one line that names the setting."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = "_".join(str(part) for part in first["loc"]) or "settings"
+        name = "_".join(str(part) for part in first["loc"])
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if not name:  # a rule about several settings together
+            raise SettingsError(f"Invalid settings: {message}") from None
         raise SettingsError(f"Invalid setting SIGNAALBOT_{name.upper()}: {first['msg']}") from None

@@ -83,14 +83,20 @@ def _sqlite_connect(dbapi_connection: Any, record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
+READ_ONLY = "signaalbot_read_only"  # execution option of a unit of work that only reads
+
+
 def _sqlite_begin(connection: Any) -> None:
     # IMMEDIATE takes the write lock when the transaction starts. A deferred BEGIN takes a read
     # snapshot first and fails at once with "database is locked" when it later needs to write
     # while another connection wrote meanwhile: SQLite cannot upgrade a stale snapshot, so the
     # busy timeout never applies. Taking the lock up front makes a second writer wait its turn
-    # (up to busy_timeout) instead. A unit of work cannot say up front whether it will write, so
-    # read-only ones take the lock too; they are short, and waiting a moment beats failing.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # (up to busy_timeout) instead. A unit of work that only reads says so (``read_only``): it
+    # begins deferred, reads its WAL snapshot and never waits for a writer nor holds one up.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def alembic_config(url: str) -> Config:
@@ -185,16 +191,23 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _sqlite_connect)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.read_sessions = async_sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     @asynccontextmanager
-    async def session(self) -> AsyncIterator[AsyncSession]:
-        """A session whose connection errors become :class:`DatabaseUnavailableError`."""
+    async def session(self, *, read_only: bool = False) -> AsyncIterator[AsyncSession]:
+        """A session whose connection errors become :class:`DatabaseUnavailableError`.
+
+        ``read_only``: the session only reads (on SQLite it does not take the write lock).
+        """
+        factory = self.read_sessions if read_only else self.sessions
         try:
-            async with self.sessions() as session:
+            async with factory() as session:
                 yield session
         except (OperationalError, DBAPIError) as exc:
             if isinstance(exc, OperationalError) or exc.connection_invalidated:

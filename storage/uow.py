@@ -86,13 +86,14 @@ class UnitOfWork:
 
 @asynccontextmanager
 async def unit_of_work(
-    db: Database, claim: DeliveryClaim | None = None
+    db: Database, claim: DeliveryClaim | None = None, *, read_only: bool = False
 ) -> AsyncIterator[UnitOfWork]:
     """Open a unit of work; uncommitted changes are rolled back when the block ends.
 
     With ``claim``, the first commit also claims the inbound event's idempotency key.
+    ``read_only``: the work only reads, so on SQLite it waits for no writer and blocks none.
     """
-    async with db.session() as session:
+    async with db.session(read_only=read_only) as session:
         uow = UnitOfWork(session, claim)
         try:
             yield uow

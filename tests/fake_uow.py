@@ -134,7 +134,9 @@ def fake_unit_of_work(store: Store) -> Any:
     """A ``Services.unit_of_work`` factory over ``store``."""
 
     @asynccontextmanager
-    async def open_(_db: Any, claim: DeliveryClaim | None) -> AsyncIterator[FakeUnitOfWork]:
+    async def open_(
+        _db: Any, claim: DeliveryClaim | None = None, *, read_only: bool = False
+    ) -> AsyncIterator[FakeUnitOfWork]:
         yield FakeUnitOfWork(store, claim)
 
     return open_

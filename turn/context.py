@@ -6,10 +6,10 @@ Shaped after botbuilder's ``TurnContext``: one object per turn, passed in, never
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from kernel.clock import Clock
 from kernel.core import Action, Actor, Block, Command, Message, Reply, Submit, Text
@@ -20,9 +20,13 @@ from matching import MatchIndex
 from storage.db import Database
 from storage.uow import DeliveryClaim, UnitOfWork, unit_of_work
 
-UnitOfWorkFactory = Callable[
-    [Database, DeliveryClaim | None], AbstractAsyncContextManager[UnitOfWork]
-]
+
+class UnitOfWorkFactory(Protocol):
+    """How a unit of work is opened (``storage.uow.unit_of_work``, or a fake in tests)."""
+
+    def __call__(
+        self, db: Database, claim: DeliveryClaim | None = None, *, read_only: bool = False
+    ) -> AbstractAsyncContextManager[UnitOfWork]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +47,11 @@ class Services:
             locale or self.settings.default_locale, timezone or self.settings.timezone
         )
 
-    def uow(self, claim: DeliveryClaim | None = None) -> AbstractAsyncContextManager[UnitOfWork]:
-        return self.unit_of_work(self.db, claim)
+    def uow(
+        self, claim: DeliveryClaim | None = None, *, read_only: bool = False
+    ) -> AbstractAsyncContextManager[UnitOfWork]:
+        """A unit of work; ``read_only`` when it only reads (no write lock on SQLite)."""
+        return self.unit_of_work(self.db, claim, read_only=read_only)
 
 
 @dataclass(slots=True)

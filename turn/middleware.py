@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from kernel.core import Actor, Identity, OrgType, Reply, Role, Submit, Text
@@ -25,6 +26,7 @@ from turn.router import Event, Route
 log = get_logger("signaalbot.turn")
 
 Next = Callable[[], Awaitable[list[Reply]]]
+SEEN_REFRESH = timedelta(minutes=10)  # how stale "last seen" may get before a turn writes it
 
 
 @dataclass(slots=True)
@@ -93,7 +95,7 @@ class Idempotency:
         key = turn.key
         if key is None:
             return await next_()
-        async with self.services.uow() as uow:
+        async with self.services.uow(read_only=True) as uow:
             seen, answer = await uow.processed.answer(key)
         if seen:
             log.info("duplicate_event", event_key=key)
@@ -104,7 +106,7 @@ class Idempotency:
             replies = await next_()
         except AlreadyHandledError:
             log.info("duplicate_event_lost_race", event_key=key)
-            async with self.services.uow() as uow:
+            async with self.services.uow(read_only=True) as uow:
                 return _replies((await uow.processed.answer(key))[1])
         except BaseException:
             await self._release(claim)
@@ -112,16 +114,18 @@ class Idempotency:
         if any(r.errors for r in replies):
             await self._release(claim)  # a refused form may be sent again with the same key
             return replies
-        stored = [r.model_dump(mode="json") for r in replies]
+        # Only a form is answered again, so only a form's answer is kept: one write less per turn.
+        keep = isinstance(turn.event, Submit)
+        stored = [r.model_dump(mode="json") for r in replies] if keep else []
+        if claim.claimed and not keep:
+            return replies
         async with self.services.uow(None if claim.claimed else claim) as uow:
-            if claim.claimed:
-                await uow.processed.keep_answer(key, stored)
-                await uow.commit()
-            else:
+            if not claim.claimed:
                 try:
                     await uow.commit()  # claims the key: the turn itself wrote nothing
                 except AlreadyHandledError:
                     return []
+            if keep:
                 await uow.processed.keep_answer(key, stored)
                 await uow.commit()
         return replies
@@ -150,6 +154,11 @@ class PersonResolution:
     async def __call__(self, turn: Turn, next_: Next) -> list[Reply]:
         identity = turn.identity
         now = self.services.clock.now()
+        async with self.services.uow(read_only=True) as uow:
+            person = await uow.people.find_by_identity(identity.platform, identity.user_id)
+        if person is not None and not self._stale(person, identity, turn.conversation_ref, now):
+            turn.actor = self._actor(identity, person)
+            return await next_()
         async with self.services.uow() as uow:
             person = await uow.people.find_by_identity(identity.platform, identity.user_id)
             if person is None:
@@ -176,6 +185,20 @@ class PersonResolution:
             await uow.commit()
         turn.actor = self._actor(identity, person)
         return await next_()
+
+    @staticmethod
+    def _stale(
+        person: Person, identity: Identity, ref: dict[str, Any] | None, now: datetime
+    ) -> bool:
+        """Whether the stored address needs a write: unreachable, a new conversation reference,
+        or not seen for a while (``last_seen_at`` picks the platform to reach someone on)."""
+        address = person.identity(identity.platform.value)
+        if address is None or address.unreachable_since is not None:
+            return True
+        if ref is not None and ref != address.conversation_ref:
+            return True
+        seen = address.last_seen_at
+        return seen is None or now - seen > SEEN_REFRESH
 
     def _is_provider(self, identity: Identity) -> bool:
         settings = self.services.settings

@@ -38,7 +38,7 @@ class ConversationState:
 
     async def get(self, platform: Platform | str, owner: str, flow: str) -> dict[str, Any] | None:
         try:
-            async with self.services.uow() as uow:
+            async with self.services.uow(read_only=True) as uow:
                 return await uow.conversations.get(str(platform), owner, flow)
         except DatabaseUnavailableError:
             log.warning("state_not_read", flow=flow.split(":")[0])

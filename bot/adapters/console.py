@@ -13,6 +13,7 @@ from bot.adapters.console_messenger import ConsoleInbox
 from bot.adapters.language import person_translator
 from kernel.core import (
     Action,
+    Attachment,
     Buttons,
     Choice,
     Command,
@@ -188,6 +189,8 @@ class ConsoleAdapter:
                 self._write(
                     (await self._t())("core.console_image_saved", path=where) + f" ({block.alt})"
                 )
+            elif isinstance(block, Attachment):
+                self._write(f"  {block.label}: {block.path}")  # the saved file, to open
             elif isinstance(block, Form):
                 await self.fill_form(block)
         for name, message in reply.errors.items():

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kernel.core import (
+    Attachment,
     Button,
     Buttons,
     Choice,
@@ -169,8 +170,11 @@ class Upload:
     alt: str
 
 
-def read_upload(image: Image) -> Upload | None:
-    """The bytes of an image's local ``path``; None when it is missing, empty or too large."""
+def read_upload(image: Image | Attachment) -> Upload | None:
+    """The bytes of a local ``path``; None when it is missing, empty or too large.
+
+    An image keeps its file name; an attachment is uploaded under the name shown to people.
+    """
     if not image.path:
         return None
     path = Path(image.path)
@@ -180,6 +184,8 @@ def read_upload(image: Image) -> Upload | None:
         return None
     if not data or len(data) > MAX_UPLOAD:
         return None
+    if isinstance(image, Attachment):
+        return Upload(filename=image.name, data=data, alt=image.label)
     return Upload(filename=path.name, data=data, alt=image.alt)
 
 
@@ -244,7 +250,9 @@ class BlockRenderer:
         }
         return [*blocks[: self.max_blocks - 1], note]
 
-    def block(self, block: Text | Fields | Buttons | Choice | Image | Form) -> list[dict[str, Any]]:
+    def block(
+        self, block: Text | Fields | Buttons | Choice | Image | Form | Attachment
+    ) -> list[dict[str, Any]]:
         if isinstance(block, Text):
             return self._text(block)
         if isinstance(block, Fields):
@@ -255,7 +263,19 @@ class BlockRenderer:
             return self._choice(block)
         if isinstance(block, Image):
             return self._image(block)
+        if isinstance(block, Attachment):
+            return self._attachment(block)
         return self._form_button(block)
+
+    def _attachment(self, block: Attachment) -> list[dict[str, Any]]:
+        """A file goes into the conversation as an upload; a view cannot carry one."""
+        if self.upload_files:
+            upload = read_upload(block)
+            if upload is not None:
+                self._uploads.append(upload)
+                return []
+            self._unavailable += 1
+        return [self._note(f"{block.label}: {block.name}")]
 
     def _text(self, block: Text) -> list[dict[str, Any]]:
         if block.style == "header":

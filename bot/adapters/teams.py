@@ -551,6 +551,15 @@ class TeamsAdapter:
             return web.json_response(
                 {"error": "set SIGNAALBOT_TEAMS_APP_ID to accept requests from Teams"}, status=403
             )
+        if request.content_type != "application/json":
+            # A web page may send a "simple" text/plain POST to localhost without asking; a JSON
+            # POST needs the browser's permission first (CORS), which this server never gives.
+            log.warning("teams_refused_not_json_without_app_id")
+            return web.json_response({"error": "send the activity as application/json"}, status=415)
+        if not _is_local_host(request.host):
+            # DNS rebinding: a page on evil.example resolved to 127.0.0.1 still names its host.
+            log.warning("teams_refused_foreign_host_without_app_id")
+            return web.json_response({"error": "only http://localhost is served"}, status=403)
         return None
 
 
@@ -595,6 +604,18 @@ def _is_local(request: web.Request) -> bool:
         return False
 
 
+def _is_local_host(host: str) -> bool:
+    """The Host header names this machine: localhost, 127.0.0.1 or ::1, with any port."""
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    name = name.split("]")[0].strip("[") if name.startswith("[") else name
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 TEAMS_KEY: web.AppKey[TeamsAdapter] = web.AppKey("teams", TeamsAdapter)
 
 
@@ -631,8 +652,14 @@ def mount_teams(web_app: web.Application, adapter: TeamsAdapter) -> None:
     """Serve Teams at ``POST /api/messages`` in the shared aiohttp application."""
     if not adapter.app_id:
         log.warning(
-            "teams_without_app_id",
-            detail="SIGNAALBOT_TEAMS_APP_ID is not set: only requests from this machine are accepted",
+            "TEAMS WITHOUT AUTHENTICATION",
+            detail=(
+                "SIGNAALBOT_TEAMS_APP_ID is not set (emulator mode): /api/messages accepts "
+                "unsigned requests from this machine only (loopback, no proxy headers, JSON, "
+                "Host localhost). Never run this where others can reach the port."
+            ),
+            host=adapter.bot.settings.host,
+            port=adapter.bot.settings.port,
         )
     web_app[TEAMS_KEY] = adapter
     web_app.router.add_post(ROUTE, adapter.process)

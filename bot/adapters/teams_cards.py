@@ -26,6 +26,7 @@ from typing import Any
 
 from kernel.core import (
     Action,
+    Attachment,
     Buttons,
     Choice,
     Fields,
@@ -47,6 +48,7 @@ FORM_META_KEYS = frozenset({"form_id", FORM_CONTEXT, "msteams"})
 # Bytes of a local image shown inline as a data URI. Teams takes pictures up to 1 MB, and its
 # bot message size limit (about 100 KB) does not count base64-encoded images.
 MAX_INLINE_IMAGE = 1024 * 1024
+MAX_INLINE_FILE = 256 * 1024  # an .ics is a few kilobytes
 
 Card = dict[str, Any]
 
@@ -134,12 +136,50 @@ def render_card(
             image = _image(block, t)
             if image is not None:
                 body.append(image)
+        elif isinstance(block, Attachment):
+            # The file itself rides along with the message (see ``file_attachments``).
+            body.append(
+                {
+                    "type": "TextBlock",
+                    "text": f"📎 {block.label}: {block.name}",
+                    "wrap": True,
+                    "isSubtle": True,
+                }
+            )
     if errors and not form_shown:
         if form is not None:
             body.extend(_form(form, t, values or {}, errors))
         else:
             body.extend(_error_block(message) for message in errors.values())
     return card(body)
+
+
+def file_attachments(reply: Reply) -> list[dict[str, str]]:
+    """The reply's files as inline message attachments (``contentUrl`` a data URI).
+
+    Why inline: a bot cannot put a file in a personal chat without the OneDrive consent flow;
+    a small .ics fits in the message itself. A file that cannot be read is left out (the card
+    still names it).
+    """
+    found: list[dict[str, str]] = []
+    for block in reply.blocks:
+        if not isinstance(block, Attachment):
+            continue
+        try:
+            data = Path(block.path).read_bytes()
+        except OSError:
+            continue
+        if not data or len(data) > MAX_INLINE_FILE:
+            continue
+        encoded = base64.b64encode(data).decode("ascii")
+        found.append(
+            {
+                "contentType": block.media_type,
+                "contentUrl": f"data:{block.media_type.replace(' ', '')};base64,{encoded}",
+                "name": block.name,
+            }
+        )
+    return found
 
 
 def card(body: list[dict[str, Any]]) -> Card:

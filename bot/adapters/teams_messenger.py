@@ -80,10 +80,14 @@ def reply_activity(
         return Activity(type=ActivityTypes.message, text=cards.plain_text(reply))
     content = cards.render_card(reply, t, form=form, values=values)
     summary = reply.plain_text.split("\n", 1)[0][:120] if reply.plain_text else None
+    files = [
+        Attachment(content_type=f["contentType"], content_url=f["contentUrl"], name=f["name"])
+        for f in cards.file_attachments(reply)
+    ]
     return Activity(
         type=ActivityTypes.message,
         summary=summary,
-        attachments=[Attachment(content_type=cards.CARD_CONTENT_TYPE, content=content)],
+        attachments=[Attachment(content_type=cards.CARD_CONTENT_TYPE, content=content), *files],
     )
 
 

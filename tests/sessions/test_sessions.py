@@ -161,7 +161,14 @@ async def test_h_session_end_to_end(bot: Signaalbot, clock: ManualClock, tmp_pat
     )
     assert "stemronde" in texts(outsider)
 
-    clock.set(h.starts_at + timedelta(days=6))
+    # Five WORKING days later, at the hour the session ended (weekend days do not count).
+    ended = h.starts_at + timedelta(minutes=h.duration_minutes)
+    closes = ended + timedelta(days=7 if ended.weekday() < 5 else 5)  # weekday: a whole week
+    clock.set(closes - timedelta(minutes=1))
+    await _due(bot, toolkit)
+    async with bot.services.uow() as uow:
+        assert await uow.questions.find() == []  # still open
+    clock.set(closes)
     await _due(bot, toolkit)
     async with bot.services.uow() as uow:
         questions = await uow.questions.find()

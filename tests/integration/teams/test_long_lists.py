@@ -7,17 +7,24 @@ with the one addition Teams documents for 1.5 cards: ``filtered`` as a ChoiceSet
 
 from __future__ import annotations
 
+import base64
 import copy
+import io
 import json
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 
+from bot.adapters.console import ConsoleAdapter
 from bot.adapters.teams_cards import FILTERED_FROM, render_card
+from bot.adapters.teams_messenger import reply_activity
 from kernel.core import Form
+from kernel.i18n import Catalogue
 from tests.helpers import person, say
+from tests.integration.slack.test_slack_attachments import ics_reply
 from tests.integration.slack.test_slack_long_lists import add_subdomains
 from tests.integration.teams.fake_connector import find
 from turn.pipeline import Signaalbot
@@ -61,3 +68,27 @@ def test_the_schema_check_can_fail() -> None:
     card = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "Input.ChoiceSet"}]}
     bad = {**card, "body": [{"type": "Input.ChoiceSet", "id": "x", "style": "sideways"}]}
     assert schema_problems(bad)
+
+
+def test_a_file_rides_along_inline_and_the_card_names_it(tmp_path: Path) -> None:
+    reply, data = ics_reply(tmp_path)
+    activity = reply_activity(reply, Catalogue.load().translator("nl"))
+    card, file = activity.attachments
+    assert schema_problems(card.content) == []
+    assert "📎 Agenda-uitnodiging (.ics): sessie-7.ics" in json.dumps(
+        card.content, ensure_ascii=False
+    )
+    assert file.content_type == "text/calendar; method=REQUEST" and file.name == "sessie-7.ics"
+    prefix = "data:text/calendar;method=REQUEST;base64,"
+    assert file.content_url.startswith(prefix)
+    assert base64.b64decode(file.content_url[len(prefix) :]) == data
+
+
+async def test_the_console_shows_where_the_file_was_saved(
+    sqlite_bot: Signaalbot, tmp_path: Path
+) -> None:
+    reply, _ = ics_reply(tmp_path)
+    out = io.StringIO()
+    console = ConsoleAdapter(sqlite_bot, person("anna"), io.StringIO(), out)
+    await console.render(reply)
+    assert f"Agenda-uitnodiging (.ics): {tmp_path / 'session-7.ics'}" in out.getvalue()
