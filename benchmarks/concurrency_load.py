@@ -41,7 +41,7 @@ from kernel.i18n import Catalogue
 from kernel.logging import configure_logging
 from kernel.settings import Settings
 from storage.db import upgrade
-from tests.integration.teams.driver import TeamsChat
+from tests.integration.teams.driver import TENANT, TeamsChat
 from tests.integration.teams.fake_connector import FakeConnector
 from tests.slack_support import (
     BOT_TOKEN,
@@ -227,7 +227,11 @@ async def teams_app(
     url: str, fake: FakeConnector, app_id: str | None = None
 ) -> tuple[Runtime, TestClient[Any, Any]]:
     settings = Settings(  # type: ignore[call-arg]
-        database_url=url, teams_app_id=app_id, teams_emulator=app_id is None, log_level="error"
+        database_url=url,
+        teams_app_id=app_id,
+        teams_tenant_id=TENANT if app_id else None,
+        teams_emulator=app_id is None,
+        log_level="error",
     )
     runtime = await bootstrap(settings)
     web_app = build_web_app(runtime)

@@ -17,7 +17,7 @@ import asyncio
 import csv
 import io
 from collections.abc import AsyncIterator, Iterable, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -30,6 +30,7 @@ from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack_messenger import SlackMessenger
 from bot.adapters.teams import TeamsAdapter, build_teams_adapter
 from cycle.scheduler import CycleScheduler
+from cycle.study_news import announce_new_studies
 from handlers import admin, general, questions, sessions, signals, support, triage, views
 from handlers import cycle as cycle_chat
 from kernel.clock import Clock, SystemClock
@@ -42,6 +43,8 @@ from matching import MatchIndex
 from storage.db import Database, ensure_schema
 from storage.uow import UnitOfWork, unit_of_work
 from turn.context import Services
+from turn.index_jobs import IndexJobs
+from turn.index_sync import IndexSync
 from turn.middleware import default_middleware
 from turn.pipeline import Signaalbot
 from turn.router import Router
@@ -77,6 +80,7 @@ class Runtime:
     bot: Signaalbot
     messengers: Mapping[str, Messenger]
     scheduler: CycleScheduler
+    index_jobs: IndexJobs
     slack: SlackAdapter | None
     teams: TeamsAdapter | None
 
@@ -109,7 +113,15 @@ async def bootstrap(
             if demo_catalogue and not await uow.studies.all():
                 await seed_demo_studies(uow, clock.now())
             await uow.commit()
-            index = matcher or await load_index(uow, settings.duplicate_threshold)
+
+        def storage() -> AbstractAsyncContextManager[UnitOfWork]:
+            return unit_of_work(db)
+
+        # One index, kept equal to the database (other instances, CLI imports) by the
+        # scheduler's index job (turn.index_jobs: change log, vectors, study news).
+        sync = IndexSync(storage, matcher) if matcher is not None else None
+        sync = sync or await load_index(storage, settings)
+        index = sync.index
         services = Services(
             settings=settings,
             db=db,
@@ -135,7 +147,10 @@ async def bootstrap(
             chosen[Platform.TEAMS.value] = teams.messenger
         chosen.update(messengers or {})
         frozen = MappingProxyType(chosen)
-        scheduler = CycleScheduler(services, frozen, worker_id=worker_id)
+        index_jobs = IndexJobs(
+            sync, after=(lambda: announce_new_studies(services, services.clock.now()),)
+        )
+        scheduler = CycleScheduler(services, frozen, worker_id=worker_id, index_jobs=index_jobs)
     except BaseException:
         await db.dispose()
         raise
@@ -145,6 +160,7 @@ async def bootstrap(
         bot=bot,
         messengers=frozen,
         scheduler=scheduler,
+        index_jobs=index_jobs,
         slack=slack,
         teams=teams,
     )
@@ -169,12 +185,16 @@ async def running(
 
 
 async def seed_demo_studies(uow: UnitOfWork, now: datetime) -> int:
-    """Load the demo catalogue shipped in ``config/studies.csv``."""
+    """Load the demo catalogue shipped in ``config/studies.csv``.
+
+    The demo catalogue is the starting shelf, not news: its studies count as announced, so
+    nobody is told of them as new studies (``cycle.study_news``).
+    """
     text = (resources.files("config") / "studies.csv").read_text(encoding="utf-8")
     count = 0
     for row in csv.DictReader(io.StringIO(text)):
         year = row.get("year") or ""
-        await uow.studies.upsert(
+        study, _created = await uow.studies.upsert(
             ref=row["ref"],
             title=row["title"],
             summary=row.get("summary") or "",
@@ -183,5 +203,6 @@ async def seed_demo_studies(uow: UnitOfWork, now: datetime) -> int:
             url=row.get("url") or "",
             now=now,
         )
+        await uow.studies.mark_announced(study.id, now)
         count += 1
     return count

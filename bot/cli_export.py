@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from bot.cli import DbOption, fail, run_async, settings_for, started_bot
+from kernel.text import clean
 
 SIGNAL_COLUMNS = (
     "referentie",
@@ -105,8 +106,13 @@ async def collect(bot: Any, what: str) -> tuple[tuple[str, ...], list[list[Any]]
 
 
 def _safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in free text (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
+    """Neutralise spreadsheet formulas in free text (CSV/formula injection), and drop the
+    control codes and lone surrogates a spreadsheet cannot hold (openpyxl refuses them), so an
+    export never breaks on a stored character."""
+    if not isinstance(value, str):
+        return value
+    value = clean(value)
+    if value[:1] in {"=", "+", "-", "@"}:
         return "'" + value
     return value
 

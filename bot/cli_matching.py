@@ -13,11 +13,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.cli import DbOption, fail, run_async, settings_for
+from kernel.text import clean, stdin_lines
+
+if TYPE_CHECKING:
+    from turn.context import Services
 
 
 def register(app: typer.Typer) -> None:
@@ -49,6 +53,7 @@ def _import(kind: str, file: Path, db: str | None, dry_run: bool) -> None:
         import_signals,
         import_studies,
     )
+    from matching import MatchIndex
 
     settings = settings_for(db)
     importer = import_signals if kind == "signals" else import_studies
@@ -58,12 +63,16 @@ def _import(kind: str, file: Path, db: str | None, dry_run: bool) -> None:
         raise fail(str(exc)) from None
 
     async def main() -> ImportReport:
-        runtime = await bootstrap(settings)
+        # The import does not search: an empty index instead of loading every stored row.
+        runtime = await bootstrap(settings, matcher=MatchIndex())
         services = runtime.services
         try:
             label = f"Checking {kind}" if dry_run else f"Importing {kind}"
             with typer.progressbar(length=table.total, label=label, file=sys.stderr) as bar:
-                return await importer(services, table, progress=bar.update, dry_run=dry_run)
+                report = await importer(services, table, progress=bar.update, dry_run=dry_run)
+            if not dry_run:
+                await _embed(services)
+            return report
         finally:
             await runtime.close()
 
@@ -78,6 +87,26 @@ def _import(kind: str, file: Path, db: str | None, dry_run: bool) -> None:
     )
     if report.errors:
         raise typer.Exit(SKIPPED_EXIT)
+
+
+async def _embed(services: Services) -> None:
+    """Make the vectors of what was imported, in batches, with a progress bar.
+
+    Each batch commits on its own: after Ctrl-C the rows imported so far are complete and
+    searchable by their words, and the running bot makes the remaining vectors.
+    """
+    from turn.embedding import embed_pending
+    from turn.search_index import encoder_for
+
+    encoder = encoder_for(services.settings)
+    if encoder is None:
+        return
+    async with services.uow() as uow:
+        todo = await uow.matching.count_unembedded(encoder.name)
+    if not todo:
+        return
+    with typer.progressbar(length=todo, label="Making vectors", file=sys.stderr) as bar:
+        await embed_pending(services.uow, encoder, progress=bar.update)
 
 
 def import_signals_command(
@@ -100,6 +129,10 @@ def import_studies_command(
     _import("studies", file, db, dry_run)
 
 
+#: Characters of a query that are searched with; the chat's form allows no longer text either.
+MAX_QUERY = 10_000
+
+
 def similar_command(
     text: Annotated[str | None, typer.Argument(help="The text to search with")] = None,
     kind: Annotated[str, typer.Option("--kind", help="signals or studies")] = "signals",
@@ -117,7 +150,7 @@ def similar_command(
         raise fail("--kind must be signals or studies", 2)
     if stdin == (text is not None):
         raise fail("give a TEXT or --stdin (one text per line)", 2)
-    queries = [line.rstrip("\r\n") for line in sys.stdin] if stdin else [text or ""]
+    queries = stdin_lines(sys.stdin) if stdin else [clean(text or "")]
     settings = settings_for(db)
 
     async def main() -> list[list[dict[str, object]]]:
@@ -134,7 +167,7 @@ def similar_command(
                     "score": m.score,
                     "duplicate": m.duplicate,
                 }
-                for m in index.search(query, kind=doc_kind, limit=limit)
+                for m in index.search(query[:MAX_QUERY], kind=doc_kind, limit=limit)
             ]
             for query in queries
         ]

@@ -14,6 +14,7 @@ import typer
 
 from bot.cli import DbOption, fail, run_async, settings_for, started_bot
 from kernel.settings import Settings
+from kernel.text import stdin_lines
 
 if TYPE_CHECKING:
     from bot.bootstrap import Runtime
@@ -54,7 +55,7 @@ def register(app: typer.Typer) -> None:
         """Print the personal data found: a JSON list of {"kind","start","end"} per text."""
         if stdin == (text is not None):
             raise fail("Give a TEXT or --stdin (one text per line).", 2)
-        texts = [line.rstrip("\r\n") for line in sys.stdin] if stdin else [text or ""]
+        texts = stdin_lines(sys.stdin) if stdin else [text or ""]
         for item in texts:
             typer.echo(_scan_json(item))
 

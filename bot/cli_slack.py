@@ -6,11 +6,14 @@ Why generated: the commands, shortcuts, events and scopes must match what
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated, Any
 
 import typer
 import yaml
 
+from bot import manifest_check
 from kernel.settings import Settings
 
 
@@ -105,12 +108,65 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Print the Slack app manifest (YAML) for SIGNAALBOT_BASE_URL."""
-        from bot.cli import settings_for
+        from bot.cli import fail, settings_for
 
         settings = settings_for(None)
+        document = manifest(settings, socket)
+        found = manifest_check.problems("slack", document)
+        if found:
+            raise fail(
+                "The Slack manifest would not pass Slack's manifest schema:\n" + "\n".join(found),
+                2,
+            )
         typer.echo(
-            yaml.safe_dump(
-                manifest(settings, socket), sort_keys=False, allow_unicode=True, width=100
-            ),
-            nl=False,
+            yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100), nl=False
         )
+
+    keys_app = typer.Typer(
+        help="Slack installations: keys for tokens at rest.", no_args_is_help=True
+    )
+    app.add_typer(keys_app, name="slack")
+
+    @keys_app.command("new-key")
+    def new_key() -> None:
+        """Print a new Fernet key; put it first in SIGNAALBOT_SLACK_TOKEN_KEYS."""
+        from storage.token_cipher import new_key as make_key
+
+        typer.echo(make_key())
+
+    @keys_app.command("rotate-tokens")
+    def rotate_tokens(
+        db: Annotated[str | None, typer.Option("--db", help="Database URL")] = None,
+    ) -> None:
+        """Re-encrypt every stored Slack token under the first key (then drop old keys).
+
+        Prints only how many installations were re-encrypted: tokens never reach the terminal.
+        """
+        from bot.adapters.slack import token_cipher
+        from bot.cli import fail, run_async, settings_for
+        from storage.db import Database
+        from storage.slack_store import SqlInstallationStore
+        from storage.uow import unit_of_work
+
+        settings = settings_for(db)
+        try:
+            cipher = token_cipher(settings)
+        except ValueError as exc:
+            raise fail(str(exc), 2) from None
+
+        async def work() -> int:
+            database = Database(settings.database_url)
+            try:
+                store = SqlInstallationStore(
+                    partial(unit_of_work, database), _now, cipher, settings.slack_client_id or ""
+                )
+                return await store.rotate()
+            finally:
+                await database.dispose()
+
+        count = run_async(work, settings)
+        typer.echo(f"Slack installations re-encrypted with the first key: {count}")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

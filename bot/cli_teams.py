@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 import typer
 from PIL import Image, ImageDraw
 
+from bot import manifest_check
 from kernel.i18n import Catalogue, Translator
 from turn.commands import CommandWords
 
@@ -40,6 +41,10 @@ COMMANDS = (
     ("help", "teams.command_help"),
 )
 MESSAGE_ACTION_ID = "reportSignal"  # bot.adapters.teams.MESSAGE_ACTION_COMMANDS
+
+
+class InvalidManifestError(ValueError):
+    """The generated manifest breaks the official schema; nothing was written."""
 
 
 def _texts(t: Translator) -> dict[str, str]:
@@ -175,12 +180,19 @@ def build_package(
         version=version,
         t=catalogue.translator("nl"),
     )
+    english = localization(catalogue.translator("en"))
+    found = [
+        *(f"manifest.json {p}" for p in manifest_check.problems("teams", manifest)),
+        *(f"en.json {p}" for p in manifest_check.problems("teams-localization", english)),
+    ]
+    if found:
+        raise InvalidManifestError(
+            "The Teams package would not pass the Teams schema v1.17:\n" + "\n".join(found)
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as package:
         package.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
-        package.writestr(
-            "en.json", json.dumps(localization(catalogue.translator("en")), ensure_ascii=False)
-        )
+        package.writestr("en.json", json.dumps(english, ensure_ascii=False))
         package.writestr("color.png", color_icon())
         package.writestr("outline.png", outline_icon())
     return out
@@ -207,17 +219,26 @@ def manifest_teams(
     bot_id = app_id or settings.teams_app_id
     if not bot_id:
         raise fail("Give the bot's app id: --app-id or SIGNAALBOT_TEAMS_APP_ID", 2)
+    if not manifest_check.is_guid(bot_id):
+        raise fail(
+            "The app id must be a GUID like 00000000-0000-0000-0000-000000000000 (the Azure "
+            "bot's Microsoft App ID); Teams refuses a package with any other id",
+            2,
+        )
     site = website or settings.base_url
     if not site or urlparse(site).scheme != "https":
         raise fail("Give your organisation's https website: --website https://…", 2)
-    path = build_package(
-        out,
-        app_id=bot_id,
-        developer=settings.municipality,
-        website=site,
-        version=version,
-        catalogue=Catalogue.load(settings.config_dir),
-    )
+    try:
+        path = build_package(
+            out,
+            app_id=bot_id,
+            developer=settings.municipality,
+            website=site,
+            version=version,
+            catalogue=Catalogue.load(settings.config_dir),
+        )
+    except InvalidManifestError as exc:
+        raise fail(str(exc), 2) from None
     typer.echo(f"Teams app package written: {path}")
 
 

@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kernel.text import clean, is_clean
+
 DELIMITERS = ",;"
 _SAMPLE_LINES = 50
 
@@ -113,6 +115,11 @@ def _reader(lines: Iterable[str], delimiter: str) -> Any:
 
 
 def _quote_message(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return (
+            f"a value is longer than {csv.field_size_limit()} characters, more than any text "
+            "can be; check for a double quote that never closes"
+        )
     if "unexpected end of data" in str(exc):
         return (
             'a double quote (") opens a value here and never closes; close it or remove it '
@@ -173,6 +180,12 @@ def _row(line: int, values: list[str], header: list[str], delimiter: str) -> Csv
             f"{len(values)} values, but the header has {len(header)} columns: a value probably "
             f"contains '{delimiter}'; put that value between double quotes (\")",
         )
+    if any("\x00" in v for v in values):
+        return CsvProblem(
+            line, "a value contains a NUL character (a zero byte); save the file again as CSV"
+        )
+    if not all(is_clean(v) for v in values):
+        values = [clean(v) for v in values]  # control codes carry nothing; they are dropped
     padded = values + [""] * (len(header) - len(values))
     return CsvRow(line=line, values={h: v.strip() for h, v in zip(header, padded, strict=True)})
 

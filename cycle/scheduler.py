@@ -1,8 +1,9 @@
 """The scheduler: APScheduler only *ticks*; the database holds every bit of state.
 
-Two jobs: every ``tick_interval_seconds`` one runs ``cycle.tick(now)`` (what is due goes into
+Three jobs: every ``tick_interval_seconds`` one runs ``cycle.tick(now)`` (what is due goes into
 the outbox) and then the dispatcher; every ``dispatch_interval_seconds`` the other only
-dispatches, so a notice a colleague caused reaches a person within seconds. The job store is
+dispatches, so a notice a colleague caused reaches a person within seconds; every second the
+third runs the index's round (``turn.index_jobs``: vectors, change log, study news). The job store is
 APScheduler's MemoryJobStore, rebuilt at every start: nothing in it needs to survive a restart
 or be shared with a second instance. ``last_beat`` (monotonic seconds) tells ``/healthz``
 that the dispatcher is alive.
@@ -27,11 +28,13 @@ from kernel.logging import get_logger
 from kernel.messenger import Messenger
 from storage.db import DatabaseUnavailableError
 from turn.context import Services
+from turn.index_jobs import IndexJobs
 
 log = get_logger("signaalbot.scheduler")
 
 JOB_ID = "cycle-tick"
 DISPATCH_JOB_ID = "outbox-dispatch"
+INDEX_JOB_ID = "index-follow"
 
 
 @dataclass(slots=True)
@@ -49,8 +52,10 @@ class CycleScheduler:
         kit: CycleKit | None = None,
         toolkit: SessionToolkit | None = None,
         worker_id: str | None = None,
+        index_jobs: IndexJobs | None = None,
     ) -> None:
         self.services = services
+        self.index_jobs = index_jobs
         self.kit = kit or kit_for(services)
         self.toolkit = toolkit or toolkit_for(services.settings)
         self.dispatcher = Dispatcher(
@@ -114,6 +119,10 @@ class CycleScheduler:
     async def _dispatch_job(self) -> None:
         await self._guarded(self.dispatch_only, "dispatch_round_failed")
 
+    async def _index_job(self) -> None:
+        if self.index_jobs is not None:
+            await self._guarded(self.index_jobs.run_once, "index_round_failed")
+
     async def _guarded(self, work: Callable[[], Awaitable[object]], failure: str) -> None:
         """Run one job; remember it while it runs, so :meth:`stop` can let it finish."""
         task = asyncio.current_task()
@@ -149,6 +158,16 @@ class CycleScheduler:
             coalesce=True,
             replace_existing=True,
         )
+        if self.index_jobs is not None:
+            scheduler.add_job(
+                self._index_job,
+                "interval",
+                seconds=self.index_jobs.interval,
+                id=INDEX_JOB_ID,
+                max_instances=1,
+                coalesce=True,
+                replace_existing=True,
+            )
         scheduler.start()
         self._scheduler = scheduler
         log.info("scheduler_started", worker=self.dispatcher.worker_id)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from cycle.session_ports import CycleLine, SessionToolkit, toolkit_for
 from cycle.sessions import CLOSED_QUESTION_STATUSES, SessionConfig, load_session_config
+from cycle.study_news import news_key
 from kernel.domain_config import read_config_file
 
 if TYPE_CHECKING:
@@ -75,6 +76,8 @@ class WeeklySummary:
     unreachable: list[tuple[str, str, datetime]]  # name, platform, since
     chart_weeks: list[str] = field(default_factory=list)
     chart_series: dict[str, list[int]] = field(default_factory=dict)
+    #: Studies announced in the week (``cycle.study_news``): ref, title, people told.
+    new_studies: list[tuple[str, str, int]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -187,6 +190,11 @@ async def collect_summary(
             )
         )
 
+    new_studies = [
+        (study.ref, study.title, await uow.summary_queries.outbox_count(news_key(study.ref)))
+        for study in await uow.studies.announced_between(start, end)
+    ]
+
     unreachable = [
         (u.display_name or f"#{u.person_id}", u.platform, u.since)
         for u in await uow.summary_queries.unreachable()
@@ -207,6 +215,7 @@ async def collect_summary(
         unreachable=unreachable,
         chart_weeks=week_labels,
         chart_series=series,
+        new_studies=new_studies,
     )
 
 

@@ -71,6 +71,16 @@ def summary_sections(summary: WeeklySummary, t: Translator) -> list[tuple[str, l
             or none,
         )
     )
+    sections.append(
+        (
+            t("summary.new_studies_heading", count=len(summary.new_studies)),
+            [
+                t("summary.new_study_line", ref=ref, title=_short(title), told=told)
+                for ref, title, told in summary.new_studies
+            ]
+            or none,
+        )
+    )
     cycle_lines = []
     for line in summary.cycles:
         if not line.count:

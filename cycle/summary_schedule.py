@@ -3,6 +3,7 @@ the summary role, once per week and person, at its own time on a working day."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -10,11 +11,18 @@ from zoneinfo import ZoneInfo
 from cycle.session_ports import SessionToolkit, toolkit_for
 from cycle.sessions import SessionConfig, load_session_config
 from kernel.logging import get_logger
+from turn.visibility import Viewer, can_see
 
 if TYPE_CHECKING:
     from storage.uow import UnitOfWork
     from turn.context import Services
-from cycle.summary import LATE_SUMMARY, SummaryConfig, collect_summary, load_summary_config
+from cycle.summary import (
+    LATE_SUMMARY,
+    SummaryConfig,
+    WeeklySummary,
+    collect_summary,
+    load_summary_config,
+)
 from cycle.summary_render import chart_png, summary_reply
 
 log = get_logger("signaalbot.summary")
@@ -36,6 +44,19 @@ def due_week(now: datetime, tz: str, config: SummaryConfig) -> tuple[int, int, d
     reported = day - timedelta(days=7)
     year, week, _ = reported.isocalendar()
     return year, week, moment.astimezone(ZoneInfo("UTC"))
+
+
+async def visible_summary(uow: UnitOfWork, viewer: Viewer, summary: WeeklySummary) -> WeeklySummary:
+    """The summary as this reader may see it: a guest's copy lists only signals they may see
+    (:mod:`turn.visibility`); counts per theme stay, they carry no text."""
+    if not viewer.guest:
+        return summary
+    kept = []
+    for ref, text, support in summary.top_signals:
+        signal = await uow.signals.get_by_ref(ref)
+        if signal is not None and await can_see(uow, viewer, signal):
+            kept.append((ref, text, support))
+    return replace(summary, top_signals=kept)
 
 
 async def summary_due(
@@ -72,6 +93,7 @@ async def summary_due(
             session_config=session_config,
             locale=t.locale,
         )
+        summary = await visible_summary(uow, Viewer.of_person(person), summary)
         chart = toolkit.chart_dir / f"summary-{summary.label}-{t.locale}.png"
         if not chart.exists():
             chart.parent.mkdir(parents=True, exist_ok=True)

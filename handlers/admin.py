@@ -11,6 +11,7 @@ from handlers.general import find_role
 from handlers.intake import area_name, areas, short, themes, words
 from kernel.core import Role
 from kernel.domain_config import Theme
+from kernel.text import as_id
 from storage.domain import Person
 from storage.uow import UnitOfWork
 from turn.context import TurnContext
@@ -24,7 +25,8 @@ async def find_person(uow: UnitOfWork, ref: str) -> Person | None:
     """A person by id or by ``platform:user_id``."""
     ref = ref.strip()
     if ref.isdigit():
-        return await uow.people.get(int(ref))
+        person_id = as_id(ref)
+        return await uow.people.get(person_id) if person_id is not None else None
     platform, _, user_id = ref.partition(":")
     if not user_id:
         return None

@@ -7,6 +7,7 @@ from datetime import date
 from kernel.core import (
     Role,
 )
+from kernel.text import as_id
 from storage.domain import CycleStage
 from storage.uow import UnitOfWork
 from turn.context import TurnContext
@@ -22,7 +23,7 @@ STARTERS = (Role.PROGRAMME_LEADER, Role.RESEARCH_DESK)
 
 def parse_int(value: str) -> int | None:
     head = value.split(":", 1)[0].strip()
-    return int(head) if head.isdigit() and len(head) < 12 else None
+    return as_id(head)
 
 
 def due_of(value: str) -> date | None:

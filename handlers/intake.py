@@ -17,6 +17,7 @@ from kernel.i18n import Translator
 from privacy import guard as privacy
 from storage.domain import Signal
 from storage.uow import UnitOfWork
+from turn import visibility
 from turn.context import TurnContext
 from turn.router import MAX_TYPED_CHARS
 
@@ -95,19 +96,17 @@ def short(value: str, limit: int = 40) -> str:
 
 
 def may_see(ctx: TurnContext, signal: Signal, supporter: bool = False) -> bool:
-    """Providers are guests: they see their own items, what they support and shared items."""
-    if ctx.actor.has(*STAFF):
-        return True
-    return signal.reporter_id == ctx.actor.person_id or signal.shared_with_providers or supporter
+    """The one visibility rule (:mod:`turn.visibility`) for the person of this turn."""
+    return visibility.may_see(visibility.Viewer.of_actor(ctx.actor), signal, supporter=supporter)
 
 
 async def load_visible_signal(ctx: TurnContext, uow: UnitOfWork, ref: str) -> Signal | None:
     """The signal with ``ref`` when this person may see it; otherwise a kind 'not found'."""
     signal = await uow.signals.get_by_ref(ref) if ref else None
-    if signal is not None and not may_see(ctx, signal):
-        supporters = await uow.intake.followers(signal.id)
-        if ctx.actor.person_id not in supporters:
-            signal = None
+    if signal is not None and not await visibility.can_see(
+        uow, visibility.Viewer.of_actor(ctx.actor), signal
+    ):
+        signal = None
     if signal is None:
         if not ref:
             await ctx.say("intake.ref_missing")

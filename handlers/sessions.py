@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from cycle.sessions.changes import CANCELLED, SessionChangeError, cancel_session, move_session
 from handlers.intake import OVERSEERS, neutralise, short, words
 from kernel.core import Action, Form, Input, Reply, Submit, Text
+from kernel.text import as_id
 from privacy import guard as privacy
 from storage.repositories.sessions import RSVP_ANSWERS, AgendaSession
 from turn.context import TurnContext
@@ -25,10 +26,8 @@ def _ids(value: str, parts: int) -> list[int] | None:
     pieces = value.split(":")
     if len(pieces) < parts:
         return None
-    try:
-        return [int(p) for p in pieces[:parts]]
-    except ValueError:
-        return None
+    ids = [as_id(p) for p in pieces[:parts]]
+    return None if None in ids else [i for i in ids if i is not None]
 
 
 async def _session(ctx: TurnContext, session_id: int) -> AgendaSession | None:

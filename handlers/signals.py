@@ -9,6 +9,7 @@ S-YYYY-NNNN and told what happens next.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from handlers.intake import (
@@ -36,10 +37,11 @@ from kernel.core import (
 from kernel.logging import get_logger
 from storage.domain import NewSignal, Signal
 from storage.uow import UnitOfWork
+from turn import visibility
 from turn.context import TurnContext
 from turn.forms import cleaned, validate_form
+from turn.index_sync import signal_document
 from turn.router import Router
-from turn.search_index import signal_document
 
 log = get_logger("signaalbot.signals")
 
@@ -184,28 +186,27 @@ async def submit_report(ctx: TurnContext) -> None:
     await store_signal(ctx, keep)
 
 
-# Below these scores (0-100) a hit is noise, and showing noise teaches people to click
-# "nee, dit is nieuw" without reading. Study summaries are long, so unrelated studies reach
-# about 30; a paraphrased signal can score under 30, so the signal floor is lower.
-MIN_SHOWN_SCORE = {"signal": 20.0, "study": 35.0}
-
-
 async def offer_matches(ctx: TurnContext, values: dict[str, str]) -> bool:
     """Show similar signals and studies; True when there were any (the signal then waits)."""
     matcher = ctx.services.matcher
     text = values["text"]
+    # The encoder runs in a worker thread, so other people's turns go on meanwhile.
+    vector = await asyncio.to_thread(matcher.encode_query, text)
     hits: list[Any] = [
         hit
         for hit in (
-            *matcher.search(text, kind="signal", limit=3),
-            *matcher.search(text, kind="study", limit=2),
+            *matcher.search(text, kind="signal", limit=3, vector=vector),
+            *matcher.search(text, kind="study", limit=2, vector=vector),
         )
-        if hit.score >= MIN_SHOWN_SCORE.get(hit.kind, 0.0) or hit.duplicate
+        if matcher.worth_showing(hit)
     ]
     if not hits:
         return False
     t = ctx.t
     async with ctx.uow() as uow:
+        hits = await visible_hits(ctx, uow, hits)
+        if not hits:
+            return False
         await uow.conversations.put(
             ctx.actor.platform.value, ctx.actor.user_id, PENDING_FLOW, dict(values), ctx.now()
         )
@@ -243,6 +244,23 @@ async def offer_matches(ctx: TurnContext, values: dict[str, str]) -> bool:
     )
     await ctx.reply(Reply(blocks=tuple(blocks)))
     return True
+
+
+async def visible_hits(ctx: TurnContext, uow: UnitOfWork, hits: list[Any]) -> list[Any]:
+    """Suggestions this person may see: a provider is never shown the text of a signal that
+    is not theirs, not shared with providers and not supported by them (the one rule)."""
+    viewer = visibility.Viewer.of_actor(ctx.actor)
+    if not viewer.guest:
+        return hits
+    kept: list[Any] = []
+    for hit in hits:
+        if hit.kind != "signal":
+            kept.append(hit)
+            continue
+        signal = await uow.signals.get_by_ref(hit.ref)
+        if signal is not None and await visibility.can_see(uow, viewer, signal):
+            kept.append(hit)
+    return kept
 
 
 async def pending_values(ctx: TurnContext, uow: UnitOfWork) -> dict[str, str] | None:

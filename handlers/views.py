@@ -31,6 +31,20 @@ from turn.context import TurnContext
 from turn.router import Router
 
 PAGE_SIZE = 10
+# What a period or page can be; anything beyond is answered as "does not exist", never an error.
+MAX_DAYS = 36_500
+MAX_PAGE = 100_000
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
+class FilterRangeError(ValueError):
+    """A period or page that cannot exist: the catalogue key and what to show."""
+
+    def __init__(self, key: str, value: str, maximum: int) -> None:
+        super().__init__(key)
+        self.key, self.value, self.maximum = key, value, maximum
+
+
 ORG_TYPES = tuple(o.value for o in OrgType)
 _FILTER = re.compile(
     r"^(thema|theme|status|periode|period|org|organisatie|pagina|page|offset)=(\S+)$"
@@ -76,7 +90,7 @@ async def my_signals(ctx: TurnContext) -> None:
 async def status(ctx: TurnContext) -> None:
     args = words(ctx)
     ref = args[0] if args else ""
-    if QUESTION_REF.match(ref):
+    if QUESTION_REF.match(ref) or ref.upper().startswith("V-"):
         await question_status(ctx, ref)
         return
     t = ctx.t
@@ -160,17 +174,24 @@ def parse_filters(text: str, now: datetime) -> tuple[SignalFilter, int, list[str
         values[_ALIASES.get(match.group(1), match.group(1))] = match.group(2)
     since = until = None
     period = values.get("periode", "")
+    if period.isdigit() and not 1 <= int(period) <= MAX_DAYS:
+        raise FilterRangeError("access.bad_period", short(period), MAX_DAYS)
     if period.isdigit():
         since = now - timedelta(days=int(period))
     elif re.fullmatch(r"\d{4}-\d{2}", period):
         year, month = int(period[:4]), int(period[5:])
-        if 1 <= month <= 12:
+        if 1 <= month <= 12 and MIN_YEAR <= year <= MAX_YEAR:
             since = datetime(year, month, 1, tzinfo=UTC)
             until = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
         else:
             bad.append(period)
     elif period:
         bad.append(period)
+    for name in ("pagina", "offset"):
+        number = values.get(name, "")
+        limit = MAX_PAGE if name == "pagina" else MAX_PAGE * PAGE_SIZE
+        if number.isdigit() and int(number) > limit:
+            raise FilterRangeError("access.bad_page", short(number), MAX_PAGE)
     offset = 0
     if values.get("offset", "").isdigit():
         offset = int(values["offset"])
@@ -256,7 +277,11 @@ def _filter_text(f: SignalFilter, raw: str) -> str:
 async def overview(ctx: TurnContext) -> None:
     """``overzicht [thema=…] [status=…] [periode=30|2026-11] [org=…]``: 10 per page."""
     raw = " ".join(words(ctx))
-    filters, offset, bad = parse_filters(raw, ctx.now())
+    try:
+        filters, offset, bad = parse_filters(raw, ctx.now())
+    except FilterRangeError as exc:
+        await ctx.say(exc.key, value=exc.value, max=exc.maximum)
+        return
     t = ctx.t
     if bad:
         await ctx.say("intake.overview_bad_filter", words=short(" ".join(bad)))

@@ -8,6 +8,7 @@ signals hear.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from handlers.intake import (
@@ -103,7 +104,7 @@ async def weighing_card(ctx: TurnContext, question: ResearchQuestion) -> Reply:
         number = done + 1
         step, options = STEPS[number - 1]
         if step == "kennislacune":
-            blocks.extend(_studies_block(ctx, question))
+            blocks.extend(await _studies_block(ctx, question))
         blocks.append(
             Form(
                 form_id=STEP_FORM,
@@ -170,10 +171,17 @@ async def weighing_card(ctx: TurnContext, question: ResearchQuestion) -> Reply:
     return Reply(blocks=tuple(blocks))
 
 
-def _studies_block(ctx: TurnContext, question: ResearchQuestion) -> list[Any]:
+async def _studies_block(ctx: TurnContext, question: ResearchQuestion) -> list[Any]:
     """Step 2 shows studies that may already answer the question (from the matcher)."""
     t = ctx.t
-    hits = list(ctx.services.matcher.search(question.question, kind="study", limit=3))
+    matcher = ctx.services.matcher
+    # The encoder runs in a worker thread, so other people's turns go on meanwhile.
+    vector = await asyncio.to_thread(matcher.encode_query, question.question)
+    hits = [
+        h
+        for h in matcher.search(question.question, kind="study", limit=3, vector=vector)
+        if matcher.worth_showing(h)
+    ]
     if not hits:
         return [Text(text=t("intake.weigh_no_studies"), style="muted")]
     lines = [

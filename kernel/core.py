@@ -55,6 +55,11 @@ class Identity(_Frozen):
     locale: str | None = None
     tenant: str | None = None
     email_domain: str | None = None
+    # What the platform says about the account (``turn.admission`` decides on it): a guest
+    # (Slack restricted / ultra-restricted, Teams userRole "guest"), or someone from another
+    # organisation (Slack Connect). None: the platform was not asked or did not answer.
+    guest: bool | None = None
+    external: bool | None = None
 
 
 class Actor(_Frozen):

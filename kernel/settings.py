@@ -62,6 +62,10 @@ class Settings(BaseSettings):
         le=100.0,
         description="Score (0-100) from which a match counts as duplicate; 0 = matcher default",
     )
+    matching_semantic: bool = Field(
+        default=True,
+        description="Fuse a multilingual sentence encoder with the lexical score (false: lexical only)",
+    )
     config_dir: Path | None = Field(
         default=None, description="Folder with your own themes.toml, lexicon.toml, … overrides"
     )
@@ -84,11 +88,20 @@ class Settings(BaseSettings):
     slack_api_url: str = "https://slack.com/api/"
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
+    slack_token_keys: SecretStr | None = Field(
+        default=None,
+        description="Fernet keys that encrypt stored Slack tokens, comma-separated, newest first",
+    )
     # Teams
     teams_app_id: str | None = None
     teams_app_password: SecretStr | None = None
     teams_tenant_id: str | None = None
     teams_app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = "MultiTenant"
+    # Who is let in (turn/admission.py)
+    guest_access: Literal["provider", "refuse"] = Field(
+        default="provider",
+        description="Guests and people from outside organisations: provider role, or refused",
+    )
     teams_emulator: bool = Field(
         default=False,
         description="Serve /api/messages without an app id, for Microsoft 365 Agents Playground; "
@@ -128,6 +141,25 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("slack_token_keys")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        from cryptography.fernet import Fernet
+
+        if value is None:
+            return None
+        keys = [k.strip() for k in value.get_secret_value().split(",") if k.strip()]
+        if not keys:
+            raise ValueError("give at least one key")
+        for index, key in enumerate(keys, start=1):
+            try:
+                Fernet(key.encode("ascii", "replace"))
+            except ValueError:
+                raise ValueError(
+                    f"key {index} is not a Fernet key (make one: signaalbot slack new-key)"
+                ) from None
         return value
 
     @field_validator("database_url")

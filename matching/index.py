@@ -15,179 +15,71 @@ Design, and why:
 * **Removal** is lazy: the document disappears from the document table and document frequencies
   at once; its stale postings are skipped and compacted away when they exceed a quarter of all
   postings.
+* **Semantic layer** (optional): with an :class:`matching.encoder.Encoder`, a document may carry a
+  unit vector (int8 in :class:`matching.vectors.VectorStore`). A query is encoded once; the
+  encoder's best ``fusion.pool`` documents join the lexical pool, and every candidate with a
+  vector is scored by :class:`matching.fusion.FusionConfig` (lexical and stretched cosine, both
+  0..100). A candidate without a vector (not embedded yet) keeps its lexical score and the
+  lexical threshold, so the index answers while vectors are still being made.
 * **Typos**: a :class:`matching.typos.Speller` over the lexicon and every indexed word corrects
   unknown query words; documents are corrected against the lexicon only, so the index does not
   depend on the order documents arrive in.
 
 Concurrency: the index is not thread-safe and takes no locks. It is meant to be used from one
 asyncio event loop, where ``search`` and ``add``/``remove`` never interleave because none of them
-awaits. Do not call it from several threads (e.g. ``run_in_executor``) without a lock.
+awaits. Do not call it from several threads (e.g. ``run_in_executor``) without a lock. The encoder
+may run in a thread: :meth:`MatchIndex.encode_query` and :meth:`MatchIndex.search` with a given
+``vector`` split the slow, GIL-free part from the index work.
 """
 
 from __future__ import annotations
 
-import heapq
-from array import array
-from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
 from operator import itemgetter
 from types import MappingProxyType
 
-from matching.analyzer import Analysis, Analyzer
+import numpy as np
+
+from matching.analyzer import CONCEPT_PREFIX, Analysis, Analyzer
+from matching.encoder import Encoder, Vector
+from matching.fusion import FusionConfig
 from matching.models import Document, Match
-from matching.scorer import ScoringConfig, combine, idf, total_weight
+from matching.scorer import ScoringConfig
+from matching.shard import Entry, Shard
+from matching.stemming import stem
 from matching.typos import Speller
 
-#: Default duplicate threshold, calibrated on the dev half of tests/data/matching
-#: (see benchmarks/README.md, section Matching).
+#: Default duplicate threshold of the lexical score, calibrated on the dev half of
+#: tests/data/matching (see benchmarks/README.md, section Matching).
 DEFAULT_DUPLICATE_THRESHOLD = 55.0
 #: Per-kind thresholds that override ``duplicate_threshold``. For studies "duplicate" means
 #: "probably answers the question"; a question and a study title share fewer words than two
 #: signals, so the bar is lower. 40 lies well above the best score of any unanswerable dev
 #: question (14) and flags 65% of answerable dev questions.
 DEFAULT_KIND_THRESHOLDS: Mapping[str, float] = MappingProxyType({"study": 40.0})
-
-
-@dataclass(slots=True)
-class _Entry:
-    doc: Document
-    weights: dict[str, float]
-    fuzzy: str
-    words: tuple[str, ...]
-    #: Cached total term weight and the shard generation it was computed for.
-    total: float = 0.0
-    total_gen: int = -1
-
-
-class _Shard:
-    """The inverted index of one kind of document."""
-
-    def __init__(self) -> None:
-        self.postings: dict[str, array[int]] = {}
-        self.df: Counter[str] = Counter()
-        self.entries: dict[int, _Entry] = {}
-        self.by_ref: dict[str, int] = {}
-        self.total_postings = 0
-        self.stale_postings = 0
-        #: Bumped on every change; IDF-dependent caches are valid for one generation.
-        self.generation = 0
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    def add(self, doc_id: int, entry: _Entry, analysis: Analysis) -> None:
-        self.generation += 1
-        self.entries[doc_id] = entry
-        self.by_ref[entry.doc.ref] = doc_id
-        tf = Counter(analysis.terms)
-        for term in entry.weights:
-            self.df[term] += 1
-            plist = self.postings.get(term)
-            if plist is None:
-                plist = self.postings[term] = array("l")
-            plist.append(doc_id)
-            self.total_postings += 1
-            if tf[term] > 1:
-                plist.append(doc_id)
-                self.total_postings += 1
-
-    def remove(self, ref: str) -> _Entry | None:
-        doc_id = self.by_ref.pop(ref, None)
-        if doc_id is None:
-            return None
-        entry = self.entries.pop(doc_id)
-        self.generation += 1
-        for term in entry.weights:
-            left = self.df[term] - 1
-            if left <= 0:
-                del self.df[term]
-            else:
-                self.df[term] = left
-            self.stale_postings += 1
-        if self.stale_postings > 1000 and self.stale_postings * 4 > self.total_postings:
-            self._compact()
-        return entry
-
-    def _compact(self) -> None:
-        live = self.entries
-        fresh: dict[str, array[int]] = {}
-        total = 0
-        for term, plist in self.postings.items():
-            kept = array("l", (d for d in plist if d in live))
-            if kept:
-                fresh[term] = kept
-                total += len(kept)
-        self.postings = fresh
-        self.total_postings = total
-        self.stale_postings = 0
-
-    def search(
-        self,
-        analysis: Analysis,
-        config: ScoringConfig,
-        exclude: Collection[str],
-    ) -> list[tuple[float, _Entry]]:
-        n = len(self.entries)
-        if n == 0:
-            return []
-        query = analysis.weights
-        df = self.df
-        idfs = {t: idf(df[t], n) for t in query if t in df}
-        default_idf = idf(0, n)
-        acc: dict[int, float] = {}
-        read = 0
-        for term in sorted(idfs, key=idfs.__getitem__, reverse=True):
-            plist = self.postings.get(term)
-            if plist is None:
-                continue
-            if read and read + len(plist) > config.posting_budget:
-                break
-            read += len(plist)
-            w = idfs[term] * query[term]
-            get = acc.get
-            for d in plist:
-                acc[d] = get(d, 0.0) + w
-        want = config.pool + len(exclude)
-        best = heapq.nlargest(want + 8, acc.items(), key=itemgetter(1))
-        scored: list[tuple[float, _Entry]] = []
-        floor = best[0][1] * config.min_candidate_ratio if best else 0.0
-        for doc_id, acc_score in best:
-            if acc_score < floor:
-                break
-            entry = self.entries.get(doc_id)
-            if entry is None or entry.doc.ref in exclude:
-                continue
-            if entry.total_gen != self.generation:
-                for term in entry.weights:
-                    if term not in idfs:
-                        idfs[term] = idf(df[term], n)
-                entry.total = total_weight(entry.weights, idfs, default_idf)
-                entry.total_gen = self.generation
-            score = combine(
-                query,
-                entry.weights,
-                analysis.fuzzy,
-                entry.fuzzy,
-                idfs,
-                default_idf,
-                config,
-                entry.total,
-            )
-            scored.append((score, entry))
-            if len(scored) >= config.pool:
-                break
-        return scored
+#: Thresholds of the fused score, per kind: the lowest score at which at most 10% of the dev
+#: queries without a right answer (hard negatives, unrelated texts, unanswerable questions) of
+#: both labelled sets are flagged (benchmarks/matching_calibrate.py).
+DEFAULT_FUSED_THRESHOLDS: Mapping[str, float] = MappingProxyType({"signal": 64.6, "study": 30.2})
+#: Below these scores a hit is noise and not worth showing (showing noise teaches people to click
+#: "nee, dit is nieuw" without reading); per kind, for the lexical and for the fused score.
+#: Chosen on the dev halves (benchmarks/matching_calibrate.py): the fused study floor is the
+#: study threshold; a study whose title the text contains is always shown.
+DEFAULT_SHOW_FLOORS: Mapping[str, float] = MappingProxyType({"signal": 20.0, "study": 35.0})
+DEFAULT_FUSED_SHOW_FLOORS: Mapping[str, float] = MappingProxyType({"signal": 50.0, "study": 30.2})
+#: How many explaining words a match carries.
+EXPLAIN_WORDS = 4
 
 
 class MatchIndex:
     """Find similar signals and relevant studies while a professional types.
 
-    ``duplicate_threshold`` (0..100) decides when a hit is flagged ``duplicate`` (the same
-    signal reported again). ``kind_thresholds`` overrides it per kind; by default studies use
-    :data:`DEFAULT_KIND_THRESHOLDS` ("probably answers the question"). Pass ``{}`` to use one
-    threshold for everything. See the module docstring for design and the concurrency contract
-    (one asyncio loop, no threads).
+    ``duplicate_threshold`` (0..100) decides when a lexically scored hit is flagged
+    ``duplicate`` (the same signal reported again). ``kind_thresholds`` overrides it per kind;
+    by default studies use :data:`DEFAULT_KIND_THRESHOLDS` ("probably answers the question").
+    With an ``encoder``, fused hits use ``fused_thresholds`` (default
+    :data:`DEFAULT_FUSED_THRESHOLDS`). See the module docstring for design and the concurrency
+    contract (one asyncio loop, no threads).
     """
 
     def __init__(
@@ -196,17 +88,27 @@ class MatchIndex:
         duplicate_threshold: float = DEFAULT_DUPLICATE_THRESHOLD,
         scoring: ScoringConfig | None = None,
         kind_thresholds: Mapping[str, float] | None = None,
+        *,
+        encoder: Encoder | None = None,
+        fusion: FusionConfig | None = None,
+        fused_thresholds: Mapping[str, float] | None = None,
     ) -> None:
         self.analyzer = analyzer if analyzer is not None else Analyzer()
         self.duplicate_threshold = duplicate_threshold
         self.kind_thresholds: dict[str, float] = dict(
             DEFAULT_KIND_THRESHOLDS if kind_thresholds is None else kind_thresholds
         )
+        self.encoder = encoder
+        self.fusion = fusion if fusion is not None else FusionConfig()
+        self.fused_thresholds: dict[str, float] = dict(
+            DEFAULT_FUSED_THRESHOLDS if fused_thresholds is None else fused_thresholds
+        )
         self.scoring = scoring if scoring is not None else ScoringConfig()
-        self._shards: dict[str, _Shard] = {}
+        self._shards: dict[str, Shard] = {}
         self._next_id = 0
         self._lexicon_speller = Speller(self.analyzer.vocabulary)
         self._speller = Speller(self.analyzer.vocabulary)
+        self._recent: dict[str, Vector] = {}
 
     def __len__(self) -> int:
         return sum(len(s) for s in self._shards.values())
@@ -217,9 +119,16 @@ class MatchIndex:
         shard = self._shards.get(key[0])
         return shard is not None and key[1] in shard.by_ref
 
-    def threshold_for(self, kind: str) -> float:
-        """The duplicate threshold that applies to documents of ``kind``."""
+    def threshold_for(self, kind: str, *, fused: bool = False) -> float:
+        """The duplicate threshold for ``kind``, of the fused or of the lexical score."""
+        if fused:
+            return self.fused_thresholds.get(kind, self.duplicate_threshold)
         return self.kind_thresholds.get(kind, self.duplicate_threshold)
+
+    def worth_showing(self, match: Match) -> bool:
+        """Whether ``match`` is likely relevant enough to show a person (see the floors)."""
+        floors = DEFAULT_SHOW_FLOORS if match.semantic is None else DEFAULT_FUSED_SHOW_FLOORS
+        return match.duplicate or match.score >= floors.get(match.kind, 0.0)
 
     def kinds(self) -> list[str]:
         """Kinds that currently hold documents."""
@@ -234,8 +143,8 @@ class MatchIndex:
             return text
         return f"{title}. {text}" if text else title
 
-    def add(self, doc: Document) -> None:
-        """Index ``doc``; a document with the same (kind, ref) is replaced."""
+    def add(self, doc: Document, vector: Vector | bytes | None = None) -> None:
+        """Index ``doc`` (with its stored vector, if any); the same (kind, ref) is replaced."""
         self.remove(doc.kind, doc.ref)
         analysis = self.analyzer.analyze(
             self.searchable_text(doc), correct=self._lexicon_speller.correct
@@ -245,15 +154,55 @@ class MatchIndex:
             self._speller.add(word)
         shard = self._shards.get(doc.kind)
         if shard is None:
-            shard = self._shards[doc.kind] = _Shard()
-        entry = _Entry(doc=doc, weights=analysis.weights, fuzzy=analysis.fuzzy, words=words)
-        shard.add(self._next_id, entry, analysis)
+            shard = self._shards[doc.kind] = Shard()
+        title_words = self.analyzer.tokens(doc.title) if doc.kind == "study" else []
+        entry = Entry(
+            doc=doc,
+            weights=analysis.weights,
+            fuzzy=analysis.fuzzy,
+            words=words,
+            title_key=f" {' '.join(title_words)} " if len(title_words) >= 2 else "",
+        )
+        doc_id = self._next_id
+        shard.add(doc_id, entry, analysis)
         self._next_id += 1
+        if vector is not None:
+            self._put_vector(shard, doc_id, vector)
 
     def add_many(self, docs: Iterable[Document]) -> None:
-        """Index many documents (same semantics as :meth:`add`)."""
+        """Index many documents (same semantics as :meth:`add`, without vectors)."""
         for doc in docs:
             self.add(doc)
+
+    def set_vector(self, kind: str, ref: str, vector: Vector | bytes) -> bool:
+        """Attach a vector to an indexed document; False when it is not indexed (any more)."""
+        shard = self._shards.get(kind)
+        doc_id = None if shard is None else shard.by_ref.get(ref)
+        if shard is None or doc_id is None:
+            return False
+        return self._put_vector(shard, doc_id, vector)
+
+    def has_vector(self, kind: str, ref: str) -> bool:
+        shard = self._shards.get(kind)
+        doc_id = None if shard is None else shard.by_ref.get(ref)
+        return (
+            doc_id is not None
+            and shard is not None
+            and shard.vectors is not None
+            and (doc_id in shard.vectors)
+        )
+
+    def vector_count(self) -> int:
+        return sum(len(s.vectors) for s in self._shards.values() if s.vectors is not None)
+
+    def _put_vector(self, shard: Shard, doc_id: int, vector: Vector | bytes) -> bool:
+        if self.encoder is None:
+            return False
+        if shard.vectors is None:
+            from matching.vectors import VectorStore
+
+            shard.vectors = VectorStore(self.encoder.dim)
+        return shard.vectors.put(doc_id, vector)
 
     def remove(self, kind: str, ref: str) -> None:
         """Remove a document; unknown (kind, ref) is ignored."""
@@ -273,17 +222,33 @@ class MatchIndex:
         doc_id = shard.by_ref.get(ref)
         return None if doc_id is None else shard.entries[doc_id].doc
 
+    def encode_query(self, text: str) -> Vector | None:
+        """The query's vector (None without an encoder); the last few are remembered."""
+        if self.encoder is None or not text.strip():
+            return None
+        cached = self._recent.get(text)
+        if cached is None:
+            cached = self.encoder.encode([text], query=True)[0]
+            if len(self._recent) >= 8:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[text] = cached
+        return cached
+
     def search(
         self,
         text: str,
         kind: str | None = None,
         limit: int = 5,
         exclude: Collection[tuple[str, str]] = (),
+        *,
+        vector: Vector | None = None,
     ) -> list[Match]:
         """Best matches for ``text``, best first, at most ``limit``.
 
         ``kind`` restricts to one kind; ``exclude`` lists (kind, ref) pairs to leave out (e.g.
-        the signal being edited). An empty or meaningless query returns ``[]``.
+        the signal being edited). ``vector`` is the query's vector when the caller encoded it
+        already (:meth:`encode_query`). A query without any word the analyzer can use (empty,
+        only emoji or punctuation) returns ``[]``.
         """
         if limit <= 0 or not text or not text.strip():
             return []
@@ -291,22 +256,89 @@ class MatchIndex:
         if not analysis.weights:
             return []
         kinds = [kind] if kind is not None else sorted(self._shards)
-        found: list[tuple[float, str, str, _Entry]] = []
+        query_vec: Vector | None = None
+        if self.encoder is not None and any(
+            (s := self._shards.get(k)) is not None and s.vectors for k in kinds
+        ):
+            query_vec = vector if vector is not None else self.encode_query(text)
+        found: list[tuple[float, str, str, Entry, float, float | None]] = []
         for k in kinds:
             shard = self._shards.get(k)
             if shard is None:
                 continue
             excluded = {ref for (ek, ref) in exclude if ek == k}
-            for score, entry in shard.search(analysis, self.scoring, excluded):
-                found.append((-round(score, 1), k, entry.doc.ref, entry))
+            haystack = f" {analysis.normalized} "
+            for raw, lexical, cosine, entry in self._search_shard(
+                shard, analysis, excluded, query_vec
+            ):
+                score = raw
+                if entry.title_key and entry.title_key in haystack:
+                    score = max(raw, self.threshold_for(k, fused=cosine is not None))
+                found.append((-round(score, 1), k, entry.doc.ref, entry, lexical, cosine))
         found.sort(key=itemgetter(0, 1, 2))
-        return [
-            Match(
-                kind=entry.doc.kind,
-                ref=entry.doc.ref,
-                title=entry.doc.title,
-                score=-neg,
-                duplicate=-neg >= self.threshold_for(entry.doc.kind),
+        matches = []
+        for neg, _, _, entry, lexical, cosine in found[:limit]:
+            fused = cosine is not None
+            threshold = self.threshold_for(entry.doc.kind, fused=fused)
+            matches.append(
+                Match(
+                    kind=entry.doc.kind,
+                    ref=entry.doc.ref,
+                    title=entry.doc.title,
+                    score=-neg,
+                    duplicate=-neg >= threshold,
+                    lexical=round(lexical, 1),
+                    semantic=None if cosine is None else round(self.fusion.semantic(cosine), 1),
+                    shared=explain(analysis, entry),
+                )
             )
-            for neg, _, _, entry in found[:limit]
-        ]
+        return matches
+
+    def _search_shard(
+        self,
+        shard: Shard,
+        analysis: Analysis,
+        excluded: set[str],
+        query_vec: Vector | None,
+    ) -> list[tuple[float, float, float | None, Entry]]:
+        """(final score, lexical score, cosine or None, entry) of the shard's candidates."""
+        idfs, default_idf = shard.idfs(analysis)
+        pool = shard.search(analysis, self.scoring, excluded, idfs, default_idf)
+        vectors = shard.vectors
+        if query_vec is None or vectors is None or not len(vectors):
+            return [(score, score, None, entry) for score, _, entry in pool]
+        lexical = {doc_id: (score, entry) for score, doc_id, entry in pool}
+        for doc_id, _cos in vectors.top(query_vec, self.fusion.pool + len(excluded)):
+            if doc_id in lexical:
+                continue
+            entry = shard.entries.get(doc_id)
+            if entry is None or entry.doc.ref in excluded:
+                continue
+            score = shard.score(analysis, entry, idfs, default_idf, self.scoring)
+            lexical[doc_id] = (score, entry)
+        out: list[tuple[float, float, float | None, Entry]] = []
+        q = np.asarray(query_vec, dtype=np.float32)
+        for doc_id, (lex, entry) in lexical.items():
+            cosine = vectors.cosine(doc_id, q)
+            final = lex if cosine is None else self.fusion.fuse(lex, cosine)
+            out.append((final, lex, cosine, entry))
+        return out
+
+
+def explain(analysis: Analysis, entry: Entry) -> tuple[str, ...]:
+    """Words of the document that the query also means: the lexical reason for a match."""
+    wanted = analysis.weights
+    words: list[str] = []
+    for word in entry.words:
+        if len(word) > 3 and stem(word) in wanted:
+            words.append(word)
+    concepts = [
+        t.removeprefix(CONCEPT_PREFIX)
+        for t in entry.weights
+        if t.startswith(CONCEPT_PREFIX) and t in wanted
+    ]
+    seen: list[str] = []
+    for w in (*concepts, *sorted(words, key=len, reverse=True)):
+        if w not in seen and not any(w in s for s in seen):
+            seen.append(w)
+    return tuple(seen[:EXPLAIN_WORDS])

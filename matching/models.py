@@ -33,7 +33,10 @@ class Match:
 
     ``score`` is calibrated to 0..100 (rounded to one decimal) so that a single threshold means
     the same for every query; ``duplicate`` is true when the score reaches the index's duplicate
-    threshold, i.e. the bot should ask "is this the same signal?".
+    threshold, i.e. the bot should ask "is this the same signal?". ``lexical`` is the lexical
+    part and ``semantic`` the encoder's part (None when lexical only, or the document has no
+    vector yet), both 0..100; ``shared`` names words or concepts both texts mention, so a person
+    can see why it matched.
     """
 
     kind: str
@@ -41,3 +44,6 @@ class Match:
     title: str
     score: float
     duplicate: bool
+    lexical: float = 0.0
+    semantic: float | None = None
+    shared: tuple[str, ...] = ()

@@ -2,7 +2,8 @@
 
 Why our own implementation: slack_sdk's SQLAlchemy stores are synchronous and keep their own
 metadata outside our migrations. These run on the app's async engine through the unit of work.
-Bot tokens are stored as given; protect the database like any secret store.
+Tokens are stored encrypted (:mod:`storage.token_cipher`, keys from ``SIGNAALBOT_SLACK_TOKEN_KEYS``);
+they are decrypted only when bolt asks for an installation.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from typing_extensions import override
 
+from storage.token_cipher import TokenCipher
 from storage.uow import UnitOfWork
 
 UowFactory = Callable[[], AbstractAsyncContextManager[UnitOfWork]]
@@ -47,9 +49,10 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
 
 
 class SqlInstallationStore(AsyncInstallationStore):
-    def __init__(self, uow: UowFactory, now: Now, client_id: str = "") -> None:
+    def __init__(self, uow: UowFactory, now: Now, cipher: TokenCipher, client_id: str = "") -> None:
         self._uow = uow
         self._now = now
+        self._cipher = cipher
         self._client_id = client_id
         self._logger = logging.getLogger("signaalbot.slack.installations")
 
@@ -60,7 +63,7 @@ class SqlInstallationStore(AsyncInstallationStore):
 
     @override
     async def async_save(self, installation: Installation) -> None:
-        data = _jsonable(installation.to_dict())
+        data = self._cipher.seal(_jsonable(installation.to_dict()))
         async with self._uow() as uow:
             await uow.slack.add(
                 client_id=self._client_id,
@@ -68,7 +71,7 @@ class SqlInstallationStore(AsyncInstallationStore):
                 team_id=installation.team_id or "",
                 user_id=installation.user_id,
                 is_enterprise_install=bool(installation.is_enterprise_install),
-                bot_token=installation.bot_token,
+                bot_token=self._cipher.encrypt(installation.bot_token),
                 bot_id=installation.bot_id,
                 bot_user_id=installation.bot_user_id,
                 app_id=installation.app_id,
@@ -103,7 +106,8 @@ class SqlInstallationStore(AsyncInstallationStore):
             found = await uow.slack.latest(enterprise_id=ent, team_id=team, with_bot=True)
         if found is None:
             return None
-        return Bot(**{k: v for k, v in found.data.items() if k in _BOT_KEYS and v is not None})
+        data = self._cipher.open(found.data)
+        return Bot(**{k: v for k, v in data.items() if k in _BOT_KEYS and v is not None})
 
     @override
     async def async_find_installation(
@@ -119,7 +123,14 @@ class SqlInstallationStore(AsyncInstallationStore):
             found = await uow.slack.latest(enterprise_id=ent, team_id=team, user_id=user_id)
         if found is None:
             return None
-        return Installation(**found.data)
+        return Installation(**self._cipher.open(found.data))
+
+    async def rotate(self) -> int:
+        """Re-encrypt every stored token under the first configured key; the number of rows."""
+        async with self._uow() as uow:
+            count = await uow.slack.rewrite_secrets(self._cipher.rotate, self._cipher.reseal)
+            await uow.commit()
+        return count
 
     @override
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:

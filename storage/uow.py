@@ -23,6 +23,7 @@ from storage.repositories.infra import (
     ProcessedEventRepository,
 )
 from storage.repositories.intake import IntakeRepository
+from storage.repositories.matching import MatchingRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PeopleRepository
 from storage.repositories.sessions import SessionRepository
@@ -68,6 +69,7 @@ class UnitOfWork:
         self.summary_queries = SummaryQueries(session)
         self.cycles = CycleRepository(session)
         self.console = ConsoleInboxRepository(session)
+        self.matching = MatchingRepository(session)
 
     async def commit(self) -> None:
         claim = self._claim

@@ -52,6 +52,8 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.responses: list[dict[str, Any]] = []  # bodies posted to response_url
         self.uploads: dict[str, bytes] = {}  # file id -> bytes POSTed to its upload URL
+        # users.info answers per user id: e.g. {"is_restricted": True} or {"team_id": "TOTHER"}
+        self.users: dict[str, dict[str, Any]] = {}
         self._upload_script: list[Scripted] = []
         self._respond_script: list[Scripted] = []
         self._shared: list[tuple[str, bytes]] = []
@@ -98,6 +100,7 @@ class FakeSlack:
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # slack_sdk GETs users.info
         app.router.add_post("/respond/{id}", self._respond)
         app.router.add_post("/upload/{file_id}", self._upload)
         return app
@@ -153,6 +156,10 @@ class FakeSlack:
             for f in files:
                 self._shared.append((str(params.get("channel_id")), self.uploads[f["id"]]))
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+        if method == "users.info":
+            uid = str(params.get("user", ""))
+            profile = {"is_restricted": False, "is_ultra_restricted": False}
+            return {"ok": True, "user": {"id": uid, **profile, **self.users.get(uid, {})}}
         if method.startswith("views."):
             return {"ok": True, "view": {"id": f"V{next(self._views)}", "hash": "h"}}
         if method == "oauth.v2.access":

@@ -6,10 +6,14 @@ same words; adapters only show the messages next to the fields.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import date
 
 from kernel.core import Form
 from kernel.i18n import Translator
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def clean(value: str) -> str:
@@ -30,11 +34,26 @@ def validate_form(form: Form, values: Mapping[str, str], t: Translator) -> dict[
             if value not in {o.value for o in field.options}:
                 errors[field.name] = t("core.field_pick_option")
             continue
+        if field.kind == "date":
+            if not is_date(value):
+                errors[field.name] = t("access.date_invalid")
+            continue
         if len(value) < field.min_length:
             errors[field.name] = t("core.field_too_short", min=field.min_length)
         elif len(value) > field.max_length:
             errors[field.name] = t("core.field_too_long", max=field.max_length, length=len(value))
     return errors
+
+
+def is_date(value: str) -> bool:
+    """A calendar date as Teams' Input.Date and Slack's datepicker send it: YYYY-MM-DD."""
+    if not _ISO_DATE.fullmatch(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def cleaned(values: Mapping[str, str]) -> dict[str, str]:

@@ -3,7 +3,7 @@
 Each middleware gets the :class:`Turn` and a ``next_`` to call the rest of the chain; it may
 answer instead (a refusal, a replayed answer, a friendly error). The order is fixed by
 :func:`default_middleware`: errors outermost, so every failure below becomes a reply; then
-idempotency, person resolution and the role check. Each one is testable alone.
+the tenant and workspace gate (admission), idempotency, person resolution and the role check. Each one is testable alone.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from kernel.logging import get_logger
 from storage.db import DatabaseUnavailableError
 from storage.domain import Person
 from storage.uow import AlreadyHandledError, DeliveryClaim
+from turn import admission
 from turn.context import Services
 from turn.router import Event, Route
 
@@ -40,6 +41,7 @@ class Turn:
     conversation_ref: dict[str, Any] | None = None
     actor: Actor | None = None
     claim: DeliveryClaim | None = None
+    admission: admission.Decision | None = None
 
     @property
     def key(self) -> str | None:
@@ -146,6 +148,27 @@ def _replies(stored: Sequence[dict[str, Any]] | None) -> list[Reply]:
 
 
 @dataclass(frozen=True, slots=True)
+class Admission:
+    """The tenant and workspace gate (:mod:`turn.admission`), before anything is stored: someone
+    not let in gets one kind message in their platform's language and leaves one audit line,
+    no person, no idempotency key, no state."""
+
+    services: Services
+
+    async def __call__(self, turn: Turn, next_: Next) -> list[Reply]:
+        policy = admission.Policy.from_settings(self.services.settings)
+        decision = admission.decide(turn.identity, policy)
+        turn.admission = decision
+        if decision.admitted:
+            return await next_()
+        log.info("admission_refused", platform=turn.identity.platform, reason=decision.reason)
+        async with self.services.uow() as uow:
+            await admission.record_refusal(uow, turn.identity, decision, self.services.clock.now())
+            await uow.commit()
+        return [Reply(blocks=(Text(text=turn.fallback_t("access.not_admitted")),))]
+
+
+@dataclass(frozen=True, slots=True)
 class PersonResolution:
     """Find or create the person behind the platform identity, and build the :class:`Actor`."""
 
@@ -153,11 +176,14 @@ class PersonResolution:
 
     async def __call__(self, turn: Turn, next_: Next) -> list[Reply]:
         identity = turn.identity
+        decision = turn.admission or admission.decide(
+            identity, admission.Policy.from_settings(self.services.settings)
+        )
         now = self.services.clock.now()
         async with self.services.uow(read_only=True) as uow:
             person = await uow.people.find_by_identity(identity.platform, identity.user_id)
         if person is not None and not self._stale(person, identity, turn.conversation_ref, now):
-            turn.actor = self._actor(identity, person)
+            turn.actor = self._actor(identity, person, decision.cap)
             return await next_()
         async with self.services.uow() as uow:
             person = await uow.people.find_by_identity(identity.platform, identity.user_id)
@@ -168,8 +194,8 @@ class PersonResolution:
                     now=now,
                     display_name=identity.display_name,
                     tenant=identity.tenant,
-                    org_type=self._org_type(identity).value,
-                    roles=frozenset({self._initial_role(identity).value}),
+                    org_type=decision.org_type.value,
+                    roles=frozenset({decision.role.value}),
                     timezone=self.services.settings.timezone,
                 )
                 await uow.audit.record(
@@ -183,7 +209,7 @@ class PersonResolution:
                 identity.platform.value, identity.user_id, now, turn.conversation_ref
             )
             await uow.commit()
-        turn.actor = self._actor(identity, person)
+        turn.actor = self._actor(identity, person, decision.cap)
         return await next_()
 
     @staticmethod
@@ -200,24 +226,13 @@ class PersonResolution:
         seen = address.last_seen_at
         return seen is None or now - seen > SEEN_REFRESH
 
-    def _is_provider(self, identity: Identity) -> bool:
-        settings = self.services.settings
-        return (identity.tenant is not None and identity.tenant in settings.provider_tenants) or (
-            identity.email_domain is not None
-            and identity.email_domain.lower()
-            in {d.lower() for d in settings.provider_email_domains}
-        )
-
-    def _initial_role(self, identity: Identity) -> Role:
-        return Role.PROVIDER if self._is_provider(identity) else Role.PROFESSIONAL
-
-    def _org_type(self, identity: Identity) -> OrgType:
-        return OrgType.PROVIDER if self._is_provider(identity) else OrgType.MUNICIPALITY
-
-    def _actor(self, identity: Identity, person: Person) -> Actor:
+    def _actor(self, identity: Identity, person: Person, cap: Role | None = None) -> Actor:
         settings = self.services.settings
         locale = person.locale or normalise_locale(identity.locale, settings.default_locale)
         roles = frozenset(Role(r) for r in person.roles if r in Role._value2member_map_)
+        if cap is not None:
+            # A guest or outsider never holds more than the cap, whatever was granted.
+            roles = frozenset({cap})
         return Actor(
             platform=identity.platform,
             user_id=identity.user_id,
@@ -251,6 +266,7 @@ def default_middleware(services: Services) -> tuple[Middleware, ...]:
     """The chain every turn runs through, outermost first."""
     return (
         ErrorMapping(services),
+        Admission(services),
         Idempotency(services),
         PersonResolution(services),
         RoleCheck(services),

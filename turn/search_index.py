@@ -1,39 +1,39 @@
-"""Building the shared similarity index from storage.
+"""Building the shared similarity index from storage, with or without the semantic layer.
 
 Why here: ``matching`` must not import the database, and handlers should not know how the index
-is filled. The app builds it once at start; handlers update it on every new or merged signal.
+is filled. Start-up builds one :class:`turn.index_sync.IndexSync` per process; a periodic job
+calls its ``catch_up`` so that every instance sees every writer's changes.
 """
 
 from __future__ import annotations
 
-from matching import Document, MatchIndex
-from storage.domain import Study
-from storage.uow import UnitOfWork
-
-TITLE_LENGTH = 80
+from kernel.settings import Settings
+from matching import DEFAULT_FUSED_THRESHOLDS, E5Encoder, Encoder, MatchIndex
+from turn.index_sync import IndexSync, UowFactory
 
 
-def signal_document(ref: str, text: str) -> Document:
-    title = text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1].rstrip() + "…"
-    return Document(kind="signal", ref=ref, title=title, text=text)
+def new_index(threshold: float, encoder: Encoder | None = None) -> MatchIndex:
+    """An empty index; ``threshold`` 0 keeps the matcher's calibrated defaults.
 
-
-def study_document(study: Study) -> Document:
-    return Document(
-        kind="study",
-        ref=study.ref,
-        title=study.title,
-        text=f"{study.title}. {study.summary}".strip(),
+    A threshold set by the municipality (``SIGNAALBOT_DUPLICATE_THRESHOLD``) applies to signals
+    on both the lexical and the fused score, like it did before there was a fused score.
+    """
+    if threshold <= 0:
+        return MatchIndex(encoder=encoder)
+    return MatchIndex(
+        duplicate_threshold=threshold,
+        encoder=encoder,
+        fused_thresholds={**DEFAULT_FUSED_THRESHOLDS, "signal": threshold},
     )
 
 
-def new_index(threshold: float) -> MatchIndex:
-    """An empty index; ``threshold`` 0 keeps the matcher's calibrated default."""
-    return MatchIndex(duplicate_threshold=threshold) if threshold > 0 else MatchIndex()
+def encoder_for(settings: Settings) -> Encoder | None:
+    """The sentence encoder, or None when ``SIGNAALBOT_MATCHING_SEMANTIC`` is false."""
+    return E5Encoder() if settings.matching_semantic else None
 
 
-async def load_index(uow: UnitOfWork, threshold: float = 0.0) -> MatchIndex:
-    index = new_index(threshold)
-    index.add_many(signal_document(ref, text) for ref, text in await uow.signals.active_for_index())
-    index.add_many(study_document(study) for study in await uow.studies.all())
-    return index
+async def load_index(uow: UowFactory, settings: Settings) -> IndexSync:
+    """A loaded index for ``settings``, and the follower that keeps it current."""
+    sync = IndexSync(uow, new_index(settings.duplicate_threshold, encoder_for(settings)))
+    await sync.load()
+    return sync

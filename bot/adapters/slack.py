@@ -48,13 +48,17 @@ from bot.adapters.slack_messenger import (
     stage_upload,
     translator_for,
 )
+from bot.adapters.slack_people import SlackProfiles
 from kernel.core import Action, Command, Form, Identity, Message, Platform, Reply, Submit
 from kernel.i18n import Translator
 from kernel.logging import get_logger
 from kernel.messenger import TemporaryFailureError
 from kernel.settings import Settings
+from kernel.text import clean_in_place
 from privacy.guard import mask_text
 from storage.slack_store import SqlInstallationStore, SqlOAuthStateStore
+from storage.token_cipher import TokenCipher
+from turn import admission
 from turn.pipeline import Signaalbot
 
 log = get_logger("signaalbot.slack")
@@ -74,6 +78,7 @@ BOT_SCOPES = (
     "files:write",
     "im:write",
     "im:history",
+    "users:read",  # guest and Slack Connect flags for the workspace gate (turn/admission.py)
 )
 BOT_EVENTS = ("app_home_opened", "message.im", "app_uninstalled", "tokens_revoked")
 
@@ -81,6 +86,17 @@ BOT_EVENTS = ("app_home_opened", "message.im", "app_uninstalled", "tokens_revoke
 def slack_mode(settings: Settings) -> Mode:
     """Socket Mode when an app-level token (``xapp-…``) is set, else HTTP on /slack/events."""
     return "socket" if settings.slack_app_token is not None else "http"
+
+
+def token_cipher(settings: Settings) -> TokenCipher:
+    """The cipher for stored installation tokens; OAuth without keys is refused at start."""
+    keys = _secret(settings.slack_token_keys)
+    if not keys:
+        raise ValueError(
+            "Set SIGNAALBOT_SLACK_TOKEN_KEYS (make a key with `signaalbot slack new-key`): "
+            "installed workspaces' bot tokens are stored encrypted"
+        )
+    return TokenCipher.from_setting(keys)
 
 
 def _secret(value: Any) -> str | None:
@@ -98,6 +114,7 @@ class Where:
     response_url: str | None = None
     trigger_id: str | None = None
     in_modal: bool = False
+    user_team: str | None = None  # the person's own workspace, when the payload names it
 
     @property
     def identity_user(self) -> str:
@@ -125,7 +142,12 @@ class SlackAdapter:
         )
         services = bot.services
         self.installation_store = (
-            SqlInstallationStore(services.uow, services.clock.now, settings.slack_client_id or "")
+            SqlInstallationStore(
+                services.uow,
+                services.clock.now,
+                token_cipher(settings),
+                settings.slack_client_id or "",
+            )
             if self.oauth
             else None
         )
@@ -170,12 +192,15 @@ class SlackAdapter:
         )
         if self.installation_store is not None:
             self.app.enable_token_revocation_listeners()
+        self.profiles = SlackProfiles()
+        self._home: str | None = None
         self._register()
 
     # --- wiring ----------------------------------------------------------------------------
 
     def _register(self) -> None:
         app = self.app
+        app.use(_clean_payload)
         app.command(re.compile(r"^/(signaal|vraag|signaalbot)$"))(self._on_command)
         app.shortcut(GLOBAL_SHORTCUT)(self._on_shortcut)
         app.shortcut(MESSAGE_SHORTCUT)(self._on_shortcut)
@@ -249,6 +274,37 @@ class SlackAdapter:
             locale=None,
         )
 
+    async def person(self, where: Where, name: str = "") -> Identity:
+        """The identity with what Slack says about the account (guest, Slack Connect).
+
+        Someone is from outside when the payload or ``users.info`` names another workspace as
+        theirs, or (one bot token) the event comes from a workspace that is not the token's.
+        With OAuth every installed workspace is ours; bolt answers no other.
+        """
+        profile = await self.profiles.lookup(where.client, where.team_id, where.user_id)
+        external = profile.external
+        if where.user_team and where.user_team != where.team_id:
+            external = True
+        home = await self._home_team(where.client)
+        if home is not None and where.team_id != home:
+            external = True
+        return self.identity(where.team_id, where.user_id, name).model_copy(
+            update={"guest": profile.guest, "external": external}
+        )
+
+    async def _home_team(self, client: AsyncWebClient) -> str | None:
+        """The workspace of the one bot token (``auth.test``, asked once); None with OAuth."""
+        if self.oauth:
+            return None
+        if self._home is None:
+            try:
+                answer = await client.auth_test()
+            except SlackApiError as exc:
+                log.warning("slack_auth_test_failed", error=exc.response.get("error"))
+                return None
+            self._home = str(answer.get("team_id") or "") or None
+        return self._home
+
     @staticmethod
     def conversation_ref(where: Where) -> dict[str, Any]:
         return {"team_id": where.team_id, "channel": where.channel, "user": where.user_id}
@@ -258,7 +314,7 @@ class SlackAdapter:
 
     async def dispatch(self, where: Where, event: Event, name: str = "") -> list[Reply]:
         """Hand one event to the bot and show its replies."""
-        identity = self.identity(where.team_id, where.user_id, name)
+        identity = await self.person(where, name)
         replies = await self.bot.handle(
             identity, event, conversation_ref=self.conversation_ref(where)
         )
@@ -424,6 +480,7 @@ class SlackAdapter:
             channel=shortcut.get("channel", {}).get("id"),
             response_url=shortcut.get("response_url"),
             trigger_id=shortcut.get("trigger_id"),
+            user_team=user.get("team_id"),
         )
         self.spawn(self.dispatch(where, event, user.get("username", "")), "shortcut")
 
@@ -446,6 +503,7 @@ class SlackAdapter:
             response_url=body.get("response_url"),
             trigger_id=body.get("trigger_id"),
             in_modal=view.get("type") == "modal",
+            user_team=user.get("team_id"),
         )
         key = f"trigger:{body.get('trigger_id')}:{action.get('action_ts', '')}"
         value = kit.action_value(action)
@@ -486,9 +544,13 @@ class SlackAdapter:
         user = body.get("user", {})
         team = body.get("team", {}).get("id") or user.get("team_id", "")
         where = Where(
-            client=client, team_id=team, user_id=user.get("id", ""), channel=meta.get("ch") or None
+            client=client,
+            team_id=team,
+            user_id=user.get("id", ""),
+            channel=meta.get("ch") or None,
+            user_team=user.get("team_id"),
         )
-        identity = self.identity(team, where.user_id, user.get("username", ""))
+        identity = await self.person(where, user.get("username", ""))
         event = Submit(
             form_id=meta.get("f", ""),
             values=kit.view_values(view),
@@ -595,7 +657,11 @@ class SlackAdapter:
             )
 
     async def _on_view_closed(
-        self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], view: dict[str, Any]
+        self,
+        ack: Callable[..., Awaitable[None]],
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: AsyncWebClient,
     ) -> None:
         """Closing a half-filled form keeps what was typed as a draft for next time."""
         await ack()
@@ -604,11 +670,19 @@ class SlackAdapter:
         team = body.get("team", {}).get("id") or user.get("team_id", "")
         values = {k: v for k, v in kit.view_values(view).items() if v}
         if values and meta.get("f"):
-            identity = self.identity(team, user.get("id", ""))
-            self.spawn(
-                self.bot.state.save_draft(identity.platform, identity.user_id, meta["f"], values),
-                "draft",
+            where = Where(
+                client=client,
+                team_id=team,
+                user_id=user.get("id", ""),
+                user_team=user.get("team_id"),
             )
+            self.spawn(self._save_draft(where, meta["f"], values), "draft")
+
+    async def _save_draft(self, where: Where, form_id: str, values: dict[str, str]) -> None:
+        identity = await self.person(where)
+        if not admission.decide(identity, admission.Policy.from_settings(self.settings)).admitted:
+            return  # nothing is kept for someone who is not let in
+        await self.bot.state.save_draft(identity.platform, identity.user_id, form_id, values)
 
     async def _on_home_opened(
         self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
@@ -621,7 +695,7 @@ class SlackAdapter:
         self.spawn(self._publish_home(where, command), "home")
 
     async def _publish_home(self, where: Where, command: Command) -> None:
-        identity = self.identity(where.team_id, where.user_id)
+        identity = await self.person(where)
         replies = await self.bot.handle(
             identity, command, conversation_ref=self.conversation_ref(where)
         )
@@ -640,6 +714,7 @@ class SlackAdapter:
             team_id=body.get("team_id", ""),
             user_id=event.get("user", ""),
             channel=event.get("channel"),
+            user_team=event.get("user_team"),
         )
         text = kit.from_slack(event.get("text", ""))
         parsed = self.bot.parse_text(text, f"event:{body.get('event_id')}")
@@ -662,6 +737,13 @@ class SlackAdapter:
             yield
         finally:
             await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+async def _clean_payload(body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
+    """NUL, lone surrogates and control codes leave every payload before a listener sees it
+    (after bolt checked the signature over the raw bytes)."""
+    clean_in_place(body)
+    return await next()
 
 
 def replace(where: Where, **changes: Any) -> Where:

@@ -50,6 +50,7 @@ from kernel.core import Action, Command, Form, Identity, Message, Platform, Repl
 from kernel.i18n import Translator
 from kernel.logging import get_logger
 from kernel.messenger import TemporaryFailureError
+from kernel.text import clean_tree
 from privacy.guard import mask_text
 from storage.db import DatabaseUnavailableError
 from turn.pipeline import Signaalbot
@@ -136,20 +137,30 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
         return await person_translator(self.bot, PLATFORM, _user_id(activity), activity.locale)
 
     async def _identity(self, context: TurnContext) -> Identity:
+        """Who is talking, with what Teams says about them for the tenant gate.
+
+        The profile (e-mail domain, guest role) is asked from Teams for a new person, and for
+        anyone from another tenant: a provider let in by e-mail domain must be recognised on
+        every turn, not only the first.
+        """
         activity = context.activity
         sender = activity.from_property
-        tenant = tenant_of(activity)
+        tenant = tenant_of(activity) or None
         user_id = _user_id(activity)
-        home_tenant, email_domain = tenant or None, None
-        if await self._is_new(user_id):
-            home_tenant, email_domain = await self._profile(context, sender.id, home_tenant)
+        own = (self.bot.settings.teams_tenant_id or "").lower()
+        domain: str | None = None
+        guest: bool | None = None
+        if await self._is_new(user_id) or (own and (tenant or "").lower() != own):
+            member_tenant, domain, guest = await self._profile(context, sender.id)
+            tenant = tenant or member_tenant
         return Identity(
             platform=Platform.TEAMS,
             user_id=user_id,
             display_name=(sender.name or "")[:200],
             locale=activity.locale,
-            tenant=home_tenant,
-            email_domain=email_domain,
+            tenant=tenant,
+            email_domain=domain,
+            guest=guest,
         )
 
     async def _is_new(self, user_id: str) -> bool:
@@ -160,16 +171,21 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
             return False
 
     async def _profile(
-        self, context: TurnContext, member_id: str, tenant: str | None
-    ) -> tuple[str | None, str | None]:
-        """Home tenant and e-mail domain of a new person (guests: their own organisation)."""
+        self, context: TurnContext, member_id: str
+    ) -> tuple[str | None, str | None, bool | None]:
+        """Home tenant, e-mail domain and guest flag of a person (None: Teams did not say)."""
         try:
             member = await TeamsInfo.get_member(context, member_id)
         except Exception as exc:  # the profile is a nicety; never fail a turn on it
             log.info("teams_member_lookup_failed", error=type(exc).__name__)
-            return tenant, None
-        return getattr(member, "tenant_id", None) or tenant, email_domain(
-            getattr(member, "email", None), getattr(member, "user_principal_name", None)
+            return None, None, None
+        role = str(getattr(member, "user_role", None) or "").lower()
+        return (
+            getattr(member, "tenant_id", None),
+            email_domain(
+                getattr(member, "email", None), getattr(member, "user_principal_name", None)
+            ),
+            role in ("guest", "anonymous") if role else None,
         )
 
     async def _handle(self, context: TurnContext, identity: Identity, event: Event) -> list[Reply]:
@@ -305,6 +321,11 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
         if name in ("composeExtension/submitAction", "task/submit"):
             return await self._submit_task(turn_context)
         response: InvokeResponse = await super().on_invoke_activity(turn_context)
+        if response is None or response.status == HTTPStatus.NOT_IMPLEMENTED:
+            # An invoke we do not serve: a message Teams can show, not a bare 501.
+            log.info("teams_unknown_invoke", name=name[:80])
+            t = await self._t(turn_context.activity)
+            return invoke(_message_response(t("access.unknown_invoke")))
         return response
 
     async def _universal_action(self, context: TurnContext) -> InvokeResponse:
@@ -418,6 +439,9 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
         activity = turn_context.activity
         sender = activity.from_property
         if sender is None or not getattr(sender, "id", None):
+            # Teams sends some updates (a team renamed, the bot added) without a sender: there
+            # is nobody to remember, so only note it.
+            log.info("teams_conversation_update_without_sender", activity_id=activity.id)
             return
         identity = await self._identity(turn_context)
         await self._keep_reference(
@@ -520,6 +544,8 @@ class TeamsAdapter:
         activity = await _read_activity(request)
         if isinstance(activity, web.Response):
             return activity
+        if activity.type in ("message", "invoke") and not _has_sender(activity):
+            return web.json_response({"error": "the activity has no sender"}, status=400)
         header = request.headers.get("Authorization", "") if self.app_id else ""
         try:
             authenticated = await self.cloud.bot_framework_authentication.authenticate_request(
@@ -563,6 +589,11 @@ class TeamsAdapter:
         return None
 
 
+def _has_sender(activity: Activity) -> bool:
+    sender = activity.from_property
+    return sender is not None and bool(getattr(sender, "id", None))
+
+
 async def _read_activity(request: web.Request) -> Activity | web.Response:
     """The activity in the body, or a 4xx: too large, not UTF-8, not a JSON object (also
     nesting too deep for the decoder), or not shaped like an activity."""
@@ -573,7 +604,8 @@ async def _read_activity(request: web.Request) -> Activity | web.Response:
         data = http_edge.json_object(http_edge.decode(body))
         http_edge.require_str(data, "type", "serviceUrl")
         http_edge.require_dict(data, "conversation")
-        activity = Activity().deserialize(data)
+        # NUL, lone surrogates and control codes leave here, before any of it is stored.
+        activity = Activity().deserialize(clean_tree(data))
     except http_edge.BadRequestError as exc:
         return http_edge.refuse("teams", 400, str(exc))
     except (ValueError, TypeError, AttributeError, RecursionError):  # msrest: ValueError
@@ -622,6 +654,11 @@ TEAMS_KEY: web.AppKey[TeamsAdapter] = web.AppKey("teams", TeamsAdapter)
 def build_teams_adapter(bot: Signaalbot) -> TeamsAdapter:
     """Assemble the Teams adapter (and its messenger for the outbox) from the settings."""
     settings = bot.settings
+    if settings.teams_app_id and not settings.teams_tenant_id:
+        raise ValueError(
+            "Set SIGNAALBOT_TEAMS_TENANT_ID (your Microsoft 365 tenant id): with an app id, "
+            "only your tenant and the listed provider tenants are let in"
+        )
     password = (
         settings.teams_app_password.get_secret_value() if settings.teams_app_password else None
     )

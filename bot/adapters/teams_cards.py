@@ -24,6 +24,8 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+from bot.adapters import teams_limits as limits
+from bot.adapters.teams_text import escape
 from kernel.core import (
     Action,
     Attachment,
@@ -45,9 +47,9 @@ SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 META_KEYS = frozenset({"action_id", "value", "choice_input", "form_id", "context", "msteams"})
 FORM_CONTEXT = "form_context"
 FORM_META_KEYS = frozenset({"form_id", FORM_CONTEXT, "msteams"})
-# Bytes of a local image shown inline as a data URI. Teams takes pictures up to 1 MB, and its
-# bot message size limit (about 100 KB) does not count base64-encoded images.
-MAX_INLINE_IMAGE = 1024 * 1024
+# A local image is shown inline as a data URI when Teams accepts it (teams_limits: < 1 MB,
+# at most 1024×1024); the message size limit (about 100 KB) does not count such images.
+MAX_INLINE_IMAGE = limits.MAX_IMAGE_BYTES
 MAX_INLINE_FILE = 256 * 1024  # an .ics is a few kilobytes
 
 Card = dict[str, Any]
@@ -84,7 +86,8 @@ def is_plain(reply: Reply) -> bool:
 
 
 def plain_text(reply: Reply) -> str:
-    return "\n\n".join(b.text for b in reply.blocks if isinstance(b, Text))
+    """The text of a plain reply as a Teams message (Markdown), escaped: shown as typed."""
+    return "\n\n".join(escape(b.text) for b in reply.blocks if isinstance(b, Text))
 
 
 def render_card(
@@ -109,7 +112,9 @@ def render_card(
             body.append(
                 {
                     "type": "FactSet",
-                    "facts": [{"title": i.label, "value": i.value} for i in block.items],
+                    "facts": [
+                        {"title": escape(i.label), "value": escape(i.value)} for i in block.items
+                    ],
                 }
             )
         elif isinstance(block, Buttons):
@@ -151,7 +156,7 @@ def render_card(
             body.extend(_form(form, t, values or {}, errors))
         else:
             body.extend(_error_block(message) for message in errors.values())
-    return card(body)
+    return limits.fit(card(body), escape(t("access.card_shortened")))
 
 
 def file_attachments(reply: Reply) -> list[dict[str, str]]:
@@ -196,8 +201,13 @@ def sent_card(form: Form, t: Translator) -> Card:
     """What a submitted form card turns into, so it cannot be sent twice by accident."""
     return card(
         [
-            {"type": "TextBlock", "text": form.title, "weight": "Bolder", "wrap": True},
-            {"type": "TextBlock", "text": t("teams.form_sent"), "isSubtle": True, "wrap": True},
+            {"type": "TextBlock", "text": escape(form.title), "weight": "Bolder", "wrap": True},
+            {
+                "type": "TextBlock",
+                "text": escape(t("teams.form_sent")),
+                "isSubtle": True,
+                "wrap": True,
+            },
         ]
     )
 
@@ -235,7 +245,7 @@ def _text_element(block: Text) -> dict[str, Any]:
 
 
 def _text_block(block: Text, text: str) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "TextBlock", "text": text, "wrap": True}
+    element: dict[str, Any] = {"type": "TextBlock", "text": escape(text), "wrap": True}
     if block.style == "header":
         element.update(weight="Bolder", size="Medium")
     elif block.style == "muted":
@@ -246,7 +256,7 @@ def _text_block(block: Text, text: str) -> dict[str, Any]:
 
 
 def _error_block(message: str) -> dict[str, Any]:
-    return {"type": "TextBlock", "text": message, "color": "Attention", "wrap": True}
+    return {"type": "TextBlock", "text": escape(message), "color": "Attention", "wrap": True}
 
 
 def _choice(block: Choice, index: int, t: Translator) -> list[dict[str, Any]]:
@@ -281,7 +291,7 @@ def _form(
     body: list[dict[str, Any]] = [
         {
             "type": "TextBlock",
-            "text": form.title,
+            "text": escape(form.title),
             "weight": "Bolder",
             "size": "Medium",
             "wrap": True,
@@ -292,14 +302,20 @@ def _form(
     for field in form.inputs:
         # The input carries its own label above it; an error, then the hint follow directly
         # under the input, so both are read with their own field, not with the one above.
-        body.append(_input(field, t, values.get(field.name, field.initial)))
+        shown = limits.bounded_value(
+            field.kind,
+            values.get(field.name, field.initial),
+            max_length=field.max_length,
+            choices={o.value for o in field.options},
+        )
+        body.append(_input(field, t, shown))
         if field.name in errors:
             body.append(_error_block(errors[field.name]))
         if field.hint:
             body.append(
                 {
                     "type": "TextBlock",
-                    "text": field.hint,
+                    "text": escape(field.hint),
                     "isSubtle": True,
                     "size": "Small",
                     "wrap": True,
@@ -366,10 +382,9 @@ def _image(block: Image, t: Translator) -> dict[str, Any] | None:
             data = path.read_bytes()
         except OSError:
             data = b""
-        if not data:
-            return _image_note(t("teams.image_unavailable", alt=block.alt))
-        if len(data) > MAX_INLINE_IMAGE:
-            return _image_note(t("teams.image_too_large", alt=block.alt))
+        problem = limits.image_problem(data)
+        if problem is not None:
+            return _image_note(t(f"teams.{problem}", alt=block.alt))
         mime = mimetypes.guess_type(path.name)[0] or "image/png"
         url = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     if url is None:
@@ -378,7 +393,7 @@ def _image(block: Image, t: Translator) -> dict[str, Any] | None:
 
 
 def _image_note(text: str) -> dict[str, Any]:
-    return {"type": "TextBlock", "text": text, "isSubtle": True, "wrap": True}
+    return {"type": "TextBlock", "text": escape(text), "isSubtle": True, "wrap": True}
 
 
 # --- card submits → events ------------------------------------------------------------------

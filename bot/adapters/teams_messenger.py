@@ -25,6 +25,7 @@ from botbuilder.schema import (
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from bot.adapters import teams_cards as cards
+from bot.adapters import teams_limits as limits
 from kernel.core import Form, Reply
 from kernel.i18n import Translator
 from kernel.logging import get_logger
@@ -77,7 +78,10 @@ def reply_activity(
 ) -> Activity:
     """A neutral reply as a Teams message: plain text when it is only text, else a card."""
     if cards.is_plain(reply):
-        return Activity(type=ActivityTypes.message, text=cards.plain_text(reply))
+        text = cards.plain_text(reply)
+        if len(text.encode("utf-8")) <= limits.MAX_CARD_BYTES:
+            return Activity(type=ActivityTypes.message, text=text)
+        # Too long for one message: as a card, which the renderer shortens with a note.
     content = cards.render_card(reply, t, form=form, values=values)
     summary = reply.plain_text.split("\n", 1)[0][:120] if reply.plain_text else None
     files = [

@@ -10,6 +10,7 @@ from cycle.sessions.run import SessionRun
 from kernel.core import Role
 from storage.domain import Person
 from storage.repositories.sessions import AgendaSession
+from turn.visibility import Viewer
 
 if TYPE_CHECKING:
     from storage.uow import UnitOfWork
@@ -55,7 +56,7 @@ async def preparation_group(uow: UnitOfWork, config: SessionConfig) -> list[Pers
     return [found[pid] for pid in sorted(found)]
 
 
-def is_guest(person: Person) -> bool:
-    """Providers are guests: they see only signals that were shared with them."""
-    inside = {"professional", "policy_officer", "research_desk", "programme_leader", "admin"}
-    return "provider" in person.roles and not (person.roles & inside)
+def is_guest(person: Person) -> Viewer | None:
+    """A provider (guest) as a viewer of signal texts; None for staff, who see everything."""
+    viewer = Viewer.of_person(person)
+    return viewer if viewer.guest else None

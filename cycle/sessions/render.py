@@ -12,6 +12,7 @@ from cycle.sessions.votes import vote_closes_at
 from kernel.core import Button, Buttons, FieldItem, Fields, Reply, Text
 from kernel.i18n import Translator
 from storage.repositories.sessions import AgendaItem, AgendaSession
+from turn.visibility import Viewer, can_see
 
 
 def facts(run: SessionRun, session: AgendaSession, t: Translator) -> Fields:
@@ -67,7 +68,7 @@ async def render_invite(run: SessionRun, session: AgendaSession, t: Translator) 
 
 
 async def render_reminder(
-    run: SessionRun, session: AgendaSession, t: Translator, *, guest: bool = False
+    run: SessionRun, session: AgendaSession, t: Translator, *, guest: Viewer | None = None
 ) -> Reply:
     cfg = run.config.kind(session.kind)
     title = session_title(session, cfg, t.locale)
@@ -82,7 +83,7 @@ async def render_reminder(
 
 
 async def render_agenda_call(
-    run: SessionRun, session: AgendaSession, t: Translator, *, guest: bool = False
+    run: SessionRun, session: AgendaSession, t: Translator, *, guest: Viewer | None = None
 ) -> Reply:
     cfg = run.config.kind(session.kind)
     deadline = session.starts_at - timedelta(days=cfg.agenda_confirm_days_before + 1)
@@ -140,7 +141,7 @@ async def render_agenda_confirm(run: SessionRun, session: AgendaSession, t: Tran
 
 
 async def render_vote(
-    run: SessionRun, session: AgendaSession, t: Translator, *, guest: bool = False
+    run: SessionRun, session: AgendaSession, t: Translator, *, guest: Viewer | None = None
 ) -> Reply:
     cfg = run.config.kind(session.kind)
     items = (await run.uow.meetings.items(session.id))[:MAX_VOTE_BUTTONS]
@@ -172,12 +173,14 @@ async def render_vote(
     )
 
 
-async def item_text(run: SessionRun, item: AgendaItem, t: Translator, *, guest: bool) -> str:
-    """An agenda item's text; for a guest, a signal not shared with providers shows only its
-    theme until the preparation group confirms the agenda (which shares it)."""
-    if guest and item.signal_id is not None:
+async def item_text(
+    run: SessionRun, item: AgendaItem, t: Translator, *, guest: Viewer | None
+) -> str:
+    """An agenda item's text; for a guest, a signal they may not see (:mod:`turn.visibility`)
+    shows only its theme until the preparation group confirms the agenda (which shares it)."""
+    if guest is not None and item.signal_id is not None:
         signal = await run.uow.signals.get(item.signal_id)
-        if signal is not None and not signal.shared_with_providers:
+        if signal is not None and not await can_see(run.uow, guest, signal):
             theme = run.services.domain.theme_name(
                 signal.theme_key or signal.subdomain_key, t.locale
             )
@@ -186,7 +189,7 @@ async def item_text(run: SessionRun, item: AgendaItem, t: Translator, *, guest: 
 
 
 async def agenda_text(
-    run: SessionRun, session: AgendaSession, t: Translator, *, guest: bool = False
+    run: SessionRun, session: AgendaSession, t: Translator, *, guest: Viewer | None = None
 ) -> str:
     """The (draft) agenda; the last item is always "which questions should be researched?"."""
     items = await run.uow.meetings.items(session.id)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from storage.models.base import Base
 
@@ -35,3 +35,8 @@ class StudyRow(Base):
     status: Mapped[str] = mapped_column(String(20), default="finished")  # running | finished
     finished_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    #: Sentence vector of title + summary, as on :class:`storage.models.signals.SignalRow`.
+    vector: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    vector_model: Mapped[str | None] = mapped_column(String(60))
+    #: When the people this study may help were told (``cycle.study_news``); NULL: not yet.
+    announced_at: Mapped[datetime | None]

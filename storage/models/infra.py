@@ -104,3 +104,18 @@ class RefCounterRow(Base):
     prefix: Mapped[str] = mapped_column(String(10), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(BigInteger)
+
+
+class IndexChangeRow(Base):
+    """One change to something searchable, written by database triggers (migration 0008).
+
+    Why triggers: every writer (a bot instance, the CLI import, a script) changes the same
+    tables, so the change log cannot be forgotten by one code path. Each running instance polls
+    rows after the last id it applied (``turn.index_sync``) and re-reads the named row.
+    """
+
+    __tablename__ = "index_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # signal | study
+    ref: Mapped[str] = mapped_column(String(100))

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Column, ForeignKey, LargeBinary, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from storage.models.base import Base
 
@@ -50,6 +50,10 @@ class SignalRow(Base):
     shared_with_providers: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
+    #: The text's sentence vector (matching.to_blob) and the encoder that made it; NULL until
+    #: the embedder got to it. Deferred: only the index loader reads it.
+    vector: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    vector_model: Mapped[str | None] = mapped_column(String(60))
 
 
 class SignalSupportRow(Base):

@@ -119,3 +119,28 @@ class StudyRepository:
         if row is None:
             raise LookupError(study_id)
         row.status, row.finished_at = "finished", now
+
+    async def unannounced(self, limit: int = 20) -> list[Study]:
+        """Studies whose news has not gone out yet, oldest first."""
+        rows = await self._session.scalars(
+            select(StudyRow)
+            .where(StudyRow.announced_at.is_(None))
+            .order_by(StudyRow.id)
+            .limit(limit)
+        )
+        return [to_study(r) for r in rows]
+
+    async def mark_announced(self, study_id: int, now: datetime) -> None:
+        row = await self._session.get(StudyRow, study_id)
+        if row is not None and row.announced_at is None:
+            row.announced_at = now
+            await self._session.flush()
+
+    async def announced_between(self, start: datetime, end: datetime) -> list[Study]:
+        """Studies whose news went out in [start, end): the weekly summary's new studies."""
+        rows = await self._session.scalars(
+            select(StudyRow)
+            .where(StudyRow.announced_at >= start, StudyRow.announced_at < end)
+            .order_by(StudyRow.id)
+        )
+        return [to_study(r) for r in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -115,6 +116,19 @@ class SlackInstallationRepository:
         for row in rows:
             row.bot_token = None
             row.data = {**row.data, "bot_token": None}
+
+    async def rewrite_secrets(
+        self,
+        token: Callable[[str | None], str | None],
+        data: Callable[[dict[str, Any]], dict[str, Any]],
+    ) -> int:
+        """Apply ``token`` to every bot token column and ``data`` to every data document."""
+        rows = list(await self._session.scalars(select(SlackInstallationRow)))
+        for row in rows:
+            row.bot_token = token(row.bot_token)
+            row.data = data(dict(row.data))
+        await self._session.flush()
+        return len(rows)
 
     # --- OAuth state ----------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import PersonIdentityRow, PersonRow, SignalRow
+from storage.models import OutboxRow, PersonIdentityRow, PersonRow, SignalRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,18 @@ class Unreachable:
 class SummaryQueries:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def outbox_count(self, key_prefix: str) -> int:
+        """Messages whose key starts with ``key_prefix`` (e.g. everyone told of one study)."""
+        escaped = key_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return int(
+            await self._session.scalar(
+                select(func.count(OutboxRow.id)).where(
+                    OutboxRow.key.like(f"{escaped}%", escape="\\")
+                )
+            )
+            or 0
+        )
 
     async def unreachable(self) -> list[Unreachable]:
         rows = await self._session.execute(

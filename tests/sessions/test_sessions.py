@@ -65,8 +65,9 @@ async def test_h_session_end_to_end(bot: Signaalbot, clock: ManualClock, tmp_pat
         signal = await uow.signals.add(
             NewSignal(text="Jongeren wachten lang op schuldhulp in Woensel", theme_key="leren"), now
         )
-        for p in people.values():
-            await uow.signals.add_support(signal.id, p.id, "municipality", "", now)
+        for name, p in people.items():
+            if name != "pia":  # Pia, a provider, neither reported nor supports it
+                await uow.signals.add_support(signal.id, p.id, "municipality", "", now)
         planned = await plan_sessions(uow, toolkit, config, now, now + timedelta(days=200), now)
         again = await plan_sessions(uow, toolkit, config, now, now + timedelta(days=200), now)
         await uow.commit()
@@ -108,7 +109,8 @@ async def test_h_session_end_to_end(bot: Signaalbot, clock: ManualClock, tmp_pat
             for m in await uow.outbox.find(limit=100)
             if m.key.startswith("agenda-call")
         }
-    # Providers are guests: an unshared signal shows only its theme until the agenda is set.
+    # Providers are guests: a signal they did not report, support or get shared shows only
+    # its theme until the agenda is set (turn/visibility.py).
     assert "Jongeren wachten" not in calls[people["pia"].id]
     assert "Een signaal over Leren" in calls[people["pia"].id]
     assert "Jongeren wachten" in calls[people["bert"].id]

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 from aiohttp.test_utils import TestClient, TestServer
+from cryptography.fernet import Fernet
 from typer.testing import CliRunner
 
 from bot.adapters import slack_blocks as kit
@@ -19,6 +20,7 @@ from kernel.clock import ManualClock
 from kernel.core import Form, Input
 from storage.db import upgrade
 from storage.slack_store import SqlInstallationStore, SqlOAuthStateStore
+from storage.token_cipher import TokenCipher
 from tests.conftest import make_settings
 from tests.helpers import bootstrap_bot
 from tests.slack_support import SIGNING_SECRET, FakeSlack, SlackDriver, submission
@@ -164,7 +166,9 @@ async def test_installations_live_in_our_database(db_url: str, clock: ManualCloc
     upgrade(db_url)
     bot = await bootstrap_bot(make_settings(db_url), clock=clock)
     try:
-        store = SqlInstallationStore(bot.services.uow, clock.now, "cid")
+        store = SqlInstallationStore(
+            bot.services.uow, clock.now, TokenCipher([Fernet.generate_key()]), "cid"
+        )
         assert await store.async_find_bot(enterprise_id=None, team_id="T9") is None
         await store.async_save(
             Installation(
@@ -206,6 +210,7 @@ async def test_oauth_install_and_multi_workspace_tokens(
             sqlite_url,
             slack_client_id="111.222",
             slack_client_secret="shh",
+            slack_token_keys=Fernet.generate_key().decode(),
             slack_signing_secret=SIGNING_SECRET,
             slack_api_url=fake_slack.api_url,
             base_url="https://bot.gemeente.nl",

@@ -6,6 +6,7 @@ Only the endpoints signaalbot uses: send/reply/update activities, one member, cr
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -114,12 +115,20 @@ class FakeConnector:
         return [c for c in self.calls if c.method == "PUT"]
 
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def shown(markdown: str) -> str:
+    """What Teams shows for a Markdown text: CommonMark backslash escapes removed."""
+    return _ESCAPED.sub(r"\1", markdown)
+
+
 def activity_text(body: dict[str, Any]) -> str:
-    """All text of a sent activity: its text and every text in its Adaptive Cards."""
+    """All text of a sent activity as Teams shows it: its text and every text in its cards."""
     parts = [body.get("text") or ""]
     for attachment in body.get("attachments") or []:
         parts.extend(_texts(attachment.get("content")))
-    return "\n".join(p for p in parts if p)
+    return "\n".join(shown(p) for p in parts if p)
 
 
 def _texts(node: Any) -> list[str]:

@@ -22,7 +22,9 @@ APP_ID = "11111111-2222-3333-4444-555555555555"
 async def secured(
     sqlite_url: str, clock: ManualClock, connector: FakeConnector
 ) -> AsyncIterator[TeamsChat]:
-    runtime = await bootstrap(make_settings(sqlite_url, teams_app_id=APP_ID), clock)
+    runtime = await bootstrap(
+        make_settings(sqlite_url, teams_app_id=APP_ID, teams_tenant_id=TENANT), clock
+    )
     client, _ = await start_client(runtime)
     try:
         yield TeamsChat(client=client, connector=connector)

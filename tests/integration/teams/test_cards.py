@@ -39,7 +39,13 @@ T = Catalogue.load().translator("nl")
 
 def test_blocks_become_card_elements(tmp_path: Path) -> None:
     png = tmp_path / "grafiek.png"
-    png.write_bytes(b"\x89PNG\r\n\x1a\nfake")
+    from io import BytesIO
+
+    from PIL import Image as Picture
+
+    buffer = BytesIO()
+    Picture.new("RGB", (8, 8)).save(buffer, format="PNG")
+    png.write_bytes(buffer.getvalue())
     reply = Reply(
         blocks=(
             Text(text="Signaal S-2026-0001", style="header"),

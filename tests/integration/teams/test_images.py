@@ -19,7 +19,19 @@ from turn.pipeline import Signaalbot
 
 T = Catalogue.load().translator("nl")
 ALT = "Grafiek: signalen per thema"
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+def _png(width: int = 32, height: int = 16) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image as Picture
+
+    buffer = BytesIO()
+    Picture.new("RGB", (width, height), "#1F6F8B").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()  # a real picture: the renderer reads its pixel size
 
 
 def data_uri_bytes(url: str) -> bytes:
@@ -55,9 +67,10 @@ def test_a_missing_or_too_large_file_shows_the_alt_text_and_a_note(tmp_path: Pat
     )
     assert "too large" in find(english, "TextBlock")[0]["text"]
 
+    # Teams takes images of *less than* 1 MB: exactly 1 MB is too large.
     exactly = tmp_path / "exact.png"
-    exactly.write_bytes(b"\0" * MAX_INLINE_IMAGE)
-    assert find(render_card(Reply(blocks=(Image(alt=ALT, path=str(exactly)),)), T), "Image")
+    exactly.write_bytes(PNG + b"\0" * (MAX_INLINE_IMAGE - len(PNG)))
+    assert find(render_card(Reply(blocks=(Image(alt=ALT, path=str(exactly)),)), T), "Image") == []
 
 
 async def _identity(bot: Signaalbot, chat: TeamsChat) -> tuple[int, Address]:

@@ -28,6 +28,7 @@ from bot.adapters import teams_auth
 from bot.bootstrap import Runtime, bootstrap
 from kernel.clock import ManualClock
 from tests.conftest import make_settings
+from tests.integration.teams.driver import TENANT
 
 APP_ID = "11111111-2222-3333-4444-555555555555"
 SERVICE_URL = "https://smba.trafficmanager.net/emea/"
@@ -108,7 +109,9 @@ async def openid() -> AsyncIterator[FakeOpenId]:
 
 @pytest.fixture
 async def secured(sqlite_url: str, clock: ManualClock) -> AsyncIterator[Runtime]:
-    runtime = await bootstrap(make_settings(sqlite_url, teams_app_id=APP_ID), clock)
+    runtime = await bootstrap(
+        make_settings(sqlite_url, teams_app_id=APP_ID, teams_tenant_id=TENANT), clock
+    )
     try:
         yield runtime
     finally:

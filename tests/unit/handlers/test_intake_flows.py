@@ -211,9 +211,17 @@ class FakeMatcher:
         self.searches: list[tuple[str, str, int]] = []
         self.removed: list[tuple[str, str]] = []
 
-    def search(self, text: str, kind: str = "signal", limit: int = 5) -> list[Hit]:
+    def encode_query(self, text: str) -> None:
+        return None
+
+    def search(
+        self, text: str, kind: str = "signal", limit: int = 5, vector: object = None
+    ) -> list[Hit]:
         self.searches.append((text, kind, limit))
         return [h for h in self.hits if h.kind == kind][:limit]
+
+    def worth_showing(self, hit: Hit) -> bool:
+        return True
 
     def add(self, document: object) -> None:
         pass

@@ -49,6 +49,9 @@ def test_public_api_shapes() -> None:
         "title",
         "score",
         "duplicate",
+        "lexical",
+        "semantic",
+        "shared",
     ]
 
 

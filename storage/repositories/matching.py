@@ -1,0 +1,140 @@
+"""What the similarity index reads and writes: searchable rows, their vectors, the change log."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Table, bindparam, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import IndexChangeRow, SignalRow, StudyRow
+
+
+@dataclass(frozen=True, slots=True)
+class Searchable:
+    """One row as the index needs it. ``active`` False: merged away, take it out of the index."""
+
+    kind: str
+    ref: str
+    title: str
+    text: str
+    active: bool
+    vector: bytes | None
+    vector_model: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Unembedded:
+    kind: str
+    id: int
+    text: str
+
+
+def _signal(
+    ref: str, text: str, merged: int | None, vector: bytes | None, model: str | None
+) -> Searchable:
+    return Searchable("signal", ref, "", text, merged is None, vector, model)
+
+
+def _study(
+    ref: str, title: str, summary: str, vector: bytes | None, model: str | None
+) -> Searchable:
+    return Searchable("study", ref, title, summary, True, vector, model)
+
+
+class MatchingRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def last_change(self) -> int:
+        """The id of the newest change-log row (0 when there is none)."""
+        return int(await self._session.scalar(select(func.max(IndexChangeRow.id))) or 0)
+
+    async def changes(
+        self, after: int, also: Collection[int] = (), limit: int = 5000
+    ) -> list[tuple[int, str, str]]:
+        """(id, kind, ref) after ``after``, plus the ids in ``also`` (gaps seen earlier)."""
+        condition = IndexChangeRow.id > after
+        if also:
+            condition = or_(condition, IndexChangeRow.id.in_(sorted(also)))
+        rows = await self._session.execute(
+            select(IndexChangeRow.id, IndexChangeRow.kind, IndexChangeRow.ref)
+            .where(condition)
+            .order_by(IndexChangeRow.id)
+            .limit(limit)
+        )
+        return [(i, k, r) for i, k, r in rows]
+
+    async def searchable(self, kind: str, refs: Sequence[str] | None = None) -> list[Searchable]:
+        """Rows of ``kind`` to index: all active ones, or the named ones (active or not)."""
+        if kind == "signal":
+            signals = select(
+                SignalRow.ref,
+                SignalRow.text,
+                SignalRow.merged_into_id,
+                SignalRow.vector,
+                SignalRow.vector_model,
+            ).order_by(SignalRow.id)
+            signals = (
+                signals.where(SignalRow.merged_into_id.is_(None))
+                if refs is None
+                else signals.where(SignalRow.ref.in_(refs))
+            )
+            return [
+                Searchable("signal", ref, "", text, merged is None, vector, model)
+                for ref, text, merged, vector, model in await self._session.execute(signals)
+            ]
+        studies = select(
+            StudyRow.ref, StudyRow.title, StudyRow.summary, StudyRow.vector, StudyRow.vector_model
+        ).order_by(StudyRow.id)
+        if refs is not None:
+            studies = studies.where(StudyRow.ref.in_(refs))
+        return [
+            Searchable("study", ref, title, summary, True, vector, model)
+            for ref, title, summary, vector, model in await self._session.execute(studies)
+        ]
+
+    async def unembedded(self, model: str, limit: int) -> list[Unembedded]:
+        """Rows without a vector from ``model``: studies first (few, shown to everyone)."""
+        out: list[Unembedded] = []
+        missing_study = or_(StudyRow.vector_model.is_(None), StudyRow.vector_model != model)
+        for id_, title, summary in await self._session.execute(
+            select(StudyRow.id, StudyRow.title, StudyRow.summary).where(missing_study).limit(limit)
+        ):
+            out.append(Unembedded("study", id_, f"{title}. {summary}".strip()))
+        if len(out) < limit:
+            missing = or_(SignalRow.vector_model.is_(None), SignalRow.vector_model != model)
+            for id_, text in await self._session.execute(
+                select(SignalRow.id, SignalRow.text)
+                .where(missing, SignalRow.merged_into_id.is_(None))
+                .order_by(SignalRow.id.desc())
+                .limit(limit - len(out))
+            ):
+                out.append(Unembedded("signal", id_, text))
+        return out
+
+    async def count_unembedded(self, model: str) -> int:
+        """How many rows :meth:`unembedded` would still hand out."""
+        missing = or_(SignalRow.vector_model.is_(None), SignalRow.vector_model != model)
+        signals = await self._session.scalar(
+            select(func.count(SignalRow.id)).where(missing, SignalRow.merged_into_id.is_(None))
+        )
+        missing_study = or_(StudyRow.vector_model.is_(None), StudyRow.vector_model != model)
+        studies = await self._session.scalar(select(func.count(StudyRow.id)).where(missing_study))
+        return int(signals or 0) + int(studies or 0)
+
+    async def store_vectors(
+        self, kind: str, vectors: Sequence[tuple[int, bytes]], model: str
+    ) -> None:
+        """Write vectors (row id, blob) made by ``model``, in one statement per batch."""
+        if not vectors:
+            return
+        table = SignalRow.__table__ if kind == "signal" else StudyRow.__table__
+        assert isinstance(table, Table)
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(vector=bindparam("blob"), vector_model=model)
+        )
+        await self._session.execute(statement, [{"row_id": i, "blob": b} for i, b in vectors])
