@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw
 
 from bot import manifest_check
 from kernel.i18n import Catalogue, Translator
+from turn.commands import CommandWords
 
 MANIFEST_VERSION = "1.17"
 SCHEMA = (
@@ -31,10 +32,11 @@ LOCALIZATION_SCHEMA = (
 )
 ACCENT = "#1F6F8B"
 SCOPES = ["personal", "team", "groupChat"]
-# (command as typed, catalogue key of its description); the adapter understands all of them.
+# (command id, catalogue key of its description). The title is the command word of the
+# manifest's language (commands.toml), so the English command menu shows English words.
 COMMANDS = (
-    ("signaal", "teams.command_signal"),
-    ("mijn signalen", "teams.command_mine"),
+    ("signal", "teams.command_signal"),
+    ("mine", "teams.command_mine"),
     ("status", "teams.command_status"),
     ("help", "teams.command_help"),
 )
@@ -55,8 +57,11 @@ def _texts(t: Translator) -> dict[str, str]:
         "composeExtensions[0].commands[0].title": t("teams.action_title")[:32],
         "composeExtensions[0].commands[0].description": t("teams.action_description")[:128],
     }
-    for index, (_, key) in enumerate(COMMANDS):
-        texts[f"bots[0].commandLists[0].commands[{index}].description"] = t(key)[:128]
+    words = CommandWords.from_catalogue(t.catalogue)
+    for index, (command_id, key) in enumerate(COMMANDS):
+        command = f"bots[0].commandLists[0].commands[{index}]"
+        texts[f"{command}.title"] = words.shown(command_id, t.locale)[:32]
+        texts[f"{command}.description"] = t(key)[:128]
     return texts
 
 
@@ -98,12 +103,12 @@ def build_manifest(
                         "scopes": SCOPES,
                         "commands": [
                             {
-                                "title": title,
+                                "title": texts[f"bots[0].commandLists[0].commands[{index}].title"],
                                 "description": texts[
                                     f"bots[0].commandLists[0].commands[{index}].description"
                                 ],
                             }
-                            for index, (title, _) in enumerate(COMMANDS)
+                            for index in range(len(COMMANDS))
                         ],
                     }
                 ],

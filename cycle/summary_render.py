@@ -38,7 +38,7 @@ def summary_sections(summary: WeeklySummary, t: Translator) -> list[tuple[str, l
         (
             t("summary.top_heading"),
             [
-                t("summary.top_line", ref=ref, text=_short(text), support=n)
+                t("summary.top_line", ref=ref, text=_short(text), count=n)
                 for ref, text, n in summary.top_signals
             ]
             or none,
@@ -64,7 +64,11 @@ def summary_sections(summary: WeeklySummary, t: Translator) -> list[tuple[str, l
     sections.append(
         (
             t("summary.weighing_heading"),
-            [t("summary.weighing_line", ref=r, outcome=o) for r, o in summary.weighing] or none,
+            [
+                t("summary.weighing_line", ref=r, outcome=t(f"intake.recommendation.{o}"))
+                for r, o in summary.weighing
+            ]
+            or none,
         )
     )
     sections.append(
@@ -133,7 +137,7 @@ def summary_reply(summary: WeeklySummary, t: Translator, chart: Path | None) -> 
         blocks.append(Text(text=heading + "\n" + "\n".join(lines)))
     if chart is not None:
         blocks.append(
-            Image(alt=t("summary.chart_alt", weeks=len(summary.chart_weeks)), path=str(chart))
+            Image(alt=t("summary.chart_alt", count=len(summary.chart_weeks)), path=str(chart))
         )
     return Reply(blocks=tuple(blocks))
 
@@ -162,7 +166,7 @@ def _figure(summary: WeeklySummary, t: Translator, with_text: bool) -> bytes:
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xticks(x, summary.chart_weeks, fontsize=7)
-    ax.set_title(t("summary.chart_title", weeks=len(x)), fontsize=10)
+    ax.set_title(t("summary.chart_title", count=len(x)), fontsize=10)
     ax.set_ylabel(t("summary.chart_count_axis"), fontsize=8)
     if summary.chart_series:
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
@@ -203,7 +207,7 @@ def summary_html(summary: WeeklySummary, t: Translator) -> str:
         parts.append(f"<h2>{html.escape(heading)}</h2><ul>")
         parts += [f"<li>{html.escape(line.lstrip('• '))}</li>" for line in lines]
         parts.append("</ul>")
-    alt = html.escape(t("summary.chart_alt", weeks=len(summary.chart_weeks)))
+    alt = html.escape(t("summary.chart_alt", count=len(summary.chart_weeks)))
     parts.append(f'<img alt="{alt}" src="data:image/png;base64,{chart}">')
     parts.append("</body></html>")
     return "\n".join(parts)

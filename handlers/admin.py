@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from handlers.general import find_role
 from handlers.intake import area_name, areas, short, themes, words
 from kernel.core import Role
 from kernel.domain_config import Theme
@@ -34,15 +35,19 @@ async def find_person(uow: UnitOfWork, ref: str) -> Person | None:
 
 async def _change_role(ctx: TurnContext, grant: bool) -> None:
     args = words(ctx)
-    if len(args) != 2:
+    if len(args) < 2:
         await ctx.say("intake.admin_role_usage")
         return
-    role = args[1].lower()
-    if role not in Role._value2member_map_:
+    # The role by its key or by its name in either language ("onderzoeksteam", "research desk").
+    found = find_role(ctx.t, " ".join(args[1:]))
+    if found is None:
         await ctx.say(
-            "intake.admin_role_unknown", role=short(role), roles=", ".join(r.value for r in Role)
+            "intake.admin_role_unknown",
+            role=short(" ".join(args[1:])),
+            roles=", ".join(_role_label(ctx, r.value) for r in Role),
         )
         return
+    role = found.value
     async with ctx.uow() as uow:
         person = await find_person(uow, args[0])
         if person is None or person.erased:
@@ -66,9 +71,14 @@ async def _change_role(ctx: TurnContext, grant: bool) -> None:
     await ctx.say(
         "intake.admin_role_granted" if grant else "intake.admin_role_revoked",
         person=person.id,
-        role=role,
-        roles=", ".join(sorted(roles)),
+        role=_role_label(ctx, role),
+        roles=", ".join(_role_label(ctx, r) for r in sorted(roles)),
     )
+
+
+def _role_label(ctx: TurnContext, role: str) -> str:
+    """``onderzoeksteam (research_desk)``: the name people read and the key the CLI takes."""
+    return f"{ctx.t(f'commands.role.{role}')} ({role})"
 
 
 async def grant_role(ctx: TurnContext) -> None:
@@ -179,10 +189,10 @@ async def list_areas(ctx: TurnContext) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("rol geven", "grant role", roles=ADMIN)(grant_role)
-    router.command("rol afnemen", "revoke role", roles=ADMIN)(revoke_role)
-    router.command("thema toevoegen", "thema wijzigen", "theme set", roles=ADMIN)(edit_theme)
-    router.command("thema uit", "theme off", roles=ADMIN)(disable_theme)
-    router.command("gebied toevoegen", "area add", roles=ADMIN)(add_area)
-    router.command("gebied uit", "area off", roles=ADMIN)(disable_area)
-    router.command("gebieden", "areas", roles=ADMIN)(list_areas)
+    router.command("grant_role", roles=ADMIN)(grant_role)
+    router.command("revoke_role", roles=ADMIN)(revoke_role)
+    router.command("theme_set", roles=ADMIN)(edit_theme)
+    router.command("theme_off", roles=ADMIN)(disable_theme)
+    router.command("area_add", roles=ADMIN)(add_area)
+    router.command("area_off", roles=ADMIN)(disable_area)
+    router.command("areas", roles=ADMIN)(list_areas)

@@ -202,7 +202,7 @@ def cycle_card(ctx: TurnContext, found: LearningCycle, names: dict[int, str]) ->
             status=t(f"cycle.stage_status_{stage.status}"),
             owners=owners,
             due=t.date(stage.due_on) if stage.due_on else "-",
-            postponed=stage.postponements,
+            count=stage.postponements,
         )
         if stage.output.get("text"):
             value += "\n" + str(stage.output["text"])[:500]
@@ -223,10 +223,10 @@ def cycle_card(ctx: TurnContext, found: LearningCycle, names: dict[int, str]) ->
 
 
 def register(router: Router) -> None:
-    router.command("cyclus start", "cycle start", roles=STARTERS)(start_command)
+    router.command("cycle_start", roles=STARTERS)(start_command)
     router.submit(FORM_START, roles=STARTERS)(start_submit)
-    router.command("cycli", "cycles")(list_cycles)
-    router.command("cyclus", "cycle")(show_cycle)
+    router.command("cycles")(list_cycles)
+    router.command("cycle")(show_cycle)
     router.action(ACTION_DONE)(done_clicked)
     router.submit(FORM_OUTPUT)(output_submitted)
     router.action(ACTION_POSTPONE)(postpone_clicked)

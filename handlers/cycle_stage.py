@@ -102,10 +102,10 @@ async def postpone_clicked(ctx: TurnContext) -> None:
         new_due = await stage_actions.postpone(uow, stage, ctx.actor.person_id, ctx.now(), kit)
         await uow.commit()
     if new_due is None:
-        await ctx.say("cycle.postpone_limit", max=kit.rules.max_postponements)
+        await ctx.say("cycle.postpone_limit", count=kit.rules.max_postponements)
         return
     left = kit.rules.max_postponements - stage.postponements - 1
-    await ctx.say("cycle.postponed", due=ctx.t.date(new_due), left=left)
+    await ctx.say("cycle.postponed", due=ctx.t.date(new_due), count=left)
 
 
 def colleague_form(ctx: TurnContext, form_id: str, stage: CycleStage) -> Form:

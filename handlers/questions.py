@@ -177,7 +177,7 @@ async def submit_question(ctx: TurnContext) -> None:
         Reply(
             blocks=(
                 Text(text=t("intake.question_saved", ref=question.ref), style="header"),
-                Text(text=t("intake.question_next", ref=question.ref, linked=linked)),
+                Text(text=t("intake.question_next", ref=question.ref, count=linked)),
             )
         )
     )
@@ -231,9 +231,9 @@ async def link(ctx: TurnContext) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("vraag", "question", "onderzoeksvraag")(start_question)
+    router.command("question")(start_question)
     router.submit(QUESTION_FORM)(submit_question)
-    router.command("afweging", "weigh", roles=DESK)(weigh)
+    router.command("weigh", roles=DESK)(weigh)
     router.submit(STEP_FORM, roles=DESK)(submit_step)
     router.submit(ADVICE_FORM, roles=DESK)(submit_advice)
-    router.command("koppel", "link", roles=DESK)(link)
+    router.command("link", roles=DESK)(link)

@@ -352,7 +352,7 @@ async def store_signal(ctx: TurnContext, values: dict[str, str]) -> Signal:
                         signal.theme_key or signal.subdomain_key, ctx.actor.locale
                     ),
                 ),
-                FieldItem(label=t("signals.area_label"), value=where),
+                FieldItem(label=t("signals.field_area"), value=where),
             )
         ),
         Text(text=t("signals.next_steps", ref=signal.ref)),
@@ -373,7 +373,7 @@ def unindex_signal(ctx: TurnContext, ref: str) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("signaal", "signal", "meld")(start_report)
+    router.command("signal")(start_report)
     router.submit(SIGNAL_FORM)(submit_report)
     router.action("signal.match.new")(confirm_new)
     router.action("signal.match.answered")(answered_by_study)

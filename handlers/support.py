@@ -20,7 +20,7 @@ from handlers.signals import (
     pending_values,
     unindex_signal,
 )
-from kernel.core import Action, Button, Buttons, Form, Input, Reply, Submit, Text
+from kernel.core import Action, Button, Buttons, FieldItem, Fields, Form, Input, Reply, Submit, Text
 from kernel.i18n import Translator
 from storage.domain import CLOSED_SIGNAL_STATUSES, Signal
 from storage.uow import UnitOfWork
@@ -214,7 +214,13 @@ async def add_support(ctx: TurnContext, ref: str, context: str) -> bool:
         Reply(
             blocks=(
                 Text(text=t(key, ref=signal.ref)),
-                Text(text=support_summary(t, counts)),
+                Fields(
+                    items=(
+                        FieldItem(
+                            label=t("intake.field_support"), value=support_summary(t, counts)
+                        ),
+                    )
+                ),
             )
         )
     )
@@ -222,11 +228,11 @@ async def add_support(ctx: TurnContext, ref: str, context: str) -> bool:
 
 
 def support_summary(t: Translator, counts: dict[str, int]) -> str:
-    """ "Herkend door 3 (2 gemeente, 1 aanbieder)": counts only, never names."""
+    """ "door 3 mensen (2 van de gemeente, 1 van een aanbieder)": counts only, never names."""
     total = sum(counts.values())
     if not total:
         return t("intake.support_none")
-    parts = ", ".join(f"{n} {t(f'signals.org_type.{org}')}" for org, n in sorted(counts.items()))
+    parts = ", ".join(t(f"intake.support_from.{org}", count=n) for org, n in sorted(counts.items()))
     return t("intake.support_count", count=total, org_types=parts)
 
 
@@ -280,7 +286,7 @@ async def merge(ctx: TurnContext) -> None:
             )
         await uow.commit()
     unindex_signal(ctx, source.ref)
-    await ctx.say("intake.merge_done", ref=source.ref, survivor=target.ref, moved=moved)
+    await ctx.say("intake.merge_done", ref=source.ref, survivor=target.ref, count=moved)
 
 
 async def _direct(
@@ -310,8 +316,8 @@ async def _direct(
 
 def register(router: Router) -> None:
     router.action("signal.support")(start_support)
-    router.command("herken", "recognise", "ik zie dit", "me too")(start_support)
+    router.command("support")(start_support)
     router.submit(SUPPORT_FORM)(submit_support)
     router.action("signal.match.support")(support_from_match)
     router.action("signal.match.add_to_own")(add_to_own)
-    router.command("samenvoegen", "merge", roles=DESK)(merge)
+    router.command("merge", roles=DESK)(merge)

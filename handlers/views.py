@@ -73,11 +73,13 @@ async def my_signals(ctx: TurnContext) -> None:
             date=t.date(s.created_at.date()),
         )
 
-    if mine:
-        blocks.append(Text(text="\n".join(line(s) for s in mine)))
+    blocks.append(Text(text="\n".join(line(s) for s in mine) or t("intake.mine_none_own")))
     if supported:
         blocks.append(Text(text=t("intake.mine_supported"), style="header"))
         blocks.append(Text(text="\n".join(line(s) for s in supported)))
+    # A shared signal you already recognise is listed once, under what you recognise.
+    listed = {s.id for s in supported}
+    shared = [s for s in shared if s.id not in listed]
     if shared:
         blocks.append(Text(text=t("intake.mine_shared"), style="header"))
         blocks.append(Text(text="\n".join(line(s) for s in shared)))
@@ -108,7 +110,7 @@ async def status(ctx: TurnContext) -> None:
                 signal.theme_key or signal.subdomain_key, ctx.actor.locale
             ),
         ),
-        FieldItem(label=t("signals.area_label"), value=where),
+        FieldItem(label=t("signals.field_area"), value=where),
         FieldItem(label=t("signals.field_reported"), value=t.date(signal.created_at.date())),
         FieldItem(label=t("intake.field_support"), value=support_summary(t, counts)),
     ]
@@ -328,23 +330,8 @@ async def overview(ctx: TurnContext) -> None:
     await ctx.reply(Reply(blocks=tuple(blocks)))
 
 
-async def help_intake(ctx: TurnContext) -> None:
-    """``help signalen``: the intake commands this person may use."""
-    t = ctx.t
-    blocks: list[Any] = [
-        Text(text=t("intake.help_title"), style="header"),
-        Text(text=t("intake.help_everyone")),
-    ]
-    if ctx.actor.has(Role.RESEARCH_DESK, Role.PROGRAMME_LEADER):
-        blocks.append(Text(text=t("intake.help_desk")))
-    if ctx.actor.has(Role.ADMIN):
-        blocks.append(Text(text=t("intake.help_admin")))
-    await ctx.reply(Reply(blocks=tuple(blocks)))
-
-
 def register(router: Router) -> None:
-    router.command("help signalen", "help signals", "hulp signalen")(help_intake)
-    router.command("mijn signalen", "my signals")(my_signals)
+    router.command("mine")(my_signals)
     router.command("status")(status)
-    router.command("overzicht", "overview", roles=OVERSEERS)(overview)
+    router.command("overview", roles=OVERSEERS)(overview)
     router.action("overview.next", roles=OVERSEERS)(overview)

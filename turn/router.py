@@ -4,6 +4,10 @@ Why a registry object rather than module-level decorators: handler modules expos
 ``register(router)``; the composition root decides which ones are active, and tests can build a
 router with just the handlers they need. A decorator only records the plain function, so a test
 can also call the function directly.
+
+Commands are registered by id (``router.command("signal")``); the words people type for them,
+in Dutch and English, come from the catalogue (:mod:`turn.commands`). The routes keep their
+ids and roles, so help can list exactly the commands a person may use.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
 from kernel.core import Action, Command, Message, Role, Submit
+from turn.commands import CommandWords, normalise
 from turn.context import TurnContext
 
 Handler = Callable[[TurnContext], Awaitable[None]]
@@ -29,21 +34,39 @@ TOO_LONG = "\x00too-long"
 class Route:
     handler: Handler
     roles: frozenset[Role] = frozenset()
+    command: str = ""  # the command id, for a command route
+
+    def allows(self, has: Callable[..., bool]) -> bool:
+        """True when a person with ``has`` (:meth:`kernel.core.Actor.has`) may use this."""
+        return not self.roles or has(*self.roles)
 
 
 @dataclass(slots=True)
 class Router:
+    vocabulary: CommandWords = field(default_factory=CommandWords.shipped)
     commands: dict[str, Route] = field(default_factory=dict)
     actions: dict[str, Route] = field(default_factory=dict)
     submits: dict[str, Route] = field(default_factory=dict)
     fallback: Route | None = None
 
-    def command(self, *names: str, roles: Iterable[Role] = ()) -> Callable[[Handler], Handler]:
-        """Register a command; names may be several words (``mijn signalen``)."""
+    def command(
+        self, command_id: str, roles: Iterable[Role] = (), *, words: Iterable[str] = ()
+    ) -> Callable[[Handler], Handler]:
+        """Register a command by id; every word for it in every language is accepted.
+
+        ``words`` replaces the catalogue's words, for a command that only a test adds.
+        """
+        typed = tuple(normalise(w) for w in words) or self.vocabulary.all_words(command_id)
 
         def decorate(handler: Handler) -> Handler:
-            for name in names:
-                self.commands[_norm(name)] = Route(handler, frozenset(roles))
+            route = Route(handler, frozenset(roles), command_id)
+            for word in typed:
+                taken = self.commands.get(word)
+                if taken is not None and taken.command != command_id:
+                    raise ValueError(
+                        f"the word {word!r} is used for both {taken.command!r} and {command_id!r}"
+                    )
+                self.commands[word] = route
             return handler
 
         return decorate
@@ -75,9 +98,22 @@ class Router:
 
         return decorate
 
+    def command_routes(self) -> list[Route]:
+        """Each command of the catalogue once, in its order (``commands.toml``).
+
+        A command registered with its own ``words`` (the router's name for a too-long text, a
+        test's extra command) is not one people look up, so help does not list it.
+        """
+        order = {command_id: n for n, command_id in enumerate(self.vocabulary.ids())}
+        unique: dict[str, Route] = {}
+        for route in self.commands.values():
+            if route.command in order:
+                unique.setdefault(route.command, route)
+        return sorted(unique.values(), key=lambda r: order[r.command])
+
     def route_for(self, event: Event) -> Route | None:
         if isinstance(event, Command):
-            return self.commands.get(_norm(event.name))
+            return self.commands.get(normalise(event.name))
         if isinstance(event, Action):
             # Longest matching prefix wins, so ``signal.support.extra`` can override ``signal``.
             for prefix in sorted(self.actions, key=len, reverse=True):
@@ -89,10 +125,10 @@ class Router:
         return self.fallback
 
     def parse_text(self, text: str, idempotency_key: str | None = None) -> Command | Message:
-        """Turn typed text into a command when it starts with a known command name.
+        """Turn typed text into a command when it starts with a known command word.
 
-        The same parser serves Slack DMs, Teams messages and the console, so "signaal …" means
-        the same everywhere. A leading slash is accepted (``/signaal``).
+        The same parser serves Slack DMs, Teams messages and the console, so "signaal …" (or
+        "signal …") means the same everywhere. A leading slash is accepted (``/signaal``).
         """
         stripped = text.strip()
         if len(stripped) > MAX_TYPED_CHARS:
@@ -106,7 +142,3 @@ class Router:
                 arg = rest[length] if len(rest) > length else ""
                 return Command(name=name, text=arg.strip(), idempotency_key=idempotency_key)
         return Message(text=text, idempotency_key=idempotency_key)
-
-
-def _norm(name: str) -> str:
-    return " ".join(name.lower().lstrip("/").split())

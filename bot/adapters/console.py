@@ -10,6 +10,7 @@ import asyncio
 from typing import TextIO
 
 from bot.adapters.console_messenger import ConsoleInbox
+from bot.adapters.language import person_translator
 from kernel.core import (
     Action,
     Attachment,
@@ -75,14 +76,17 @@ class ConsoleAdapter:
             return None  # end of input
         return line.rstrip("\r\n")
 
-    def _t(self) -> Translator:
-        return self.bot.services.translator(self.identity.locale)
+    async def _t(self) -> Translator:
+        """The person's own language (after ``taal en`` too), asked of the bot each time."""
+        return await person_translator(
+            self.bot, self.identity.platform, self.identity.user_id, self.identity.locale
+        )
 
     # --- the loop ---------------------------------------------------------------------------
 
     async def run(self) -> None:
         self._write(
-            self._t()(
+            (await self._t())(
                 "core.console_welcome", name=self.identity.display_name or self.identity.user_id
             )
         )
@@ -93,10 +97,10 @@ class ConsoleAdapter:
                 line = await self._read()
                 word = (line or "").strip().lower()
                 if line is None or word in QUIT_WORDS:
-                    self._write(self._t()("core.console_goodbye"))
+                    self._write((await self._t())("core.console_goodbye"))
                     return
                 if word in CANCEL_WORDS:
-                    self._stop_choice()
+                    await self._stop_choice()
                     continue
                 await self.send_line(line)
                 await self.show_inbox()
@@ -104,12 +108,12 @@ class ConsoleAdapter:
             if poller is not None:
                 poller.cancel()
 
-    def _stop_choice(self) -> None:
+    async def _stop_choice(self) -> None:
         if self._pending:
             self._pending = []
-            self._write(self._t()("core.console_choice_stopped"))
+            self._write((await self._t())("core.console_choice_stopped"))
         else:
-            self._write(self._t()("core.console_nothing_to_stop"))
+            self._write((await self._t())("core.console_nothing_to_stop"))
 
     async def _poll(self) -> None:
         while True:
@@ -126,7 +130,7 @@ class ConsoleAdapter:
         replies = await self._inbox.take()
         for reply in replies:
             self._write()
-            self._write(self._t()("core.console_new_message"))
+            self._write((await self._t())("core.console_new_message"))
             await self.render(reply)
         if replies and prompt_again:
             self._out.write("> ")
@@ -142,7 +146,7 @@ class ConsoleAdapter:
                 await self._dispatch(chosen)
                 return
             if stripped.isdigit():
-                self._write(self._t()("core.console_pick_number"))
+                self._write((await self._t())("core.console_pick_number"))
                 return
         await self._dispatch(self.bot.parse_text(line))
 
@@ -183,7 +187,9 @@ class ConsoleAdapter:
                     self._offer(option.label, Action(action_id=block.action_id, value=option.value))
             elif isinstance(block, Image):
                 where = block.path or block.url or ""
-                self._write(self._t()("core.console_image_saved", path=where) + f" ({block.alt})")
+                self._write(
+                    (await self._t())("core.console_image_saved", path=where) + f" ({block.alt})"
+                )
             elif isinstance(block, Attachment):
                 self._write(f"  {block.label}: {block.path}")  # the saved file, to open
             elif isinstance(block, Form):
@@ -209,7 +215,7 @@ class ConsoleAdapter:
     async def fill_form(self, form: Form) -> None:
         """Ask each input in turn; each answer is checked as it is given (``check_input``: privacy,
         required, length), so a BSN typed at step one is refused at step one."""
-        t = self._t()
+        t = await self._t()
         draft = await self.bot.state.load_draft(
             self.identity.platform, self.identity.user_id, form.form_id
         )
@@ -263,7 +269,7 @@ class ConsoleAdapter:
         text (never what was refused); an answer that is too short or too long never replaces
         the text that was there.
         """
-        t = self._t()
+        t = await self._t()
         while True:
             answer = await self._ask_once(field, current)
             if answer is None:
@@ -285,7 +291,7 @@ class ConsoleAdapter:
                 current = ""  # the kept text fails too (a stale draft): nothing to keep
 
     async def _ask_once(self, field: Input, current: str) -> str | None:
-        t = self._t()
+        t = await self._t()
         self._write(t("core.console_form_step", label=field.label))
         if field.hint:
             self._write(f"  {field.hint}")

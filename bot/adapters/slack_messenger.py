@@ -23,12 +23,12 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.language import person_translator
 from bot.adapters.slack_blocks import MAX_ALT_TEXT, BlockRenderer, Upload, mrkdwn, shorten
 from kernel.core import Reply
 from kernel.i18n import Translator
 from kernel.logging import get_logger
 from kernel.messenger import Address, RecipientUnreachableError, Sent, TemporaryFailureError
-from storage.db import DatabaseUnavailableError
 
 if TYPE_CHECKING:
     from turn.pipeline import Signaalbot
@@ -127,16 +127,7 @@ async def share_upload(client: AsyncWebClient, channel: str, staged: StagedUploa
 
 async def translator_for(bot: Signaalbot, user_id: str, fallback: str | None = None) -> Translator:
     """The person's own language for the adapter's few texts (buttons, Close)."""
-    locale = fallback
-    try:
-        async with bot.services.uow() as uow:
-            person = await uow.people.find_by_identity("slack", user_id)
-        if person is not None and person.locale:
-            locale = person.locale
-        timezone = person.timezone if person is not None else None
-    except DatabaseUnavailableError:
-        timezone = None
-    return bot.services.translator(locale, timezone)
+    return await person_translator(bot, "slack", user_id, fallback)
 
 
 def split_user(identity_user_id: str, tenant: str | None) -> tuple[str, str]:

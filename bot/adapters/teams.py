@@ -35,6 +35,7 @@ from typing_extensions import override
 
 from bot.adapters import http_edge, teams_auth
 from bot.adapters import teams_cards as cards
+from bot.adapters.language import person_translator
 from bot.adapters.reply_outbox import hand_to_outbox
 from bot.adapters.teams_messenger import (
     TeamsMessenger,
@@ -140,8 +141,9 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
 
     # --- who and where ---------------------------------------------------------------------
 
-    def _t(self, activity: Activity) -> Translator:
-        return self.bot.services.translator(activity.locale)
+    async def _t(self, activity: Activity) -> Translator:
+        """The person's chosen language (``taal en``); the client's locale until they choose."""
+        return await person_translator(self.bot, PLATFORM, _user_id(activity), activity.locale)
 
     async def _identity(self, context: TurnContext) -> Identity:
         """Who is talking, with what Teams says about them for the tenant gate.
@@ -234,7 +236,7 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
         if isinstance(activity.value, dict) and not (activity.text or "").strip():
             event = cards.event_from_data(activity.value, activity.id)
             if event is None:
-                await turn_context.send_activity(self._t(activity)("teams.unknown_card"))
+                await turn_context.send_activity((await self._t(activity))("teams.unknown_card"))
                 return
         else:
             names = (getattr(activity.recipient, "name", None) or "",)
@@ -253,7 +255,7 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
     ) -> None:
         """Send the replies; a form with errors replaces the submitted card in place."""
         activity = context.activity
-        t = self._t(activity)
+        t = await self._t(activity)
         conversation_id = activity.conversation.id
         submitted = isinstance(event, Submit)
         form = (
@@ -291,7 +293,7 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
         form: Form | None,
         card_id: str | None,
     ) -> None:
-        t = self._t(context.activity)
+        t = await self._t(context.activity)
         conversation_id = context.activity.conversation.id
         if reply.errors and isinstance(event, Submit):
             outgoing = reply_activity(reply, t, form=form, values=echo_values(event.values))
@@ -331,13 +333,13 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
         if response is None or response.status == HTTPStatus.NOT_IMPLEMENTED:
             # An invoke we do not serve: a message Teams can show, not a bare 501.
             log.info("teams_unknown_invoke", name=name[:80])
-            t = self._t(turn_context.activity)
+            t = await self._t(turn_context.activity)
             return invoke(_message_response(t("access.unknown_invoke")))
         return response
 
     async def _universal_action(self, context: TurnContext) -> InvokeResponse:
         activity = context.activity
-        t = self._t(activity)
+        t = await self._t(activity)
         value = activity.value if isinstance(activity.value, dict) else {}
         action = value.get("action") or {}
         event = cards.event_from_data(action.get("data"), activity.id, action.get("verb"))
@@ -363,7 +365,7 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
     async def _fetch_task(self, context: TurnContext) -> InvokeResponse:
         """Open a dialog: the message action prefills the signal form with the message text."""
         activity = context.activity
-        t = self._t(activity)
+        t = await self._t(activity)
         value = activity.value if isinstance(activity.value, dict) else {}
         event: Event | None
         if activity.name == "composeExtension/fetchTask":
@@ -392,7 +394,7 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
 
     async def _submit_task(self, context: TurnContext) -> InvokeResponse:
         activity = context.activity
-        t = self._t(activity)
+        t = await self._t(activity)
         value = activity.value if isinstance(activity.value, dict) else {}
         event = cards.event_from_data(value.get("data"), activity.id)
         if event is None:
@@ -419,7 +421,7 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         if not is_personal(activity):
-            await turn_context.send_activity(self._t(activity)("teams.installed_channel"))
+            await turn_context.send_activity((await self._t(activity))("teams.installed_channel"))
             return
         identity = await self._identity(turn_context)
         event = Command(name="help", idempotency_key=activity.id)
@@ -678,7 +680,11 @@ def build_teams_adapter(bot: Signaalbot) -> TeamsAdapter:
     teams_auth.install()  # signing keys fetched off the event loop, cached, with back-off
     cloud = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
     handler = SignaalbotTeamsHandler(bot, CardMemory(bot.state))
-    messenger = TeamsMessenger(cloud, settings.teams_app_id, bot.services.translator)
+
+    async def translator_for(user_id: str, fallback: str | None) -> Translator:
+        return await person_translator(bot, PLATFORM, user_id, fallback)
+
+    messenger = TeamsMessenger(cloud, settings.teams_app_id, translator_for)
     return TeamsAdapter(
         bot=bot,
         cloud=cloud,

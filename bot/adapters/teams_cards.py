@@ -70,11 +70,18 @@ def choice_style(count: int, *, expanded_up_to: int = 0) -> str:
 
 
 def is_plain(reply: Reply) -> bool:
-    """A reply of only plain text paragraphs is sent as a normal chat message, not a card."""
+    """A reply of only plain one-line paragraphs is sent as a normal chat message.
+
+    A text of several lines (a list, an agenda) goes as a card instead, one TextBlock per line:
+    Teams' message markdown, like a TextBlock's, joins single line breaks.
+    """
     return (
         bool(reply.blocks)
         and not reply.errors
-        and all(isinstance(b, Text) and b.style == "plain" for b in reply.blocks)
+        and all(
+            isinstance(b, Text) and b.style == "plain" and "\n" not in b.text.strip()
+            for b in reply.blocks
+        )
     )
 
 
@@ -100,7 +107,7 @@ def render_card(
     form_shown = False
     for index, block in enumerate(reply.blocks):
         if isinstance(block, Text):
-            body.append(_text_block(block))
+            body.append(_text_element(block))
         elif isinstance(block, Fields):
             body.append(
                 {
@@ -212,8 +219,33 @@ def attachment(content: Card) -> dict[str, Any]:
 _STYLES = {"default": "default", "primary": "positive", "danger": "destructive"}
 
 
-def _text_block(block: Text) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "TextBlock", "text": escape(block.text), "wrap": True}
+def _text_element(block: Text) -> dict[str, Any]:
+    """A text as a TextBlock; a text of several lines as one TextBlock per line.
+
+    Why: a TextBlock's markdown joins single line breaks into one paragraph, so a list of
+    commands ("• signaal – …" per line) ran together in Microsoft's clients. One block per line
+    keeps every line on its own, in every Teams client, without depending on markdown lists.
+    An empty line becomes extra space above the next line.
+    """
+    lines = block.text.split("\n")
+    if len(lines) == 1:
+        return _text_block(block, block.text)
+    items: list[dict[str, Any]] = []
+    gap = False
+    for line in lines:
+        if not line.strip():
+            gap = True
+            continue
+        element = _text_block(block, line)
+        if items:
+            element["spacing"] = "Medium" if gap else "None"
+        items.append(element)
+        gap = False
+    return {"type": "Container", "items": items}
+
+
+def _text_block(block: Text, text: str) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "TextBlock", "text": escape(text), "wrap": True}
     if block.style == "header":
         element.update(weight="Bolder", size="Medium")
     elif block.style == "muted":
@@ -268,16 +300,8 @@ def _form(
     if "_form" in errors:
         body.append(_error_block(errors["_form"]))
     for field in form.inputs:
-        if field.hint:
-            body.append(
-                {
-                    "type": "TextBlock",
-                    "text": escape(field.hint),
-                    "isSubtle": True,
-                    "size": "Small",
-                    "wrap": True,
-                }
-            )
+        # The input carries its own label above it; an error, then the hint follow directly
+        # under the input, so both are read with their own field, not with the one above.
         shown = limits.bounded_value(
             field.kind,
             values.get(field.name, field.initial),
@@ -287,6 +311,17 @@ def _form(
         body.append(_input(field, t, shown))
         if field.name in errors:
             body.append(_error_block(errors[field.name]))
+        if field.hint:
+            body.append(
+                {
+                    "type": "TextBlock",
+                    "text": escape(field.hint),
+                    "isSubtle": True,
+                    "size": "Small",
+                    "wrap": True,
+                    "spacing": "Small",
+                }
+            )
     body.append(
         {
             "type": "ActionSet",

@@ -9,7 +9,7 @@ Errors become the neutral :mod:`kernel.messenger` errors the dispatcher understa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -160,7 +160,7 @@ class TeamsMessenger:
         self,
         adapter: Any,
         app_id: str | None,
-        translator_for: Callable[[str | None], Translator],
+        translator_for: Callable[[str, str | None], Awaitable[Translator]],
     ) -> None:
         self._adapter = adapter  # a botbuilder CloudAdapter
         self._app_id = app_id
@@ -172,7 +172,9 @@ class TeamsMessenger:
         if not isinstance(raw, dict):
             raise RecipientUnreachableError("no Teams conversation reference stored")
         reference = ConversationReference().deserialize(raw)
-        activity = reply_activity(reply, self._translator_for(reference.locale))
+        # The person's chosen language; the locale of their Teams client until they choose.
+        t = await self._translator_for(identity.user_id, reference.locale)
+        activity = reply_activity(reply, t)
         sent: list[str | None] = []
 
         async def deliver(context: TurnContext) -> None:

@@ -20,7 +20,7 @@ def facts(run: SessionRun, session: AgendaSession, t: Translator) -> Fields:
         FieldItem(label=t("sessions.field_when"), value=t.datetime(session.starts_at)),
         FieldItem(
             label=t("sessions.field_duration"),
-            value=t("sessions.minutes", minutes=session.duration_minutes),
+            value=t("sessions.minutes", count=session.duration_minutes),
         ),
         FieldItem(label=t("sessions.field_where"), value=session.location or "-"),
     ]
@@ -154,7 +154,7 @@ async def render_vote(
                 text=t(
                     "sessions.vote_body",
                     title=session_title(session, cfg, t.locale),
-                    winners=cfg.winners,
+                    count=cfg.winners,
                     close=t.datetime(vote_closes_at(run, session, cfg)),
                 )
             ),
@@ -197,7 +197,7 @@ async def agenda_text(
     for n, item in enumerate(items, 1):
         key = f"sessions.agenda_line_{item.source}"
         text = await item_text(run, item, t, guest=guest)
-        lines.append(t(key, n=n, text=text, support=item.support))
+        lines.append(t(key, n=n, text=text, count=item.support))
     lines.append(t("sessions.agenda_last", n=len(items) + 1))
     return "\n".join(lines)
 

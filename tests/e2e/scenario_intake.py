@@ -41,11 +41,19 @@ class Msg:
     params: Mapping[str, object] = field(default_factory=dict)
 
     def render(self, t: Translator) -> str:
-        params = {
-            k: (t(v[2:]) if isinstance(v, str) and v.startswith("t:") else v)
-            for k, v in self.params.items()
-        }
-        return t(self.key, **params)
+        """The text in ``t``'s language. A parameter ``"t:key"`` is itself translated, a
+        :class:`Msg` rendered, and a tuple of them joined by commas (a list in a sentence)."""
+        return t(self.key, **{k: _param(v, t) for k, v in self.params.items()})
+
+
+def _param(value: object, t: Translator) -> object:
+    if isinstance(value, str) and value.startswith("t:"):
+        return t(value[2:])
+    if isinstance(value, Msg):
+        return value.render(t)
+    if isinstance(value, tuple):
+        return ", ".join(str(_param(v, t)) for v in value)
+    return value
 
 
 Expect = Msg | str
@@ -168,7 +176,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         who="desk",
         send=f"samenvoegen {S2} {S1}",
-        expect=(Msg("intake.merge_done", {"ref": S2, "survivor": S1, "moved": 1}),),
+        expect=(Msg("intake.merge_done", {"ref": S2, "survivor": S1, "count": 1}),),
         notified={"bo": (Msg("intake.notice_merged", {"ref": S2, "survivor": S1}),)},
     ),
     Step(
@@ -176,7 +184,16 @@ STEPS: tuple[Step, ...] = (
         send=f"status {S1}",
         expect=(
             Msg("signals.status_title", {"ref": S1}),
-            Msg("intake.support_count", {"count": 2, "org_types": "1 gemeente, 1 aanbieder"}),
+            Msg(
+                "intake.support_count",
+                {
+                    "count": 2,
+                    "org_types": (
+                        Msg("intake.support_from.municipality", {"count": 1}),
+                        Msg("intake.support_from.provider", {"count": 1}),
+                    ),
+                },
+            ),
         ),
         expect_not=("piet", "bo"),
     ),
@@ -297,6 +314,13 @@ STEPS: tuple[Step, ...] = (
         send=f"status {V1}",
         expect=(Msg("intake.question_not_found", {"ref": V1}),),
     ),
+    # Piet speaks English: the English command words work and help shows them.
+    Step(
+        who="piet",
+        send="help",
+        expect=(Msg("commands.help_everyone"), Msg("commands.line.mine", {"word": "my signals"})),
+    ),
+    Step(who="piet", send="my signals", expect=(Msg("intake.mine_supported"), S1)),
     # --- the learning cycle: start → stage prompt → done → next owner → the summary --------
     Step(
         who="desk",
@@ -328,3 +352,17 @@ STEPS: tuple[Step, ...] = (
         notified={"lotte": (CYCLE_SUMMARY_LINE,)},
     ),
 )
+
+
+def typed_texts() -> set[str]:
+    """Everything the people of the story type themselves (their content, in their words)."""
+    typed = {step.send for step in STEPS if step.send}
+    for step in STEPS:
+        for fill in step.fills:
+            typed |= {value for _, value in (*fill.values, *fill.fix)}
+    return typed
+
+
+def english_outputs(outputs: list[tuple[str, str]]) -> str:
+    """What the English-speaking people of the story were shown, step by step."""
+    return "\n".join(text for who, text in outputs if PEOPLE[who].locale == "en")

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from kernel.core import Platform
 from tests.e2e.console_runner import ConsoleRunner, setup_people
-from tests.e2e.scenario_intake import PEOPLE, STEPS
+from tests.e2e.english import dutch_in
+from tests.e2e.scenario_intake import PEOPLE, STEPS, english_outputs, typed_texts
 from turn.pipeline import Signaalbot
 
 
 async def test_intake_story_on_the_console(bot: Signaalbot) -> None:
     identities = await setup_people(bot, PEOPLE, Platform.CONSOLE)
     runner = ConsoleRunner(bot, PEOPLE, identities)
-    for number, step in enumerate(STEPS, start=1):
-        await runner.run(step, number)
+    outputs = [(step.who, await runner.run(step, n)) for n, step in enumerate(STEPS, start=1)]
+    # Piet chose English: nothing he was shown is Dutch, apart from what others typed.
+    english = english_outputs(outputs)
+    assert "Recognised" in english or "recognise" in english
+    assert dutch_in(english, bot.services.catalogue, typed_texts()) == [], english
     # Nothing with personal data was stored anywhere: not the signal, not a draft.
     async with bot.services.uow() as uow:
         signal = await uow.signals.get_by_ref("S-2026-0001")

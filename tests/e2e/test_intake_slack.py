@@ -8,7 +8,8 @@ from typing import Literal
 import pytest
 
 from kernel.clock import ManualClock
-from tests.e2e.scenario_intake import PEOPLE, STEPS
+from tests.e2e.english import dutch_in
+from tests.e2e.scenario_intake import PEOPLE, STEPS, english_outputs, typed_texts
 from tests.e2e.slack_runner import SlackRunner, setup_slack_people, slack_stack, slack_user
 from tests.slack_support import TEAM
 
@@ -22,8 +23,11 @@ async def test_intake_story_on_slack(
     async with slack_stack(db_url, clock) as slack:
         identities = await setup_slack_people(slack.bot, PEOPLE)
         runner = SlackRunner(slack, PEOPLE, identities, via=via)
-        for number, step in enumerate(STEPS, start=1):
-            await runner.run(step, number)
+        outputs = [(step.who, await runner.run(step, n)) for n, step in enumerate(STEPS, start=1)]
+        # Piet chose English: nothing he was shown is Dutch, apart from what others typed.
+        english = english_outputs(outputs)
+        assert "Recognised" in english or "recognise" in english
+        assert dutch_in(english, slack.bot.services.catalogue, typed_texts()) == [], english
         # Every queued notice went out as a Slack DM; none failed, waited or bounced.
         assert runner.dispatched >= sum(len(s.notified) for s in STEPS)
         assert runner.not_delivered == 0

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from bot.bootstrap import Runtime
-from tests.e2e.scenario_intake import PEOPLE, STEPS
+from tests.e2e.english import dutch_in
+from tests.e2e.scenario_intake import PEOPLE, STEPS, english_outputs, typed_texts
 from tests.e2e.teams_runner import TeamsRunner, chat_for, setup_teams_people
 from tests.integration.teams.conftest import connector, start_client
 from tests.integration.teams.fake_connector import FakeConnector
@@ -31,10 +32,13 @@ async def test_intake_story_on_teams(runtime: Runtime, connector: FakeConnector)
         for chat in chats.values():  # each person has the bot installed: Teams knows the chat
             await chat.say("help")
         runner = TeamsRunner(bot, adapter, connector, PEOPLE, chats, identities)
-        for number, step in enumerate(STEPS, start=1):
-            await runner.run(step, number)
+        outputs = [(step.who, await runner.run(step, n)) for n, step in enumerate(STEPS, start=1)]
     finally:
         await client.close()
+    # Piet chose English: nothing he was shown is Dutch, apart from what others typed.
+    english = english_outputs(outputs)
+    assert "Recognised" in english or "recognise" in english
+    assert dutch_in(english, bot.services.catalogue, typed_texts()) == [], english
     # Nothing with personal data was stored or sent back to Teams.
     async with bot.services.uow() as uow:
         signal = await uow.signals.get_by_ref("S-2026-0001")

@@ -92,7 +92,7 @@ async def test_summary_content_and_monday_queueing(
     image = next(b for b in reply.blocks if isinstance(b, Image))
     assert image.path is not None and Path(image.path).read_bytes()[:4] == b"\x89PNG"
     text = reply.plain_text
-    assert "Fase 2: 1 leercycli" in text and "Te laat: Bert" in text and "Gijs" in text
+    assert "Fase 2: 1 leercyclus" in text and "Te laat: Bert" in text and "Gijs" in text
 
 
 def test_due_week_and_parse_week() -> None:

@@ -1,32 +1,19 @@
-"""Every catalogue key the intake handlers use exists in both languages."""
+"""Keys the code builds at run time (``f"signals.status.{status}"``) exist in both languages."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
+from cycle.sessions import KINDS
 from handlers import signals, triage, weighing
-from kernel.i18n import Catalogue
-
-ROOT = Path(__file__).resolve().parents[2]
-KEY = re.compile(r"\"((?:intake|signals|core)\.[a-z_]+(?:\.[a-z_0-9]+)?)\"")
-
-
-def test_literal_keys_exist() -> None:
-    catalogue = Catalogue.load()
-    used: set[str] = set()
-    for path in (ROOT / "handlers").glob("*.py"):
-        used |= {k for k in KEY.findall(path.read_text("utf-8")) if not k.endswith(".")}
-    for locale in ("nl", "en"):
-        missing = sorted(k for k in used if catalogue.raw(locale, k) is None)
-        assert missing == [], locale
+from kernel.i18n import SUPPORTED_LOCALES, Catalogue
+from storage.domain import SIGNAL_STATUSES
+from storage.repositories.sessions import RSVP_ANSWERS
 
 
 def test_dynamic_keys_exist() -> None:
     catalogue = Catalogue.load()
     keys = [f"signals.since.{k}" for k in signals.SINCE]
     keys += [f"signals.frequency.{k}" for k in signals.FREQUENCY]
-    keys += [f"signals.status.{s}" for s in triage.TRANSITIONS]
+    keys += [f"signals.status.{s}" for s in (*triage.TRANSITIONS, *SIGNAL_STATUSES)]
     for step, options in weighing.STEPS:
         keys += [
             f"intake.weigh_step.{step}",
@@ -38,5 +25,10 @@ def test_dynamic_keys_exist() -> None:
     keys += [
         f"intake.question_status.{r}" for r in (*weighing.RECOMMENDATIONS, "nieuw", "in_weging")
     ]
-    for locale in ("nl", "en"):
+    keys += [f"intake.support_from.{org}" for org in ("municipality", "provider", "other")]
+    keys += [f"signals.org_type.{org}" for org in ("municipality", "provider", "other")]
+    keys += [f"sessions.rsvp_thanks_{answer}" for answer in RSVP_ANSWERS]
+    keys += [f"sessions.rsvp_{answer}" for answer in RSVP_ANSWERS]
+    keys += [f"sessions.about_{kind}" for kind in KINDS]
+    for locale in SUPPORTED_LOCALES:
         assert sorted(k for k in keys if catalogue.raw(locale, k) is None) == [], locale

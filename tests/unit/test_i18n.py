@@ -29,7 +29,12 @@ def test_translator_formats_and_survives_missing_keys() -> None:
     t = catalogue.translator("en")
     assert "S-1" in t("signals.saved", ref="S-1")
     assert t("no.such.key") == "no.such.key"
-    assert t.date(date(2026, 4, 27)) == "April 27, 2026"
+    # One style per language, in dates and in date-times alike.
+    assert t.date(date(2026, 4, 27)) == "27 April 2026"
+    assert t.datetime(datetime(2027, 1, 21, 9, 0, tzinfo=UTC)) == "21 January 2027, 10:00"
+    assert catalogue.translator("nl").datetime(datetime(2027, 1, 21, 9, 0, tzinfo=UTC)) == (
+        "21 januari 2027, 10:00"
+    )
     assert catalogue.translator("nl").date(date(2026, 4, 27)) == "27 april 2026"
     # Amsterdam is UTC+2 in summer
     assert (

@@ -22,3 +22,12 @@ def test_every_setting_is_documented() -> None:
 def test_setup_is_two_make_commands() -> None:
     text = README.read_text(encoding="utf-8")
     assert "make run" in text and "make test" in text
+
+
+def test_the_chat_command_names_every_role() -> None:
+    from kernel.core import Role
+
+    line = next(
+        line for line in README.read_text(encoding="utf-8").splitlines() if "--role ROLE" in line
+    )
+    assert all(f"`{role.value}`" in line for role in Role), line

@@ -192,7 +192,7 @@ async def test_direct_replies_upload_into_the_dm(
     async def grafiek(ctx: TurnContext) -> None:
         await ctx.reply(chart_reply(chart))
 
-    slack_bot.router.command("grafiek")(grafiek)
+    slack_bot.router.command("grafiek", words=["grafiek"])(grafiek)
     anna = SlackDriver(slack_client, fake_slack, user="UANNA")
 
     # A DM: the text and the file go into that DM.

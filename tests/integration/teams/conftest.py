@@ -24,6 +24,7 @@ async def connector() -> AsyncIterator[FakeConnector]:
         yield fake
     finally:
         await server.close()
+    assert fake.card_problems == [], "cards that break the Adaptive Cards 1.5 schema"
 
 
 @pytest.fixture

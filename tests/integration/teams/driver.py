@@ -71,6 +71,7 @@ class TeamsChat:
         self.last_status = response.status
         text = await response.text()
         self.last_body = await response.json() if text else None
+        self.connector.check_cards(self.last_body)
         return [c for c in self.connector.calls[before:] if "/members/" not in c.path]
 
     async def say(self, text: str, *, mention: bool = False) -> list[Call]:

@@ -13,6 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.integration.teams.card_schema import schema_errors
+
 
 @dataclass
 class Call:
@@ -30,6 +32,9 @@ class FakeConnector:
     calls: list[Call] = field(default_factory=list)
     failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Every card the bot sent or updated that breaks the Adaptive Cards 1.5 schema; the
+    # ``connector`` fixture fails a test that leaves any.
+    card_problems: list[str] = field(default_factory=list)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     def fail_next(self, status: int, headers: dict[str, str] | None = None) -> None:
@@ -64,7 +69,13 @@ class FakeConnector:
             authorization=request.headers.get("Authorization"),
         )
         self.calls.append(call)
+        self.check_cards(body)
         return call
+
+    def check_cards(self, body: Any) -> None:
+        """Validate the Adaptive Cards in an activity or an invoke response body."""
+        for card in _cards_anywhere(body):
+            self.card_problems.extend(schema_errors(card))
 
     async def _send(self, request: web.Request) -> web.Response:
         failure = self._failure()
@@ -133,6 +144,17 @@ def _texts(node: Any) -> list[str]:
         for item in node:
             out.extend(_texts(item))
     return out
+
+
+def _cards_anywhere(node: Any) -> list[dict[str, Any]]:
+    """Adaptive Cards in attachments, task module responses and invoke answers alike."""
+    if isinstance(node, dict):
+        if node.get("type") == "AdaptiveCard":
+            return [node]
+        return [card for value in node.values() for card in _cards_anywhere(value)]
+    if isinstance(node, list):
+        return [card for item in node for card in _cards_anywhere(item)]
+    return []
 
 
 def cards_of(body: dict[str, Any]) -> list[dict[str, Any]]:

@@ -28,6 +28,7 @@ from kernel.core import (
     Text,
 )
 from kernel.i18n import Catalogue, placeholders
+from tests.integration.teams.card_schema import assert_valid, schema_errors
 from tests.integration.teams.driver import TeamsChat
 from tests.integration.teams.fake_connector import find
 from turn.context import TurnContext
@@ -137,6 +138,7 @@ def test_text_helpers() -> None:
     )
     assert html_to_text("<p>Een &amp; twee</p><p>drie<br>vier</p>") == "Een & twee\ndrie\nvier"
     assert is_plain(Reply(blocks=(Text(text="a"),)))
+    assert not is_plain(Reply(blocks=(Text(text="Agenda:\n1. a\n2. b"),)))
     assert not is_plain(Reply(blocks=(Text(text="a", style="warning"),)))
     assert email_domain(None, "jan_zorg.nl#EXT#@gemeente.onmicrosoft.com") == "zorg.nl"
     assert email_domain("Piet@Gemeente.NL", None) == "gemeente.nl"
@@ -168,9 +170,53 @@ async def test_reply_with_update_key_is_updated_in_place(
             )
         )
 
-    sqlite_bot.router.command("teller")(counter)
+    sqlite_bot.router.command("teller", words=["teller"])(counter)
     first = await sqlite_teams.say("teller")
     assert first[-1].method == "POST"
     second = await sqlite_teams.say("teller")
     assert second[-1].method == "PUT" and second[-1].activity_id == first[-1].response_id
     assert "Stand 2" in str(second[-1].body)
+
+
+def test_a_list_keeps_its_lines_in_a_card() -> None:
+    """TextBlock markdown joins single line breaks: every line gets its own TextBlock."""
+    help_text = "Dit kun je typen:\n• signaal – meld een signaal\n• help – deze uitleg"
+    card = render_card(Reply(blocks=(Text(text="Uitleg", style="header"), Text(text=help_text))), T)
+    assert_valid(card)
+    container = find(card, "Container")[0]
+    lines = [item["text"] for item in container["items"]]
+    assert lines == help_text.split("\n")
+    assert all("\n" not in item["text"] for item in find(card, "TextBlock"))
+    assert [item.get("spacing") for item in container["items"]] == [None, "None", "None"]
+
+
+def test_a_hint_stands_under_its_own_field() -> None:
+    form = Form(
+        form_id="signal.report",
+        title="Meld een signaal",
+        submit_label="Versturen",
+        inputs=(
+            Input(name="text", label="Wat zie je?", kind="multiline", hint="Een patroon."),
+            Input(name="affected", label="Wie?", hint="Bijvoorbeeld: jongeren.", required=False),
+        ),
+    )
+    card = render_card(Reply(blocks=(form,), errors={"text": "Vul dit veld in."}), T, form=form)
+    assert_valid(card)
+    order = [e.get("id") or e.get("text") for e in card["body"] if e["type"] != "ActionSet"]
+    assert order == [
+        "Meld een signaal",
+        "text",
+        "Vul dit veld in.",
+        "Een patroon.",
+        "affected",
+        "Bijvoorbeeld: jongeren.",
+    ]
+
+
+def test_the_schema_check_finds_a_broken_card() -> None:
+    card = render_card(Reply(blocks=(Text(text="a"),)), T)
+    assert schema_errors(card) == []
+    card["body"].append({"type": "TextBlock", "text": "x", "size": "Huge"})
+    card["body"].append({"type": "Input.Text", "id": "x", "isMultiline": "ja"})
+    problems = "\n".join(schema_errors(card))
+    assert "body/1" in problems and "body/2" in problems

@@ -104,7 +104,7 @@ async def test_proactive_and_direct_replies_carry_the_image_inline(
     async def grafiek(ctx: TurnContext) -> None:
         await ctx.reply(reply)
 
-    sqlite_bot.router.command("grafiek")(grafiek)
+    sqlite_bot.router.command("grafiek", words=["grafiek"])(grafiek)
     calls = await sqlite_teams.say("grafiek")
     [card] = cards_of(calls[-1].body)
     assert data_uri_bytes(find(card, "Image")[0]["url"]) == PNG

@@ -52,6 +52,7 @@ def test_manifest_package(tmp_path: Path) -> None:
     assert action["title"] == "Meld als signaal" and action["context"] == ["message"]
     assert action["fetchTask"] is True and action["type"] == "action"
     assert english["composeExtensions[0].commands[0].title"] == "Report as signal"
+    assert english["bots[0].commandLists[0].commands[1].title"] == "my signals"
     assert manifest["validDomains"] == ["www.gemeente.example"]
     assert len(manifest["name"]["short"]) <= 30 and len(manifest["description"]["short"]) <= 80
     assert color.size == (192, 192)

@@ -58,7 +58,7 @@ async def test_first_contact_creates_the_person_once_and_helps(
     bot: Signaalbot, store: Store
 ) -> None:
     replies = await bot.handle(ANS, bot.parse_text("help"))
-    assert texts(replies).startswith(bot.services.translator("nl")("core.help_title"))
+    assert texts(replies).startswith(bot.services.translator("nl")("commands.help_title"))
     await bot.handle(ANS, bot.parse_text("help"))
     assert len(store.people) == 1
     assert [e["action"] for e in store.audit] == ["person.create"]

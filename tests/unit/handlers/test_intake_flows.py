@@ -261,7 +261,7 @@ async def test_similar_signal_offered_and_supported_instead(
     out = texts(
         await sqlite_bot.handle(bo, Action(action_id="signal.match.support", value="S-2026-0001"))
     )
-    assert "S-2026-0001" in out and "Herkend door 1" in out
+    assert "S-2026-0001" in out and "Herkend: door 1 persoon" in out
     assert await signal_count(sqlite_bot) == 1
     async with sqlite_bot.services.uow() as uow:
         supports = await uow.signals.supports(1)
@@ -304,7 +304,7 @@ async def test_support_context_guarded_and_no_names(sqlite_bot: Signaalbot) -> N
     assert "context" in errors(await sqlite_bot.handle(bo, submit))
     ok = Submit(form_id="signal.support", values={"context": ""}, context="S-2026-0001")
     out = texts(await sqlite_bot.handle(bo, ok))
-    assert "Herkend door 1 (1 gemeente)" in out
+    assert "Herkend: door 1 persoon (1 van de gemeente)" in out
     again = texts(await sqlite_bot.handle(bo, ok))
     assert "al herkend" in again
     own = texts(await say(sqlite_bot, person("anna"), "herken S-2026-0001"))
