@@ -39,7 +39,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters import slack_blocks as kit
-from bot.adapters import slack_http
+from bot.adapters import slack_http, slack_text, slack_views
 from bot.adapters.reply_outbox import hand_to_outbox
 from bot.adapters.slack_messenger import (
     SlackSendError,
@@ -204,11 +204,13 @@ class SlackAdapter:
         app.command(re.compile(r"^/(signaal|vraag|signaalbot)$"))(self._on_command)
         app.shortcut(GLOBAL_SHORTCUT)(self._on_shortcut)
         app.shortcut(MESSAGE_SHORTCUT)(self._on_shortcut)
-        app.view_submission(re.compile("^" + re.escape(kit.FORM_CALLBACK_PREFIX)))(
+        app.view_submission(re.compile("^" + re.escape(slack_text.FORM_CALLBACK_PREFIX)))(
             self._on_view_submission
         )
-        app.view_closed(re.compile("^" + re.escape(kit.FORM_CALLBACK_PREFIX)))(self._on_view_closed)
-        app.options(kit.INPUT_ACTION)(self._on_options)
+        app.view_closed(re.compile("^" + re.escape(slack_text.FORM_CALLBACK_PREFIX)))(
+            self._on_view_closed
+        )
+        app.options(slack_text.INPUT_ACTION)(self._on_options)
         app.action(re.compile(".+"))(self._on_action)
         app.event("app_home_opened")(self._on_home_opened)
         app.event("message")(self._on_message)
@@ -341,13 +343,13 @@ class SlackAdapter:
             await self.post(where, [*rest, *extra], t)
 
     async def open_form(self, where: Where, form: Form, t: Translator) -> bool:
-        if kit.needs_suggestions(form):
+        if slack_views.needs_suggestions(form):
             # The options endpoint finds the form again for the type-ahead.
             await self.bot.state.remember_form(Platform.SLACK, where.identity_user, form)
         draft = await self.bot.state.load_draft(
             Platform.SLACK, self.identity(where.team_id, where.user_id).user_id, form.form_id
         )
-        view = kit.modal(form, t, {"ch": where.channel or ""}, values=draft)
+        view = slack_views.modal(form, t, {"ch": where.channel or ""}, values=draft)
         try:
             if where.in_modal:
                 await where.client.views_push(trigger_id=where.trigger_id, view=view)
@@ -440,7 +442,7 @@ class SlackAdapter:
     ) -> None:
         await ack()
         name = command["command"].lstrip("/")
-        text = kit.from_slack(command.get("text", ""))
+        text = slack_text.from_slack(command.get("text", ""))
         key = f"trigger:{command.get('trigger_id')}"
         event: Event
         if name == "signaalbot":
@@ -467,10 +469,10 @@ class SlackAdapter:
         await ack()
         user = shortcut.get("user", {})
         team = shortcut.get("team", {}).get("id") or user.get("team_id", "")
-        text = kit.from_slack(shortcut.get("message", {}).get("text", ""))
+        text = slack_text.from_slack(shortcut.get("message", {}).get("text", ""))
         event = Command(
             name="signaal",
-            text=text[: kit.MAX_INITIAL_VALUE],
+            text=text[: slack_text.MAX_INITIAL_VALUE],
             idempotency_key=f"trigger:{shortcut.get('trigger_id')}",
         )
         where = Where(
@@ -489,8 +491,8 @@ class SlackAdapter:
     ) -> None:
         await ack()
         action = body["actions"][0]
-        action_id = kit.neutral_action_id(action["action_id"])
-        if action_id == kit.INPUT_ACTION:
+        action_id = slack_text.neutral_action_id(action["action_id"])
+        if action_id == slack_text.INPUT_ACTION:
             return  # typing in a modal input; the submit brings the values
         user = body.get("user", {})
         team = body.get("team", {}).get("id") or user.get("team_id", "")
@@ -506,13 +508,13 @@ class SlackAdapter:
             user_team=user.get("team_id"),
         )
         key = f"trigger:{body.get('trigger_id')}:{action.get('action_ts', '')}"
-        value = kit.action_value(action)
-        if action_id == kit.OPEN_FORM_ACTION:
+        value = slack_text.action_value(action)
+        if action_id == slack_text.OPEN_FORM_ACTION:
             self.spawn(self._open_stashed(where, value), "open_form")
             return
         event: Event = (
             Command(name=value, idempotency_key=key)
-            if action_id == kit.COMMAND_ACTION
+            if action_id == slack_text.COMMAND_ACTION
             else Action(action_id=action_id, value=value, idempotency_key=key)
         )
         self.spawn(self.dispatch(where, event, user.get("username", "")), "action")
@@ -520,12 +522,14 @@ class SlackAdapter:
     async def _on_options(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
         """Type-ahead of a long list in a modal: the options that fit what was typed so far."""
         view = body.get("view") or {}
-        meta = kit.read_metadata(view.get("private_metadata"))
+        meta = slack_views.read_metadata(view.get("private_metadata"))
         user = body.get("user", {})
         team = body.get("team", {}).get("id") or user.get("team_id", "")
         where = Where(client=self.client, team_id=team, user_id=user.get("id", ""), channel=None)
         form = await self.bot.state.form(Platform.SLACK, where.identity_user, meta.get("f", ""))
-        await ack(options=kit.suggest(form, str(body.get("block_id", "")), body.get("value", "")))
+        await ack(
+            options=slack_views.suggest(form, str(body.get("block_id", "")), body.get("value", ""))
+        )
 
     async def _open_stashed(self, where: Where, form_id: str) -> None:
         t = await self._t(where)
@@ -540,7 +544,7 @@ class SlackAdapter:
         view: dict[str, Any],
         client: AsyncWebClient,
     ) -> None:
-        meta = kit.read_metadata(view.get("private_metadata"))
+        meta = slack_views.read_metadata(view.get("private_metadata"))
         user = body.get("user", {})
         team = body.get("team", {}).get("id") or user.get("team_id", "")
         where = Where(
@@ -553,7 +557,7 @@ class SlackAdapter:
         identity = await self.person(where, user.get("username", ""))
         event = Submit(
             form_id=meta.get("f", ""),
-            values=kit.view_values(view),
+            values=slack_views.view_values(view),
             context=meta.get("c", ""),
             idempotency_key=f"trigger:{body.get('trigger_id') or view.get('id')}:{view.get('hash')}",
         )
@@ -564,13 +568,13 @@ class SlackAdapter:
         title = str(view.get("title", {}).get("text", ""))
         if not done:
             t = self.bot.services.translator(None)
-            await ack(response_action="update", view=kit.working_view(t, title))
+            await ack(response_action="update", view=slack_views.working_view(t, title))
             self.spawn(self._finish_slow_submit(where, view, event, work, title), "slow_submit")
             return
         replies = work.result()
         t = await self._t(where)
         for next_form in (r.form for r in replies if r.form is not None):
-            if kit.needs_suggestions(next_form):
+            if slack_views.needs_suggestions(next_form):
                 await self.bot.state.remember_form(Platform.SLACK, where.identity_user, next_form)
         response, follow_up = self._submit_response(replies, view, t, title, where)
         await ack(**response)
@@ -588,18 +592,24 @@ class SlackAdapter:
         """The ack for a submitted modal, and the replies to post in the DM afterwards."""
         errors = {k: v for r in replies for k, v in r.errors.items()}
         if errors:
-            shown = kit.view_errors(errors, kit.input_block_ids(view))
+            shown = slack_views.view_errors(errors, slack_views.input_block_ids(view))
             if shown is not None:
                 return {"response_action": "errors", "errors": shown}, []
-            return {"response_action": "update", "view": kit.result_view(replies, t, title)}, []
+            return {
+                "response_action": "update",
+                "view": slack_views.result_view(replies, t, title),
+            }, []
         next_form = next((r.form for r in replies if r.form is not None), None)
         if next_form is not None:
-            view_ = kit.modal(next_form, t, {"ch": where.channel or ""})
+            view_ = slack_views.modal(next_form, t, {"ch": where.channel or ""})
             rest = [r for r in replies if r.form is None]
             return {"response_action": "update", "view": view_}, rest
         if not replies:
             return {"response_action": "clear"}, []
-        return {"response_action": "update", "view": kit.result_view(replies, t, title)}, replies
+        return {
+            "response_action": "update",
+            "view": slack_views.result_view(replies, t, title),
+        }, replies
 
     async def _after_submit(
         self, where: Where, identity: Identity, form_id: str, replies: list[Reply]
@@ -624,7 +634,7 @@ class SlackAdapter:
             notice = " ".join(errors.values())
             again = dict(view)
             again["blocks"] = [
-                {"type": "section", "text": {"type": "mrkdwn", "text": kit.mrkdwn(notice)}},
+                {"type": "section", "text": {"type": "mrkdwn", "text": slack_text.mrkdwn(notice)}},
                 # What was typed comes back, but never personal data the guard refused.
                 *[_with_initial(b, safe_values(event.values)) for b in view.get("blocks", [])],
             ]
@@ -662,10 +672,10 @@ class SlackAdapter:
     ) -> None:
         """Closing a half-filled form keeps what was typed as a draft for next time."""
         await ack()
-        meta = kit.read_metadata(view.get("private_metadata"))
+        meta = slack_views.read_metadata(view.get("private_metadata"))
         user = body.get("user", {})
         team = body.get("team", {}).get("id") or user.get("team_id", "")
-        values = {k: v for k, v in kit.view_values(view).items() if v}
+        values = {k: v for k, v in slack_views.view_values(view).items() if v}
         if values and meta.get("f"):
             where = Where(
                 client=client,
@@ -699,7 +709,9 @@ class SlackAdapter:
         if not replies:
             return  # a retried delivery: the home tab was published the first time
         t = await self._t(where)
-        await where.client.views_publish(user_id=where.user_id, view=kit.home_view(replies, t))
+        await where.client.views_publish(
+            user_id=where.user_id, view=slack_views.home_view(replies, t)
+        )
 
     async def _on_message(
         self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
@@ -713,7 +725,7 @@ class SlackAdapter:
             channel=event.get("channel"),
             user_team=event.get("user_team"),
         )
-        text = kit.from_slack(event.get("text", ""))
+        text = slack_text.from_slack(event.get("text", ""))
         parsed = self.bot.parse_text(text, f"event:{body.get('event_id')}")
         self.spawn(self.dispatch(where, parsed), "message")
 
@@ -762,7 +774,7 @@ def _with_initial(block: dict[str, Any], values: dict[str, str]) -> dict[str, An
     value = values[block["block_id"]]
     element = dict(block.get("element", {}))
     if element.get("type") == "plain_text_input" and value:
-        element["initial_value"] = value[: kit.MAX_INITIAL_VALUE]
+        element["initial_value"] = value[: slack_text.MAX_INITIAL_VALUE]
     elif element.get("type") == "static_select":
         chosen = next((o for o in element.get("options", []) if o.get("value") == value), None)
         if chosen is not None:

@@ -24,7 +24,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.language import person_translator
-from bot.adapters.slack_blocks import MAX_ALT_TEXT, BlockRenderer, Upload, mrkdwn, shorten
+from bot.adapters.slack_blocks import BlockRenderer, Upload
+from bot.adapters.slack_text import MAX_ALT_TEXT, mrkdwn, shorten
 from kernel.core import Reply
 from kernel.i18n import Translator
 from kernel.logging import get_logger

@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.adapters import slack_blocks as kit
+from bot.adapters import slack_text
 from bot.adapters.slack import SLACK_KEY, SlackAdapter
 from bot.bootstrap import Runtime, bootstrap
 from bot.web import build_web_app
@@ -163,7 +163,7 @@ def unescape(text: str) -> str:
 
 
 def _is_form(view: dict[str, Any]) -> bool:
-    return str(view.get("callback_id", "")).startswith(kit.FORM_CALLBACK_PREFIX)
+    return str(view.get("callback_id", "")).startswith(slack_text.FORM_CALLBACK_PREFIX)
 
 
 def _initial(block: dict[str, Any]) -> str:
@@ -250,7 +250,7 @@ class SlackRunner:
             # A form in a DM cannot open by itself (no trigger id): the message offers a button
             # that opens it as a modal. A person presses it.
             calls, responses = len(self.fake.calls), len(self.fake.responses)
-            await self._click(who, kit.OPEN_FORM_ACTION, None, number)
+            await self._click(who, slack_text.OPEN_FORM_ACTION, None, number)
             await self.slack.adapter.drain()
             view = self._collect(who, calls, responses, shown)
         for fill in step.fills:
@@ -288,7 +288,7 @@ class SlackRunner:
                 if block.get("accessory"):
                     elements = [*elements, block["accessory"]]
                 for element in elements:
-                    if kit.neutral_action_id(element.get("action_id", "")) != action_id:
+                    if slack_text.neutral_action_id(element.get("action_id", "")) != action_id:
                         continue
                     if element.get("type") == "button" and value in (
                         None,
@@ -363,7 +363,7 @@ class SlackRunner:
                 "static_select": {"selected_option": None},
                 "datepicker": {"selected_date": None},
             }.get(kind, {"value": None})
-            state[block["block_id"]] = {kit.INPUT_ACTION: {"type": kind, **empty}}
+            state[block["block_id"]] = {slack_text.INPUT_ACTION: {"type": kind, **empty}}
         status, text = await driver.interact(payload)
         assert status == 200, text
         answer: dict[str, Any] = json.loads(text) if text else {}

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from cryptography.fernet import Fernet
 from typer.testing import CliRunner
 
-from bot.adapters import slack_blocks as kit
+from bot.adapters import slack_views
 from bot.adapters.slack import SlackAdapter
 from bot.bootstrap import bootstrap
 from bot.web import build_web_app
@@ -96,7 +96,7 @@ async def test_slow_submission_acks_at_once_then_updates_the_modal(
     slack_bot.router.submit("test.slow")(slow)
     adapter.ack_budget = 0.01
     anna = SlackDriver(slack_client, fake_slack, user="UANNA")
-    view = kit.modal(slow_form, slack_bot.services.translator("nl"), {})
+    view = slack_views.modal(slow_form, slack_bot.services.translator("nl"), {})
     status, body = await anna.interact(submission(view, {"a": "x"}, user="UANNA", view_id="V9"))
     release.set()  # the ack is back; now let the handler finish
     assert status == 200
@@ -131,7 +131,7 @@ async def test_slow_refused_submission_never_shows_personal_data_again(
     slack_bot.router.submit("test.slow2")(slow_refusal)
     adapter.ack_budget = 0.01
     anna = SlackDriver(slack_client, fake_slack, user="UANNA")
-    view = kit.modal(slow_form, slack_bot.services.translator("nl"), {})
+    view = slack_views.modal(slow_form, slack_bot.services.translator("nl"), {})
     typed = "Gezin met BSN 111222333 wacht al maanden"
     status, _ = await anna.interact(submission(view, {"a": typed}, user="UANNA", view_id="V8"))
     release.set()

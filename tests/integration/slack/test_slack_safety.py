@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from bot.adapters import slack_blocks as kit
+from bot.adapters import slack_text, slack_views
 from bot.adapters.slack import SlackAdapter
 from kernel.core import Button, Buttons, Choice, Form, Input, Option, Reply, Text
 from kernel.i18n import Catalogue
@@ -74,8 +75,10 @@ async def test_escaping_end_to_end_in_a_direct_message(
 
 
 def test_from_slack_turns_markup_into_plain_text() -> None:
-    assert kit.from_slack("<@U1> en <!here> in <#C1|wijkteam>") == "@U1 en @here in #wijkteam"
-    assert kit.from_slack("zie <https://x.nl|rapport> &amp; &lt;b&gt;") == (
+    assert (
+        slack_text.from_slack("<@U1> en <!here> in <#C1|wijkteam>") == "@U1 en @here in #wijkteam"
+    )
+    assert slack_text.from_slack("zie <https://x.nl|rapport> &amp; &lt;b&gt;") == (
         "zie rapport (https://x.nl) & <b>"
     )
 
@@ -86,14 +89,14 @@ def test_long_text_is_split_and_never_cut_inside_an_escape() -> None:
     assert len(blocks) >= 2
     for block in blocks:
         body = block["text"]["text"]
-        assert len(body) <= kit.MAX_TEXT
+        assert len(body) <= slack_text.MAX_TEXT
         assert body.replace("&amp;", "").count("&") == 0
 
 
 def test_block_limits_are_respected() -> None:
     many = Reply(blocks=tuple(Text(text=f"regel {i}") for i in range(80)))
     blocks = kit.BlockRenderer(T).render([many]).blocks
-    assert len(blocks) == kit.MAX_MESSAGE_BLOCKS
+    assert len(blocks) == slack_text.MAX_MESSAGE_BLOCKS
     assert blocks[-1]["type"] == "context"
 
     choice = Choice(
@@ -102,11 +105,11 @@ def test_block_limits_are_respected() -> None:
         options=tuple(Option(label="x" * 100, value=str(i)) for i in range(150)),
     )
     select = kit.BlockRenderer(T).render([Reply(blocks=(choice,))]).blocks[0]["accessory"]
-    assert len(select["options"]) == kit.MAX_OPTIONS
+    assert len(select["options"]) == slack_text.MAX_OPTIONS
     assert all(len(o["text"]["text"]) <= 75 for o in select["options"])
 
     header = kit.BlockRenderer(T).render([Reply(blocks=(Text(text="k" * 400, style="header"),))])
-    assert len(header.blocks[0]["text"]["text"]) <= kit.MAX_HEADER
+    assert len(header.blocks[0]["text"]["text"]) <= slack_text.MAX_HEADER
 
     form = Form(
         form_id="f",
@@ -114,28 +117,28 @@ def test_block_limits_are_respected() -> None:
         submit_label="Versturen en opslaan alsjeblieft",
         inputs=(Input(name="text", label="Tekst", initial="y" * 5000, max_length=4000),),
     )
-    view = kit.modal(form, T, {})
-    assert len(view["title"]["text"]) <= kit.MAX_MODAL_TITLE
-    assert len(view["submit"]["text"]) <= kit.MAX_MODAL_TITLE
+    view = slack_views.modal(form, T, {})
+    assert len(view["title"]["text"]) <= slack_text.MAX_MODAL_TITLE
+    assert len(view["submit"]["text"]) <= slack_text.MAX_MODAL_TITLE
     element = next(b for b in view["blocks"] if b["type"] == "input")["element"]
-    assert len(element["initial_value"]) == kit.MAX_INITIAL_VALUE
-    assert element["max_length"] == kit.MAX_INPUT_LENGTH
+    assert len(element["initial_value"]) == slack_text.MAX_INITIAL_VALUE
+    assert element["max_length"] == slack_text.MAX_INPUT_LENGTH
 
 
 def test_a_form_title_longer_than_slack_allows_is_shown_whole_in_the_modal() -> None:
     inputs = (Input(name="reason", label="Toelichting"),)
     long = Form(form_id="f", title="Stap 2 van 6: Kennislacune", submit_label="Ok", inputs=inputs)
-    view = kit.modal(long, T, {}, notice="Let op")
+    view = slack_views.modal(long, T, {}, notice="Let op")
     assert view["title"]["text"] == "Stap 2 van 6: Kennislac…"
     assert view["blocks"][0] == {
         "type": "header",
         "text": {"type": "plain_text", "text": "Stap 2 van 6: Kennislacune", "emoji": True},
     }
     assert [b["type"] for b in view["blocks"]] == ["header", "section", "input"]
-    assert kit.input_block_ids(view) == ["reason"]
+    assert slack_views.input_block_ids(view) == ["reason"]
 
     short = Form(form_id="f", title="Stap 6 van 6: Belasting", submit_label="Ok", inputs=inputs)
-    assert [b["type"] for b in kit.modal(short, T, {})["blocks"]] == ["input"]
+    assert [b["type"] for b in slack_views.modal(short, T, {})["blocks"]] == ["input"]
 
 
 def test_action_ids_are_unique_within_a_message_and_round_trip() -> None:
@@ -148,10 +151,12 @@ def test_action_ids_are_unique_within_a_message_and_round_trip() -> None:
     blocks = kit.BlockRenderer(T).render([Reply(blocks=(buttons, buttons))]).blocks
     ids = [e["action_id"] for b in blocks for e in b["elements"]]
     assert len(ids) == len(set(ids)) == 4
-    assert {kit.neutral_action_id(i) for i in ids} == {"signal.support"}
+    assert {slack_text.neutral_action_id(i) for i in ids} == {"signal.support"}
 
 
 def test_form_level_errors_show_next_to_the_first_input() -> None:
-    errors = kit.view_errors({"_form": "Database even weg", "theme": "Kies"}, ["text", "theme"])
+    errors = slack_views.view_errors(
+        {"_form": "Database even weg", "theme": "Kies"}, ["text", "theme"]
+    )
     assert errors == {"text": "Database even weg", "theme": "Kies"}
-    assert kit.view_errors({"_form": "x"}, []) is None
+    assert slack_views.view_errors({"_form": "x"}, []) is None
