@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from bot.adapters.slack_text import from_slack
-from bot.adapters.teams_cards import html_to_text, strip_mentions
+from bot.adapters.teams_inbound import html_to_text, strip_mentions
 from handlers.intake import neutralise
 from privacy.guard import scan
 from turn.router import Router

@@ -35,6 +35,7 @@ from typing_extensions import override
 
 from bot.adapters import http_edge, teams_auth
 from bot.adapters import teams_cards as cards
+from bot.adapters import teams_inbound as inbound
 from bot.adapters.language import person_translator
 from bot.adapters.reply_outbox import hand_to_outbox
 from bot.adapters.teams_messenger import (
@@ -234,13 +235,13 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
         identity = await self._identity(turn_context)
         event: Event | None
         if isinstance(activity.value, dict) and not (activity.text or "").strip():
-            event = cards.event_from_data(activity.value, activity.id)
+            event = inbound.event_from_data(activity.value, activity.id)
             if event is None:
                 await turn_context.send_activity((await self._t(activity))("teams.unknown_card"))
                 return
         else:
             names = (getattr(activity.recipient, "name", None) or "",)
-            text = cards.strip_mentions(activity.text or "", names)
+            text = inbound.strip_mentions(activity.text or "", names)
             event = self.bot.parse_text(text, activity.id)
         replies = await self._handle(turn_context, identity, event)
         await self._deliver(turn_context, event, replies, card_id=activity.reply_to_id)
@@ -342,7 +343,7 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
         t = await self._t(activity)
         value = activity.value if isinstance(activity.value, dict) else {}
         action = value.get("action") or {}
-        event = cards.event_from_data(action.get("data"), activity.id, action.get("verb"))
+        event = inbound.event_from_data(action.get("data"), activity.id, action.get("verb"))
         if event is None:
             return invoke(_message_response(t("teams.unknown_card")))
         identity = await self._identity(context)
@@ -374,7 +375,7 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
                 name=command, text=_message_payload_text(value), idempotency_key=activity.id
             )
         else:
-            event = cards.event_from_data(value.get("data"), activity.id)
+            event = inbound.event_from_data(value.get("data"), activity.id)
         if event is None:
             return invoke(_task_message(t("teams.unknown_card")))
         identity = await self._identity(context)
@@ -396,7 +397,7 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
         activity = context.activity
         t = await self._t(activity)
         value = activity.value if isinstance(activity.value, dict) else {}
-        event = cards.event_from_data(value.get("data"), activity.id)
+        event = inbound.event_from_data(value.get("data"), activity.id)
         if event is None:
             return invoke(_task_message(t("teams.unknown_card")))
         identity = await self._identity(context)
@@ -505,8 +506,8 @@ def _message_payload_text(value: dict[str, Any]) -> str:
     body = payload.get("body") or {} if isinstance(payload, dict) else {}
     content = str(body.get("content") or "") if isinstance(body, dict) else ""
     if str(body.get("contentType", "html")).lower() == "html":
-        content = cards.html_to_text(content)
-    return cards.strip_mentions(content)[:2000]
+        content = inbound.html_to_text(content)
+    return inbound.strip_mentions(content)[:2000]
 
 
 def echo_values(values: dict[str, str]) -> dict[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from bot.adapters.slack_text import from_slack, neutral_action_id
-from bot.adapters.teams_cards import html_to_text, strip_mentions
+from bot.adapters.teams_inbound import html_to_text, strip_mentions
 from handlers.intake import neutralise
 from kernel.core import Command
 from privacy import mask_text, scan

@@ -5,13 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.adapters.teams import echo_values, email_domain
-from bot.adapters.teams_cards import (
-    event_from_data,
-    html_to_text,
-    is_plain,
-    render_card,
-    strip_mentions,
-)
+from bot.adapters.teams_cards import is_plain, render_card
+from bot.adapters.teams_inbound import event_from_data, html_to_text, strip_mentions
 from kernel.core import (
     Action,
     Button,
