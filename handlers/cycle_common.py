@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from kernel.core import (
+    Action,
     Role,
 )
 from kernel.text import as_id
@@ -72,3 +73,17 @@ async def find_person(uow: UnitOfWork, name: str) -> tuple[int | None, str]:
 
 
 # --- starting and listing ---------------------------------------------------------------------
+
+
+async def stage_still_due(ctx: TurnContext, *, leader_only: bool = False) -> CycleStage | None:
+    """The stage a "move the due date" button names, when its due date is still the one the
+    button was made for; otherwise the person hears it has moved already and gets None."""
+    assert isinstance(ctx.event, Action)
+    stage = await stage_for(ctx, ctx.event.value, leader_only=leader_only)
+    if stage is None:
+        return None
+    asked = due_of(ctx.event.value)
+    if asked is not None and asked != stage.due_on:
+        await ctx.say("cycle.already_moved", due=ctx.t.date(stage.due_on) if stage.due_on else "-")
+        return None
+    return stage

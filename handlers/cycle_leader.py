@@ -6,10 +6,10 @@ from cycle import engine, stage_actions
 from handlers.cycle_common import (
     FORM_CONCLUSION,
     FORM_REASSIGN,
-    due_of,
     is_leader,
     parse_int,
     stage_for,
+    stage_still_due,
 )
 from handlers.cycle_stage import colleague_form
 from kernel.core import (
@@ -54,13 +54,8 @@ async def reassign_clicked(ctx: TurnContext) -> None:
 
 
 async def extend_clicked(ctx: TurnContext) -> None:
-    assert isinstance(ctx.event, Action)
-    stage = await stage_for(ctx, ctx.event.value, leader_only=True)
+    stage = await stage_still_due(ctx, leader_only=True)
     if stage is None:
-        return
-    asked = due_of(ctx.event.value)
-    if asked is not None and asked != stage.due_on:
-        await ctx.say("cycle.already_moved", due=ctx.t.date(stage.due_on) if stage.due_on else "-")
         return
     kit = engine.kit_for(ctx.services)
     async with ctx.uow() as uow:

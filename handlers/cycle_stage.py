@@ -10,9 +10,9 @@ from handlers.cycle_common import (
     FORM_HANDOVER,
     FORM_OUTPUT,
     FORM_REASSIGN,
-    due_of,
     find_person,
     stage_for,
+    stage_still_due,
 )
 from kernel.core import (
     Action,
@@ -89,13 +89,8 @@ async def output_submitted(ctx: TurnContext) -> None:
 
 
 async def postpone_clicked(ctx: TurnContext) -> None:
-    assert isinstance(ctx.event, Action)
-    stage = await stage_for(ctx, ctx.event.value)
+    stage = await stage_still_due(ctx)
     if stage is None:
-        return
-    asked = due_of(ctx.event.value)
-    if asked is not None and asked != stage.due_on:
-        await ctx.say("cycle.already_moved", due=ctx.t.date(stage.due_on) if stage.due_on else "-")
         return
     kit = engine.kit_for(ctx.services)
     async with ctx.uow() as uow:
