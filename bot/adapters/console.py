@@ -37,6 +37,12 @@ QUIT_WORDS = frozenset({"afsluiten", "exit", "quit"})  # close the chat
 LIVE_POLL_SECONDS = 2.0
 
 
+def named(label: str, message: str) -> str:
+    """An error with the input it is about: ``Thema: Kies …``, ``Wat zie je? Vul …``."""
+    label = label.strip()
+    return f"{label} {message}" if label.endswith(("?", ":", ".", "!")) else f"{label}: {message}"
+
+
 class ConsoleAdapter:
     """One person's chat. ``inbox`` brings what the dispatcher delivered to this person: shown
     before the first prompt, after every turn, and (``live``, on a terminal) every few seconds
@@ -60,6 +66,7 @@ class ConsoleAdapter:
         self._live = live
         self._pending: list[tuple[str, Action]] = []
         self._eof = False
+        self.last_form: Form | None = None  # the form asked last (its labels name errors)
 
     # --- input/output ---------------------------------------------------------------------
 
@@ -167,7 +174,8 @@ class ConsoleAdapter:
 
     # --- rendering -------------------------------------------------------------------------
 
-    async def render(self, reply: Reply) -> None:
+    async def render(self, reply: Reply, form: Form | None = None) -> None:
+        """Show one reply; errors about a form's inputs name each input by its label."""
         if any(isinstance(b, Buttons | Choice) for b in reply.blocks):
             self._pending = []  # the newest choices are the only ones a number can pick
         for block in reply.blocks:
@@ -194,10 +202,13 @@ class ConsoleAdapter:
                 self._write(f"  {block.label}: {block.path}")  # the saved file, to open
             elif isinstance(block, Form):
                 await self.fill_form(block)
+        labels = {i.name: i.label for i in form.inputs} if form is not None else {}
         for name, message in reply.errors.items():
             if name == "_form":
                 continue
-            self._write(f"! {name}: {message}")
+            # Never the input's internal name: the label the person just answered, or nothing.
+            label = labels.get(name)
+            self._write(f"! {named(label, message)}" if label else f"! {message}")
 
     def _text(self, block: Text) -> str:
         if block.style == "header":
@@ -216,6 +227,7 @@ class ConsoleAdapter:
         """Ask each input in turn; each answer is checked as it is given (``check_input``: privacy,
         required, length), so a BSN typed at step one is refused at step one."""
         t = await self._t()
+        self.last_form = form
         draft = await self.bot.state.load_draft(
             self.identity.platform, self.identity.user_id, form.form_id
         )
@@ -250,7 +262,7 @@ class ConsoleAdapter:
                     await self.render(reply)
                 return
             for reply in replies:
-                await self.render(reply)
+                await self.render(reply, form)
             known = {f.name for f in form.inputs}
             if "_form" in errors or not known & errors.keys():
                 # The database was away: everything typed is kept; ask again to send.
@@ -261,6 +273,9 @@ class ConsoleAdapter:
                     return
                 continue
             todo = [f for f in form.inputs if f.name in errors]
+            for field in todo:
+                # What the bot refused is not offered back to keep (Enter would send it again).
+                values[field.name] = ""
 
     async def _ask(self, field: Input, current: str, form_id: str = "") -> str | None:
         """One input, asked until the answer passes; None when the person stops.
@@ -277,7 +292,7 @@ class ConsoleAdapter:
             check = check_input(field, answer, t)
             if check.ok:
                 return answer
-            self._write(f"! {check.error}")
+            self._write(f"! {named(field.label, check.error)}")
             if check.kinds:
                 await audit_refusal_for(
                     self.bot.services,
