@@ -36,6 +36,7 @@ from typing_extensions import override
 from bot.adapters import http_edge, teams_auth
 from bot.adapters import teams_cards as cards
 from bot.adapters import teams_inbound as inbound
+from bot.adapters.file_links import FileLinks, public_base
 from bot.adapters.language import person_translator
 from bot.adapters.reply_outbox import hand_to_outbox
 from bot.adapters.teams_messenger import (
@@ -135,10 +136,11 @@ def invoke(body: Any = None, status: int = HTTPStatus.OK) -> InvokeResponse:
 class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
     """Turns Teams activities into neutral events and neutral replies into Teams messages."""
 
-    def __init__(self, bot: Signaalbot, memory: CardMemory) -> None:
+    def __init__(self, bot: Signaalbot, memory: CardMemory, links: FileLinks) -> None:
         super().__init__()
         self.bot = bot
         self.memory = memory
+        self.links = links  # a file in a reply becomes a download link (file_links)
 
     # --- who and where ---------------------------------------------------------------------
 
@@ -296,6 +298,7 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
     ) -> None:
         t = await self._t(context.activity)
         conversation_id = context.activity.conversation.id
+        reply = await self.links.linked(reply)
         if reply.errors and isinstance(event, Submit):
             outgoing = reply_activity(reply, t, form=form, values=echo_values(event.values))
             if card_id:
@@ -669,6 +672,12 @@ def build_teams_adapter(bot: Signaalbot) -> TeamsAdapter:
             "Set SIGNAALBOT_TEAMS_TENANT_ID (your Microsoft 365 tenant id): with an app id, "
             "only your tenant and the listed provider tenants are let in"
         )
+    base = public_base(settings)
+    if base is None:
+        raise ValueError(
+            "Set SIGNAALBOT_BASE_URL (the bot's public https address): Teams people open "
+            "calendar invitations through a link to it"
+        )
     password = (
         settings.teams_app_password.get_secret_value() if settings.teams_app_password else None
     )
@@ -680,12 +689,13 @@ def build_teams_adapter(bot: Signaalbot) -> TeamsAdapter:
     )
     teams_auth.install()  # signing keys fetched off the event loop, cached, with back-off
     cloud = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
-    handler = SignaalbotTeamsHandler(bot, CardMemory(bot.state))
 
     async def translator_for(user_id: str, fallback: str | None) -> Translator:
         return await person_translator(bot, PLATFORM, user_id, fallback)
 
-    messenger = TeamsMessenger(cloud, settings.teams_app_id, translator_for)
+    links = FileLinks(bot.services, base)
+    handler = SignaalbotTeamsHandler(bot, CardMemory(bot.state), links)
+    messenger = TeamsMessenger(cloud, settings.teams_app_id, translator_for, links)
     return TeamsAdapter(
         bot=bot,
         cloud=cloud,
