@@ -153,7 +153,10 @@ async def start_report(ctx: TurnContext) -> None:
         draft = await uow.conversations.get(
             ctx.actor.platform.value, ctx.actor.user_id, f"draft:{SIGNAL_FORM}"
         )
-        initial = {k: str(v) for k, v in (draft or {}).items()}
+        waiting = None if draft else await pending_values(ctx, uow)
+        # A report sent but not finished (the "lijkt hierop" question was never answered, e.g.
+        # the console closed): its answers come back instead of an empty form.
+        initial = {k: str(v) for k, v in (draft or waiting or {}).items()}
         masked = False
         if typed.strip():
             # A form prefilled from a message never carries (or stores) the raw text.
@@ -162,6 +165,8 @@ async def start_report(ctx: TurnContext) -> None:
             masked = initial["text"] != prefill
         form = await signal_form(ctx, uow, initial)
     notice = (Text(text=ctx.t("signals.prefill_masked"), style="warning"),) if masked else ()
+    if waiting and not typed.strip():
+        notice = (*notice, Text(text=ctx.t("signals.pending_resumed")))
     await ctx.reply(Reply(blocks=(*notice, form)))
 
 

@@ -163,3 +163,20 @@ async def test_a_refusal_while_typing_names_the_field(sqlite_bot: Signaalbot) ->
     output = await run_console(sqlite_bot, "dirk", ["signaal", SIGNAL, "zeppelin", *WMO, "stop"])
     assert "! Thema: Kies een van de mogelijkheden." in output
     assert "S-2026-0001" in output
+
+
+async def test_a_report_left_at_the_lookalike_question_comes_back_filled_in(
+    sqlite_bot: Signaalbot,
+) -> None:
+    """Bo's chat closed while the bot asked whether her signal is like Anna's: at her next
+    ``signaal`` everything she filled in is there again, and Enter sends it as it was."""
+    await run_console(sqlite_bot, "anna", ["signaal", SIGNAL, *JEUGD, "stop"])
+    left = await run_console(sqlite_bot, "bo", ["signaal", SIGNAL + " Ook in Stratum.", *JEUGD])
+    assert "S-2026-0001" in left and "S-2026-0002" not in left  # the question, unanswered
+    t = sqlite_bot.services.translator("nl")
+    back = await run_console(sqlite_bot, "bo", ["signaal", *[""] * 8, "2", "stop"])
+    assert t("signals.pending_resumed") in back
+    assert f"houden: {SIGNAL[:40]}" in back  # her text, offered to keep
+    assert "S-2026-0002" in back  # "Nee, dit is nieuw": saved as she typed it
+    replies = await say(sqlite_bot, person("bo"), "status S-2026-0002")
+    assert "Ook in Stratum." in texts(replies)
