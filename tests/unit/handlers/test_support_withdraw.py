@@ -164,4 +164,4 @@ async def test_a_supporter_who_tries_to_withdraw_is_not_told_to_recognise_it(
     )
     answer = texts(await say(sqlite_bot, cem, "intrekken S-2026-0001"))
     assert answer == t("intake.not_yours_supported", ref="S-2026-0001")
-    assert "herken" not in answer
+    assert "'herken" not in answer
