@@ -10,6 +10,7 @@ import asyncio
 from typing import TextIO
 
 from bot.adapters.console_messenger import ConsoleInbox
+from bot.adapters.console_terminal import TerminalLines
 from bot.adapters.language import person_translator
 from kernel.core import (
     Action,
@@ -57,6 +58,7 @@ class ConsoleAdapter:
         *,
         inbox: ConsoleInbox | None = None,
         live: bool = False,
+        terminal: TerminalLines | None = None,
     ) -> None:
         self.bot = bot
         self.identity = identity
@@ -64,6 +66,8 @@ class ConsoleAdapter:
         self._out = stdout
         self._inbox = inbox
         self._live = live
+        self._terminal = terminal  # on a terminal: line editing, history, Ctrl-C
+        self._prompt = "> "
         self._pending: list[tuple[str, Action]] = []
         self._eof = False
         self.last_form: Form | None = None  # the form asked last (its labels name errors)
@@ -75,6 +79,13 @@ class ConsoleAdapter:
         self._out.flush()
 
     async def _read(self, prompt: str = "> ") -> str | None:
+        self._prompt = prompt
+        if self._terminal is not None:
+            typed = await self._terminal.read(prompt)
+            if typed is None:
+                self._eof = True
+                self._write()
+            return typed
         self._out.write(prompt)
         self._out.flush()
         line = await asyncio.to_thread(self._in.readline)
@@ -100,20 +111,31 @@ class ConsoleAdapter:
         await self.show_inbox()
         poller = asyncio.create_task(self._poll()) if self._live and self._inbox else None
         try:
-            while True:
-                line = await self._read()
-                word = (line or "").strip().lower()
-                if line is None or word in QUIT_WORDS:
-                    self._write((await self._t())("core.console_goodbye"))
-                    return
-                if word in CANCEL_WORDS:
-                    await self._stop_choice()
-                    continue
-                await self.send_line(line)
-                await self.show_inbox()
+            await self._loop()
+        except asyncio.CancelledError:
+            if self._terminal is None:
+                raise
+            # Ctrl-C on a terminal: the chat closes at once (a form's answers stay as a draft).
+            self._write()
+            self._write((await self._t())("core.console_goodbye"))
         finally:
             if poller is not None:
                 poller.cancel()
+            if self._terminal is not None:
+                self._terminal.restore()
+
+    async def _loop(self) -> None:
+        while True:
+            line = await self._read()
+            word = (line or "").strip().lower()
+            if line is None or word in QUIT_WORDS:
+                self._write((await self._t())("core.console_goodbye"))
+                return
+            if word in CANCEL_WORDS:
+                await self._stop_choice()
+                continue
+            await self.send_line(line)
+            await self.show_inbox()
 
     async def _stop_choice(self) -> None:
         if self._pending:
@@ -140,8 +162,11 @@ class ConsoleAdapter:
             self._write((await self._t())("core.console_new_message"))
             await self.render(reply)
         if replies and prompt_again:
-            self._out.write("> ")
-            self._out.flush()
+            if self._terminal is not None:
+                self._terminal.redraw(self._prompt)  # with what was typed so far
+            else:
+                self._out.write(self._prompt)
+                self._out.flush()
         return len(replies)
 
     async def send_line(self, line: str) -> None:
