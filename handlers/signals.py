@@ -204,7 +204,6 @@ async def offer_matches(ctx: TurnContext, values: dict[str, str]) -> bool:
     ]
     if not hits:
         return False
-    t = ctx.t
     async with ctx.uow() as uow:
         hits = await visible_hits(ctx, uow, hits)
         if not hits:
@@ -212,7 +211,15 @@ async def offer_matches(ctx: TurnContext, values: dict[str, str]) -> bool:
         await uow.conversations.put(
             ctx.actor.platform.value, ctx.actor.user_id, PENDING_FLOW, dict(values), ctx.now()
         )
+        # Answered before the commit, which keeps the answer with the delivery key: a crash
+        # right after it still shows the redelivery the choice the signal waits for.
+        await ctx.reply(similar_reply(ctx, hits))
         await uow.commit()
+    return True
+
+
+def similar_reply(ctx: TurnContext, hits: list[Any]) -> Reply:
+    t = ctx.t
     blocks: list[Any] = [Text(text=t("signals.similar_intro"), style="header")]
     for hit in hits:
         label_key = "signals.similar_signal" if hit.kind == "signal" else "signals.similar_study"
@@ -244,8 +251,7 @@ async def offer_matches(ctx: TurnContext, values: dict[str, str]) -> bool:
             )
         )
     )
-    await ctx.reply(Reply(blocks=tuple(blocks)))
-    return True
+    return Reply(blocks=tuple(blocks))
 
 
 async def visible_hits(ctx: TurnContext, uow: UnitOfWork, hits: list[Any]) -> list[Any]:
@@ -338,9 +344,15 @@ async def store_signal(ctx: TurnContext, values: dict[str, str]) -> Signal:
         )
         await clear_pending(ctx, uow)
         where = await area_name(uow, ctx, signal.area)
+        # Confirmed before the commit, which keeps the answer with the delivery key.
+        await ctx.reply(saved_reply(ctx, signal, where, values))
         await uow.commit()
     index_signal(ctx, signal)
     log.info("signal_created", signal=signal.ref, person_id=ctx.actor.person_id)
+    return signal
+
+
+def saved_reply(ctx: TurnContext, signal: Signal, where: str, values: dict[str, str]) -> Reply:
     t = ctx.t
     blocks: list[Any] = [
         Text(text=t("signals.saved", ref=signal.ref), style="header"),
@@ -359,8 +371,7 @@ async def store_signal(ctx: TurnContext, values: dict[str, str]) -> Signal:
     ]
     if values.get("markup_removed"):
         blocks.append(Text(text=t("signals.markup_removed"), style="muted"))
-    await ctx.reply(Reply(blocks=tuple(blocks)))
-    return signal
+    return Reply(blocks=tuple(blocks))
 
 
 def index_signal(ctx: TurnContext, signal: Signal) -> None:
