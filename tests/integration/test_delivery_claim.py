@@ -139,3 +139,18 @@ async def test_a_click_redelivered_after_its_commit_gets_the_same_confirmation(
     assert "S-2026-0002" in texts(again), texts(again)
     assert await signal_count(bot) == 2
     first.cancel()
+
+
+async def test_clicked_again_after_the_signal_was_stored_confirms_it_again(
+    bot: Signaalbot,
+) -> None:
+    """Slack acks a click before the work, so a crash after the commit loses its answer and
+    the person clicks again: a new delivery, which must not say "nothing is waiting"."""
+    ina, jan = person("ina", platform=Platform.SLACK), person("jan", platform=Platform.SLACK)
+    await bot.handle(ina, report("trig-50"))
+    await bot.handle(jan, report("trig-51"))
+    first = await bot.handle(jan, Action(action_id="signal.match.new", idempotency_key="t-52"))
+    again = await bot.handle(jan, Action(action_id="signal.match.new", idempotency_key="t-53"))
+    assert "S-2026-0002" in texts(first)
+    assert texts(again) == texts(first)
+    assert await signal_count(bot) == 2
