@@ -149,8 +149,7 @@ async def start_report(ctx: TurnContext) -> None:
             ctx.actor.platform.value, ctx.actor.user_id, f"draft:{SIGNAL_FORM}"
         )
         waiting = None if draft else await pending_values(ctx, uow)
-        # A report sent but not finished (the "lijkt hierop" question was never answered, e.g.
-        # the console closed): its answers come back instead of an empty form.
+        # A report left at the lookalike question (the console closed) comes back filled in.
         initial = {k: str(v) for k, v in (draft or waiting or {}).items()}
         masked = False
         if typed.strip():
