@@ -19,6 +19,7 @@ from matching.index import (
 from matching.lexicon import Lexicon, LexiconError, SynonymGroup, load_lexicon
 from matching.models import SIGNAL, STUDY, Document, Match
 from matching.scorer import ScoringConfig
+from matching.stored import Prepared
 
 __all__ = [
     "DEFAULT_DUPLICATE_THRESHOLD",
@@ -36,6 +37,7 @@ __all__ = [
     "LexiconError",
     "Match",
     "MatchIndex",
+    "Prepared",
     "ScoringConfig",
     "SynonymGroup",
     "from_blob",

@@ -41,12 +41,14 @@ from types import MappingProxyType
 import numpy as np
 
 from matching.analyzer import CONCEPT_PREFIX, Analysis, Analyzer
+from matching.bulk import add_stored
 from matching.encoder import Encoder, Vector
 from matching.fusion import FusionConfig
 from matching.models import Document, Match
 from matching.scorer import ScoringConfig
 from matching.shard import Entry, Shard
 from matching.stemming import stem
+from matching.stored import Prepared, fingerprint, pack, unpack
 from matching.typos import Speller
 
 #: Default duplicate threshold of the lexical score, calibrated on the dev half of
@@ -109,6 +111,7 @@ class MatchIndex:
         self._lexicon_speller = Speller(self.analyzer.vocabulary)
         self._speller = Speller(self.analyzer.vocabulary)
         self._recent: dict[str, Vector] = {}
+        self._analysis_key: bytes | None = None
 
     def __len__(self) -> int:
         return sum(len(s) for s in self._shards.values())
@@ -143,31 +146,66 @@ class MatchIndex:
             return text
         return f"{title}. {text}" if text else title
 
-    def add(self, doc: Document, vector: Vector | bytes | None = None) -> None:
-        """Index ``doc`` (with its stored vector, if any); the same (kind, ref) is replaced."""
-        self.remove(doc.kind, doc.ref)
+    @property
+    def analysis_key(self) -> bytes:
+        """The analyser's fingerprint (:func:`matching.stored.fingerprint`), computed once."""
+        if self._analysis_key is None:
+            self._analysis_key = fingerprint(self.analyzer)
+        return self._analysis_key
+
+    def prepare(self, doc: Document) -> Prepared:
+        """The analysis :meth:`add` needs for ``doc`` (the slow part of adding it)."""
         analysis = self.analyzer.analyze(
             self.searchable_text(doc), correct=self._lexicon_speller.correct
         )
-        words = tuple(sorted({w for w in analysis.normalized.split() if w.isalpha()}))
-        for word in words:
+        return Prepared.of(analysis)
+
+    def pack(self, doc: Document, prepared: Prepared) -> bytes | None:
+        """``prepared`` in its stored form, for this analyser and ``doc``'s text."""
+        return pack(prepared, self.analysis_key, self.searchable_text(doc))
+
+    def unpack(self, doc: Document, blob: bytes | None) -> Prepared | None:
+        """A stored analysis of ``doc``; None when missing, or made for another analyser/text."""
+        if not blob:
+            return None
+        return unpack(blob, self.analysis_key, self.searchable_text(doc))
+
+    def add(
+        self, doc: Document, vector: Vector | bytes | None = None, prepared: Prepared | None = None
+    ) -> None:
+        """Index ``doc`` (with its stored vector and analysis, if any); (kind, ref) is replaced."""
+        self.remove(doc.kind, doc.ref)
+        if prepared is None:
+            prepared = self.prepare(doc)
+        for word in prepared.words:
             self._speller.add(word)
-        shard = self._shards.get(doc.kind)
-        if shard is None:
-            shard = self._shards[doc.kind] = Shard()
-        title_words = self.analyzer.tokens(doc.title) if doc.kind == "study" else []
-        entry = Entry(
-            doc=doc,
-            weights=analysis.weights,
-            fuzzy=analysis.fuzzy,
-            words=words,
-            title_key=f" {' '.join(title_words)} " if len(title_words) >= 2 else "",
-        )
-        doc_id = self._next_id
-        shard.add(doc_id, entry, analysis)
-        self._next_id += 1
+        shard = self._shard(doc.kind)
+        entry = Entry(doc=doc, data=prepared, title_key=self.title_key(doc))
+        doc_id = self._take_id()
+        shard.add(doc_id, entry, prepared.repeated)
         if vector is not None:
             self._put_vector(shard, doc_id, vector)
+
+    def add_stored(
+        self, items: Iterable[tuple[Document, bytes | None, Vector | bytes | None]]
+    ) -> list[tuple[Document, Prepared]]:
+        """Index many (document, stored analysis, vector) at once; see :mod:`matching.bulk`."""
+        return add_stored(self, items)
+
+    def title_key(self, doc: Document) -> str:
+        """A study's normalised title between spaces (two words or more), else ``""``."""
+        words = self.analyzer.tokens(doc.title) if doc.kind == "study" else []
+        return f" {' '.join(words)} " if len(words) >= 2 else ""
+
+    def _shard(self, kind: str) -> Shard:
+        shard = self._shards.get(kind)
+        if shard is None:
+            shard = self._shards[kind] = Shard()
+        return shard
+
+    def _take_id(self) -> int:
+        self._next_id += 1
+        return self._next_id - 1
 
     def add_many(self, docs: Iterable[Document]) -> None:
         """Index many documents (same semantics as :meth:`add`, without vectors)."""
