@@ -56,7 +56,7 @@ def add_stored(
             fresh.append((doc, prepared))
             index.add(doc, vector, prepared)
             continue
-        if (doc.kind, doc.ref) in index:
+        if doc.ref in index._shard(doc.kind).by_ref:
             index.remove(doc.kind, doc.ref)
         doc_id = index._take_id()
         posted.setdefault(doc.kind, []).append((doc_id, Entry(doc, payload, index.title_key(doc))))

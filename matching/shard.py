@@ -93,30 +93,35 @@ class Shard:
     def add_stored(self, items: Iterable[tuple[int, Entry]], words: Counter[str]) -> None:
         """Post many entries whose ``data`` is a stored payload; their words go to ``words``.
 
-        The same postings as :meth:`add` one by one, without decoding a term dictionary.
+        The same postings as :meth:`add` one by one, without decoding a term dictionary; the
+        counts are made once per call, over every document's terms at once.
         """
         self.generation += 1
         postings = self.postings
-        df = self.df
         entries = self.entries
         by_ref = self.by_ref
-        total = 0
+        all_terms: list[str] = []
+        all_words: list[str] = []
+        extra = 0
         for doc_id, entry in items:
             assert isinstance(entry.data, str)
             terms, repeated, doc_words = postings_of(entry.data)
             entries[doc_id] = entry
             by_ref[entry.doc.ref] = doc_id
-            df.update(terms)
-            words.update(doc_words)
-            total += len(terms) + len(repeated)
+            all_terms += terms
+            all_words += doc_words
             for term in terms:
                 plist = postings.get(term)
                 if plist is None:
                     plist = postings[term] = array("i")
                 plist.append(doc_id)
-            for term in repeated:
-                postings[term].append(doc_id)
-        self.total_postings += total
+            if repeated:
+                extra += len(repeated)
+                for term in repeated:
+                    postings[term].append(doc_id)
+        self.df.update(all_terms)
+        words.update(all_words)
+        self.total_postings += len(all_terms) + extra
 
     def remove(self, ref: str) -> Entry | None:
         doc_id = self.by_ref.pop(ref, None)
