@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from matching.encoder import Vector
 from matching.models import Document
 from matching.shard import Entry
-from matching.stored import Prepared, payload_of
+from matching.stored import Prepared, payload_of, source_of
 
 if TYPE_CHECKING:
     from matching.index import MatchIndex
@@ -43,12 +43,16 @@ def add_stored(
             index._shard(kind).add_stored(entries, words)
         posted.clear()
         batch_refs.clear()
+        for kind in {kind for kind, _, _ in vectors}:
+            store = index._vector_store(index._shard(kind))
+            if store is not None:
+                store.reserve(len(store) + sum(1 for k, _, _ in vectors if k == kind))
         for kind, doc_id, vector in vectors:
             index._put_vector(index._shard(kind), doc_id, vector)
         vectors.clear()
 
     for doc, blob, vector in items:
-        payload = payload_of(blob, key, index.searchable_text(doc)) if blob else None
+        payload = payload_of(blob, key, source_of(doc)) if blob else None
         if (doc.kind, doc.ref) in batch_refs:
             flush()  # the same document twice: the later one replaces the earlier, as in add
         if payload is None:

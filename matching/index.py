@@ -48,8 +48,9 @@ from matching.models import Document, Match
 from matching.scorer import ScoringConfig
 from matching.shard import Entry, Shard
 from matching.stemming import stem
-from matching.stored import Prepared, fingerprint, pack, unpack
+from matching.stored import Prepared, fingerprint, pack, source_of, unpack
 from matching.typos import Speller
+from matching.vectors import VectorStore
 
 #: Default duplicate threshold of the lexical score, calibrated on the dev half of
 #: tests/data/matching (see benchmarks/README.md, section Matching).
@@ -162,13 +163,13 @@ class MatchIndex:
 
     def pack(self, doc: Document, prepared: Prepared) -> bytes | None:
         """``prepared`` in its stored form, for this analyser and ``doc``'s text."""
-        return pack(prepared, self.analysis_key, self.searchable_text(doc))
+        return pack(prepared, self.analysis_key, source_of(doc))
 
     def unpack(self, doc: Document, blob: bytes | None) -> Prepared | None:
         """A stored analysis of ``doc``; None when missing, or made for another analyser/text."""
         if not blob:
             return None
-        return unpack(blob, self.analysis_key, self.searchable_text(doc))
+        return unpack(blob, self.analysis_key, source_of(doc))
 
     def add(
         self, doc: Document, vector: Vector | bytes | None = None, prepared: Prepared | None = None
@@ -233,14 +234,17 @@ class MatchIndex:
     def vector_count(self) -> int:
         return sum(len(s.vectors) for s in self._shards.values() if s.vectors is not None)
 
-    def _put_vector(self, shard: Shard, doc_id: int, vector: Vector | bytes) -> bool:
+    def _vector_store(self, shard: Shard) -> VectorStore | None:
+        """The shard's vectors (made when first needed); None without an encoder."""
         if self.encoder is None:
-            return False
+            return None
         if shard.vectors is None:
-            from matching.vectors import VectorStore
-
             shard.vectors = VectorStore(self.encoder.dim)
-        return shard.vectors.put(doc_id, vector)
+        return shard.vectors
+
+    def _put_vector(self, shard: Shard, doc_id: int, vector: Vector | bytes) -> bool:
+        store = self._vector_store(shard)
+        return store is not None and store.put(doc_id, vector)
 
     def remove(self, kind: str, ref: str) -> None:
         """Remove a document; unknown (kind, ref) is ignored."""

@@ -10,7 +10,7 @@ Why it cannot give wrong results: every stored analysis starts with
 * the analyser's **fingerprint** (:func:`fingerprint`): a hash of the lexicon, the compound
   parts, the analyser's weights and the source code of every module the analysis runs through;
   a changed lexicon, a new stemmer or other weights give another fingerprint;
-* a **digest of the text** it was made from, so a text changed by any writer (an edit, a script)
+* a **digest of the title and text** it was made from (:func:`source_of`), so a text changed by any writer (an edit, a script)
   no longer matches.
 
 :func:`unpack` returns None when either differs, and the caller analyses the text again (and
@@ -28,6 +28,7 @@ from importlib import import_module
 from inspect import getsource
 
 from matching.analyzer import Analysis, Analyzer
+from matching.models import Document
 
 #: The modules whose code decides what an analysis is; their source is part of the fingerprint.
 ANALYSIS_MODULES = (
@@ -91,6 +92,11 @@ def fingerprint(analyzer: Analyzer) -> bytes:
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.digest()
+
+
+def source_of(doc: Document) -> str:
+    """What a document's analysis is made from, as the digest sees it: title and text."""
+    return f"{doc.title}{_ITEM}{doc.text}"
 
 
 def text_digest(text: str) -> bytes:

@@ -88,15 +88,20 @@ class VectorStore:
         best = best[np.argsort(-sims[best])]
         return [(int(self._ids[r]), float(sims[r])) for r in best if self._ids[r] >= 0]
 
-    def _grow(self) -> None:
-        size = len(self._ids) * 2
-        mat = np.zeros((size, self.dim), dtype=np.int8)
-        mat[: self._n] = self._mat[: self._n]
-        scale = np.zeros(size, dtype=np.float32)
-        scale[: self._n] = self._scale[: self._n]
-        ids = np.full(size, -1, dtype=np.int64)
-        ids[: self._n] = self._ids[: self._n]
-        self._mat, self._scale, self._ids = mat, scale, ids
+    def reserve(self, rows: int) -> None:
+        """Room for ``rows`` vectors in all (a bulk load knows how many are coming)."""
+        if rows > len(self._ids):
+            self._grow(rows)
+
+    def _grow(self, size: int = 0) -> None:
+        """Grow the capacity (double by default) in place: ``ndarray.resize`` reallocates
+        (``mremap`` for large blocks), so old and new matrix are not both resident."""
+        size = size or len(self._ids) * 2
+        self._mat.resize((size, self.dim), refcheck=False)
+        self._scale.resize(size, refcheck=False)
+        old = len(self._ids)
+        self._ids.resize(size, refcheck=False)
+        self._ids[old:] = -1
 
     def _compact(self) -> None:
         keep = np.nonzero(self._ids[: self._n] >= 0)[0]

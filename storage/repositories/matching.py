@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,6 +47,14 @@ def _study(
     return Searchable("study", ref, title, summary, True, vector, model)
 
 
+def _columns(model: type[SignalRow] | type[StudyRow]) -> Any:
+    """The table's columns: a Core select, whose rows skip the ORM's result processing (a
+    third of the time of reading 100,000 rows at start-up)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table.c
+
+
 class MatchingRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -83,19 +92,20 @@ class MatchingRepository:
         loading 100,000 rows never holds them all at once.
         """
         if kind == "signal":
+            sig = _columns(SignalRow)
             signals = select(
-                SignalRow.ref,
-                SignalRow.text,
-                SignalRow.merged_into_id,
-                SignalRow.vector,
-                SignalRow.vector_model,
-                SignalRow.id,
-                SignalRow.analysis,
-            ).order_by(SignalRow.id)
+                sig.ref,
+                sig.text,
+                sig.merged_into_id,
+                sig.vector,
+                sig.vector_model,
+                sig.id,
+                sig.analysis,
+            ).order_by(sig.id)
             signals = (
-                signals.where(SignalRow.merged_into_id.is_(None), SignalRow.id > after)
+                signals.where(sig.merged_into_id.is_(None), sig.id > after)
                 if refs is None
-                else signals.where(SignalRow.ref.in_(refs))
+                else signals.where(sig.ref.in_(refs))
             )
             if limit is not None:
                 signals = signals.limit(limit)
@@ -105,20 +115,11 @@ class MatchingRepository:
                     signals
                 )
             ]
+        st = _columns(StudyRow)
         studies = select(
-            StudyRow.ref,
-            StudyRow.title,
-            StudyRow.summary,
-            StudyRow.vector,
-            StudyRow.vector_model,
-            StudyRow.id,
-            StudyRow.analysis,
-        ).order_by(StudyRow.id)
-        studies = (
-            studies.where(StudyRow.id > after)
-            if refs is None
-            else studies.where(StudyRow.ref.in_(refs))
-        )
+            st.ref, st.title, st.summary, st.vector, st.vector_model, st.id, st.analysis
+        ).order_by(st.id)
+        studies = studies.where(st.id > after) if refs is None else studies.where(st.ref.in_(refs))
         if limit is not None:
             studies = studies.limit(limit)
         return [
