@@ -5,9 +5,13 @@ Design, and why:
 * One **shard per kind** ("signal", "study"): IDF is computed per kind, because study titles and
   signals use words differently, and a kind filter then costs nothing.
 * **Inverted lists** map each term (stem, compound part or ``@concept``) to a compact
-  ``array('l')`` of internal document ids (4–8 bytes per posting instead of a dict entry), so
-  100,000 signals fit in well under 100 MB. A term that occurs more than once in a document is
-  posted twice (term frequency saturates at 2).
+  ``array('i')`` of internal document ids (4 bytes per posting instead of a dict entry). A term
+  that occurs more than once in a document is posted twice (term frequency saturates at 2).
+* **Stored analyses** (:mod:`matching.stored`): the caller may keep :meth:`MatchIndex.pack` of
+  a document next to its text and give it back to :meth:`MatchIndex.add_stored` at start-up,
+  which then posts it without analysing the text again (:mod:`matching.bulk`); a stored form
+  made by another analyser or for another text is never used. An entry keeps the packed form
+  (~300 bytes) and decodes it only when a query re-ranks it.
 * **Candidate generation** sums IDF × weight over the posting lists, rarest term first; once
   ``posting_budget`` postings have been read, the remaining (very common) terms are skipped, which
   bounds the worst case. The ``pool`` best candidates are then **re-ranked** by
