@@ -44,11 +44,15 @@ def add_stored(
         posted.clear()
         batch_refs.clear()
         for kind in {kind for kind, _, _ in vectors}:
-            store = index._vector_store(index._shard(kind))
-            if store is not None:
-                store.reserve(len(store) + sum(1 for k, _, _ in vectors if k == kind))
-        for kind, doc_id, vector in vectors:
-            index._put_vector(index._shard(kind), doc_id, vector)
+            shard = index._shard(kind)
+            store = index._vector_store(shard)
+            if store is None:
+                break
+            blobs = [(d, v) for k, d, v in vectors if k == kind and isinstance(v, bytes)]
+            store.put_many(blobs)
+            for k, doc_id, vector in vectors:
+                if k == kind and not isinstance(vector, bytes):
+                    store.put(doc_id, vector)
         vectors.clear()
 
     for doc, blob, vector in items:

@@ -52,6 +52,28 @@ class VectorStore:
         self._n += 1
         return True
 
+    def put_many(self, items: list[tuple[int, bytes]]) -> int:
+        """:meth:`put` for many stored blobs at once (one copy into the matrix); returns how
+        many were stored (a blob of the wrong size is left out, as :meth:`put` does)."""
+        size = 4 + self.dim
+        good = [(doc_id, blob) for doc_id, blob in items if len(blob) == size]
+        for doc_id, _ in good:
+            if doc_id in self._rows:
+                self.discard(doc_id)
+        n = len(good)
+        if not n:
+            return 0
+        self.reserve(self._n + n)
+        raw = np.frombuffer(b"".join(blob for _, blob in good), dtype=np.uint8).reshape(n, size)
+        start, stop = self._n, self._n + n
+        self._scale[start:stop] = np.ascontiguousarray(raw[:, :4]).view(np.float32).reshape(n)
+        self._mat[start:stop] = raw[:, 4:].view(np.int8)
+        ids = [doc_id for doc_id, _ in good]
+        self._ids[start:stop] = ids
+        self._rows.update(zip(ids, range(start, stop), strict=True))
+        self._n = stop
+        return n
+
     def discard(self, doc_id: int) -> None:
         row = self._rows.pop(doc_id, None)
         if row is None:
