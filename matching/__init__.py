@@ -8,6 +8,7 @@ See :mod:`matching.index` for the design and the concurrency contract.
 """
 
 from matching.analyzer import Analysis, Analyzer
+from matching.bulk import add_stored
 from matching.encoder import E5Encoder, Encoder, from_blob, to_blob
 from matching.fusion import FusionConfig
 from matching.index import (
@@ -40,6 +41,7 @@ __all__ = [
     "Prepared",
     "ScoringConfig",
     "SynonymGroup",
+    "add_stored",
     "from_blob",
     "load_lexicon",
     "to_blob",

@@ -40,7 +40,7 @@ def add_stored(
 
     def flush() -> None:
         for kind, entries in posted.items():
-            index._shard(kind).add_stored(entries, words)
+            index._shard(kind).add_stored(entries, words, index.directions.of_words)
         posted.clear()
         batch_refs.clear()
         for kind in {kind for kind, _, _ in vectors}:

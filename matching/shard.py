@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -34,6 +34,8 @@ class Entry:
     #: The normalised title between spaces, for studies with a title of two words or more: a
     #: query that contains it names the study ("Armoedesignalen in Eindhoven nemen toe").
     title_key: str = ""
+    #: The directions the text names (:class:`matching.flag.Directions`), for the flag.
+    direction: frozenset[str] = frozenset()
     #: Cached total term weight and the shard generation it was computed for.
     total: float = 0.0
     total_gen: int = -1
@@ -90,8 +92,14 @@ class Shard:
                 plist.append(doc_id)
                 self.total_postings += 1
 
-    def add_stored(self, items: Iterable[tuple[int, Entry]], words: Counter[str]) -> None:
-        """Post many entries whose ``data`` is a stored payload; their words go to ``words``.
+    def add_stored(
+        self,
+        items: Iterable[tuple[int, Entry]],
+        words: Counter[str],
+        direction_of: Callable[[list[str]], frozenset[str]],
+    ) -> None:
+        """Post many entries whose ``data`` is a stored payload; their words go to ``words``,
+        and ``direction_of`` their words gives each entry its ``direction``.
 
         The same postings as :meth:`add` one by one, without decoding a term dictionary; the
         counts are made once per call, over every document's terms at once.
@@ -108,6 +116,7 @@ class Shard:
             terms, repeated, doc_words = postings_of(entry.data)
             entries[doc_id] = entry
             by_ref[entry.doc.ref] = doc_id
+            entry.direction = direction_of(doc_words)
             all_terms += terms
             all_words += doc_words
             for term in terms:

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 
-from matching import Document, MatchIndex, Prepared
+from matching import Document, MatchIndex, Prepared, add_stored
 from storage.repositories.matching import Searchable
 from storage.uow import UnitOfWork
 
@@ -103,7 +103,7 @@ class IndexSync:
             doc = document(row)
             ids[row.kind, row.ref] = row.id
             items.append((doc, row.analysis, self._vector(row)))
-        for doc, prepared in index.add_stored(items):
+        for doc, prepared in add_stored(index, items):
             self._remember(ids[doc.kind, doc.ref], doc, prepared)
 
     def _remember(self, row_id: int, doc: Document, prepared: Prepared) -> None:

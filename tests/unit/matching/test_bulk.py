@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from matching import Document, MatchIndex, to_blob
+from matching import Document, MatchIndex, add_stored, to_blob
 from matching.encoder import normalise
 
 TEXTS = [
@@ -55,7 +55,7 @@ def test_bulk_load_equals_adding_one_by_one_with_vectors() -> None:
     stale = Document("signal", "S-0", "anders", "Buurtbewoners klagen over zwerfafval")
     items.append((stale, items[1][1], None))
     one_by_one.add(stale)
-    fresh = bulk.add_stored(items)
+    fresh = add_stored(bulk, items)
     assert [doc.ref for doc, _ in fresh] == ["S-0"]
     assert len(bulk) == len(one_by_one) and bulk.vector_count() == one_by_one.vector_count()
     for query in [*TEXTS, "zwerfafval", "jeugdzorg wachtlijst", "eenzame ouderen"]:
