@@ -18,6 +18,7 @@ from storage.db import Database
 from storage.repositories.catalogue import StudyRepository, ThemeRepository
 from storage.repositories.console import ConsoleInboxRepository
 from storage.repositories.cycle import CycleRepository
+from storage.repositories.imports import ImportRepository
 from storage.repositories.infra import (
     AuditRepository,
     ConversationStateRepository,
@@ -75,6 +76,7 @@ class UnitOfWork:
         self.cycles = CycleRepository(session)
         self.console = ConsoleInboxRepository(session)
         self.matching = MatchingRepository(session)
+        self.imports = ImportRepository(session)
 
     async def commit(self) -> None:
         claim = self._claim
