@@ -19,6 +19,7 @@ from storage.repositories.catalogue import StudyRepository, ThemeRepository
 from storage.repositories.console import ConsoleInboxRepository
 from storage.repositories.cycle import CycleRepository
 from storage.repositories.files import SharedFileRepository
+from storage.repositories.imports import ImportRepository
 from storage.repositories.infra import (
     AuditRepository,
     ConversationStateRepository,
@@ -77,6 +78,7 @@ class UnitOfWork:
         self.console = ConsoleInboxRepository(session)
         self.matching = MatchingRepository(session)
         self.files = SharedFileRepository(session)
+        self.imports = ImportRepository(session)
 
     async def commit(self) -> None:
         claim = self._claim

@@ -1,7 +1,7 @@
 """shared files: a file handed out by an unguessable, expiring link (a session's .ics on Teams)
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-01 12:30:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import storage.models.base
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
