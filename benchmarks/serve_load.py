@@ -19,7 +19,8 @@ Each burst runs twice: first with N new people (each turn also creates the perso
 same people again. ``--profile FILE`` runs the server under pyinstrument (if installed) and
 writes its report there.
 
-Run:  PYTHONPATH=. python benchmarks/serve_load.py [--n 200] [--postgres URL] [--only sqlite|postgres]
+Run:  PYTHONPATH=. python benchmarks/serve_load.py [--n 200] [--postgres URL]
+      [--only sqlite|postgres] [--workers N] [--profile FILE]
 """
 
 from __future__ import annotations
@@ -96,11 +97,15 @@ class Server:
     pid: int
 
     def cpu(self) -> float:
-        return cpu_seconds(self.pid)
+        """CPU of the server: the process, and its workers with ``--workers``."""
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+        return sum(cpu_seconds(int(p)) for p in [self.pid, *children])
 
 
 @contextmanager
-def server(url: str, slack_api: str, data_dir: str, profile: str | None) -> Iterator[Server]:
+def server(
+    url: str, slack_api: str, data_dir: str, profile: str | None, workers: int = 1
+) -> Iterator[Server]:
     """``python -m bot serve`` on a free loopback port."""
     port = free_port()
     env = {
@@ -116,7 +121,7 @@ def server(url: str, slack_api: str, data_dir: str, profile: str | None) -> Iter
         "SIGNAALBOT_LOG_LEVEL": "error",
         "SIGNAALBOT_DATA_DIR": data_dir,
     }
-    command = [sys.executable, "-m", "bot", "serve"]
+    command = [sys.executable, "-m", "bot", "serve", "--workers", str(workers)]
     if profile:
         command = [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", profile, *command[1:]]
     process = subprocess.Popen(command, env=env, cwd=data_dir)
@@ -214,7 +219,9 @@ async def teams_burst(
     return {"p50": statistics.median(times), "p99": pct(times, 0.99), "max": max(times)}
 
 
-async def measure(url: str, n: int, profile: str | None) -> dict[str, dict[str, float]]:
+async def measure(
+    url: str, n: int, profile: str | None, workers: int = 1
+) -> dict[str, dict[str, float]]:
     upgrade(url)
     connector_fake = QuietConnector()
     connector = TestServer(connector_fake.app(), host="127.0.0.1")
@@ -266,6 +273,7 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument("--profile", help="write a pyinstrument report of the server here")
+    parser.add_argument("--workers", type=int, default=1, help="serve --workers N")
     args = parser.parse_args()
     print(f"load before: {os.getloadavg()[0]:.2f}", flush=True)
     print(
@@ -275,13 +283,15 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     if args.only in (None, "sqlite"):
         with tempfile.TemporaryDirectory() as folder:
-            r = asyncio.run(measure(f"sqlite:///{Path(folder) / 'b.db'}", args.n, args.profile))
+            r = asyncio.run(
+                measure(f"sqlite:///{Path(folder) / 'b.db'}", args.n, args.profile, args.workers)
+            )
         print(row("SQLite", "new", r["slack_new"], r["teams_new"]), flush=True)
         print(row("SQLite", "known", r["slack_known"], r["teams_known"]), flush=True)
     if args.only in (None, "postgres"):
         pg = postgres_db(args.postgres)
         try:
-            r = asyncio.run(measure(pg, args.n, args.profile))
+            r = asyncio.run(measure(pg, args.n, args.profile, args.workers))
         finally:
             drop(pg)
         print(row("PostgreSQL", "new", r["slack_new"], r["teams_new"]), flush=True)
