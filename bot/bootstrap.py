@@ -31,7 +31,17 @@ from bot.adapters.slack_messenger import SlackMessenger
 from bot.adapters.teams import TeamsAdapter, build_teams_adapter
 from cycle.scheduler import CycleScheduler
 from cycle.study_news import announce_new_studies
-from handlers import admin, general, questions, sessions, signals, support, triage, views
+from handlers import (
+    admin,
+    general,
+    questions,
+    sessions,
+    signals,
+    studies,
+    support,
+    triage,
+    views,
+)
 from handlers import cycle as cycle_chat
 from kernel.clock import Clock, SystemClock
 from kernel.core import Platform
@@ -57,6 +67,7 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (
     support,
     triage,
     questions,
+    studies,
     views,
     admin,
     sessions,

@@ -1,9 +1,10 @@
 """Closing the study loop: a new study is told, once, to the people it may help.
 
 Seed 000: the programme leader tells colleagues of new studies. Here the bot does it for every
-study that enters the catalogue, whoever added it (``signaalbot import studies``, a script, a
-future chat command): ``study.announced_at`` is NULL for a new study, and each running instance
-looks for such studies once its index holds them (``turn.index_sync`` brings them in).
+study that enters the catalogue, whoever added it (``signaalbot import studies``, a script, or
+``onderzoek toevoegen`` in the chat, ``handlers.studies``): ``study.announced_at`` is NULL for
+a new study, and each running instance looks for such studies once its index holds them
+(``turn.index_sync`` brings them in).
 
 Who is told, in their own language, with the study's title and link:
 

@@ -75,7 +75,7 @@ def summary_sections(summary: WeeklySummary, t: Translator) -> list[tuple[str, l
         (
             t("summary.new_studies_heading", count=len(summary.new_studies)),
             [
-                t("summary.new_study_line", ref=ref, title=_short(title), told=told)
+                t("summary.new_study_line", ref=ref, title=_short(title), count=told)
                 for ref, title, told in summary.new_studies
             ]
             or none,

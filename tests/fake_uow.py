@@ -1,9 +1,10 @@
 """A fake unit of work, as in cosmicpython: in-memory repositories with the real ones' meaning.
 
 Why: the conversation logic of many handlers does not need a database to be tested; a fake
-makes those tests run in milliseconds. It covers the repositories the turn machinery and the
-general handlers use (people, audit, processed events); a handler that
-needs more is tested on a real database, where the database is the point.
+makes those tests run in milliseconds. It covers the repositories the turn machinery, the
+general handlers and the study form use (people, audit, processed events, conversation state,
+studies); a handler that needs more is tested on a real database, where the database is the
+point. Asking the fake for a repository it lacks fails loudly instead of passing silently.
 """
 
 from __future__ import annotations
@@ -13,11 +14,27 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from bot.bootstrap import build_router
+from kernel.clock import ManualClock
+from kernel.domain_config import load_domain_config
+from kernel.i18n import Catalogue
 from kernel.messenger import Address
-from storage.domain import Person
+from kernel.settings import Settings
+from matching import MatchIndex
+from storage.db import Database
+from storage.domain import Person, Study
+from storage.repositories.catalogue import STUDY_PREFIX
+from storage.repositories.refs import format_ref
 from storage.uow import AlreadyHandledError, DeliveryClaim
+from turn.context import Services
+from turn.middleware import default_middleware
+from turn.pipeline import Signaalbot
+from turn.state import ConversationState
+
+StateKey = tuple[str, str, str]
 
 
 @dataclass
@@ -27,6 +44,8 @@ class Store:
     people: dict[int, Person] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
     processed: dict[str, list[dict[str, Any]] | None] = field(default_factory=dict)
+    conversations: dict[StateKey, dict[str, Any]] = field(default_factory=dict)
+    studies: dict[int, Study] = field(default_factory=dict)
     commits: int = 0
 
 
@@ -94,6 +113,49 @@ class FakeProcessed:
         self._work.released.add(key)
 
 
+class FakeConversations:
+    def __init__(self, work: FakeUnitOfWork) -> None:
+        self._work = work
+
+    async def get(self, platform: str, user_id: str, flow: str) -> dict[str, Any] | None:
+        found = self._work.staged_conversations.get((platform, user_id, flow))
+        return dict(found) if found is not None else None
+
+    async def put(
+        self, platform: str, user_id: str, flow: str, data: dict[str, Any], now: datetime
+    ) -> None:
+        self._work.staged_conversations[(platform, user_id, flow)] = dict(data)
+
+    async def clear(self, platform: str, user_id: str, flow: str) -> None:
+        self._work.staged_conversations.pop((platform, user_id, flow), None)
+
+
+class FakeStudies:
+    """Studies as the real repository numbers them: ``O-<year>-0001`` onwards per year."""
+
+    def __init__(self, work: FakeUnitOfWork) -> None:
+        self._work = work
+
+    async def add(self, *, title: str, now: datetime, **data: Any) -> Study:
+        studies = self._work.staged_studies
+        taken = sum(1 for s in studies.values() if s.ref.startswith(f"{STUDY_PREFIX}-{now.year}-"))
+        study = Study(
+            id=max(studies, default=0) + 1,
+            ref=format_ref(STUDY_PREFIX, now.year, taken + 1),
+            title=title,
+            **data,
+        )
+        studies[study.id] = study
+        return study
+
+    async def find_by_title(self, title: str) -> Study | None:
+        wanted = " ".join(title.split()).lower()
+        return next(
+            (s for s in self._work.staged_studies.values() if s.title.strip().lower() == wanted),
+            None,
+        )
+
+
 class FakeUnitOfWork:
     def __init__(self, store: Store, claim: DeliveryClaim | None) -> None:
         self.store = store
@@ -102,7 +164,11 @@ class FakeUnitOfWork:
         self.staged_audit: list[dict[str, Any]] = []
         self.staged_processed: dict[str, list[dict[str, Any]] | None] = {}
         self.released: set[str] = set()
+        self.staged_conversations = dict(store.conversations)
+        self.staged_studies = dict(store.studies)
         self.people = FakePeople(self)
+        self.conversations = FakeConversations(self)
+        self.studies = FakeStudies(self)
         self.audit = FakeAudit(self)
         self.processed = FakeProcessed(self)
 
@@ -118,6 +184,8 @@ class FakeUnitOfWork:
             self.staged_processed.setdefault(claim.key, None)
             claim.claimed = True
         self.store.people = dict(self.staged_people)
+        self.store.conversations = dict(self.staged_conversations)
+        self.store.studies = dict(self.staged_studies)
         self.store.audit.extend(self.staged_audit)
         self.store.processed.update(self.staged_processed)
         for key in self.released:
@@ -127,6 +195,8 @@ class FakeUnitOfWork:
 
     async def rollback(self) -> None:
         self.staged_people = dict(self.store.people)
+        self.staged_conversations = dict(self.store.conversations)
+        self.staged_studies = dict(self.store.studies)
         self.staged_audit, self.staged_processed, self.released = [], {}, set()
 
 
@@ -140,3 +210,23 @@ def fake_unit_of_work(store: Store) -> Any:
         yield FakeUnitOfWork(store, claim)
 
     return open_
+
+
+def fake_bot(store: Store, tmp_path: Path, now: datetime) -> Signaalbot:
+    """The real pipeline (router, middleware, handlers) over the fake unit of work."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'unused.db'}", _env_file=None)  # type: ignore[call-arg]
+    services = Services(
+        settings=settings,
+        db=Database(settings.database_url),  # never connected: the fake unit of work is used
+        clock=ManualClock(now),
+        catalogue=Catalogue.load(None),
+        domain=load_domain_config(None),
+        matcher=MatchIndex(),
+        unit_of_work=fake_unit_of_work(store),
+    )
+    return Signaalbot(
+        services=services,
+        router=build_router(),
+        middleware=default_middleware(services),
+        state=ConversationState(services),
+    )

@@ -5,12 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kernel.domain_config import Theme
 from storage.domain import Study
 from storage.models import StudyRow, ThemeRow
+from storage.repositories.refs import RefCounter
+
+#: The prefix of studies added in the chat (``O-2026-0001``, O for *onderzoek*); imported
+#: studies keep the reference of their file.
+STUDY_PREFIX = "O"
 
 
 def to_theme(row: ThemeRow) -> Theme:
@@ -102,12 +108,54 @@ class StudyRepository:
         row = await self._session.scalar(select(StudyRow).where(StudyRow.ref == ref))
         created = row is None
         if row is None:
+            await RefCounter(self._session).seen(ref)  # an imported O-2026-0007 is never reused
             row = StudyRow(ref=ref, created_at=now)
             self._session.add(row)
         row.title, row.summary, row.year = title, summary, year
         row.source, row.url, row.status = source, url, status
         await self._session.flush()
         return to_study(row), created
+
+    async def add(
+        self,
+        *,
+        title: str,
+        now: datetime,
+        summary: str = "",
+        year: int | None = None,
+        source: str = "",
+        url: str = "",
+        status: str = "finished",
+    ) -> Study:
+        """A new study with the next ``O-YYYY-NNNN`` reference (the research desk in the chat)."""
+        refs = RefCounter(self._session)
+        for _attempt in range(5):
+            row = StudyRow(
+                ref=await refs.next(STUDY_PREFIX, now.year),
+                title=title,
+                summary=summary,
+                year=year,
+                source=source,
+                url=url,
+                status=status,
+                created_at=now,
+            )
+            try:
+                async with self._session.begin_nested():
+                    self._session.add(row)
+                    await self._session.flush()
+            except IntegrityError:
+                continue  # the number was imported as a ref of its own; take the next
+            return to_study(row)
+        raise RuntimeError("could not allocate a study reference")
+
+    async def find_by_title(self, title: str) -> Study | None:
+        """A study with this title, ignoring case and surrounding spaces (against doubles)."""
+        wanted = " ".join(title.split()).lower()
+        row = await self._session.scalar(
+            select(StudyRow).where(func.lower(func.trim(StudyRow.title)) == wanted).limit(1)
+        )
+        return to_study(row) if row else None
 
     async def all(self) -> list[Study]:
         return [

@@ -10,7 +10,8 @@ from bot.adapters.console import ConsoleAdapter
 from bot.adapters.console_messenger import ConsoleInbox, ConsoleMessenger
 from cycle.scheduler import CycleScheduler
 from kernel.core import Identity, Platform
-from tests.e2e.scenario_intake import Expect, Msg, Person, Step
+from tests.e2e.scenario_intake import Expect, Msg, Person, Step, follow_index
+from turn.index_jobs import IndexJobs
 from turn.pipeline import Signaalbot
 
 
@@ -53,7 +54,11 @@ async def setup_people(
 
 class ConsoleRunner:
     def __init__(
-        self, bot: Signaalbot, people: dict[str, Person], identities: dict[str, Identity]
+        self,
+        bot: Signaalbot,
+        people: dict[str, Person],
+        identities: dict[str, Identity],
+        index_jobs: IndexJobs,
     ) -> None:
         self.bot = bot
         self.people = people
@@ -73,7 +78,10 @@ class ConsoleRunner:
         # The real scheduler round (tick, sessions, summary, dispatcher) with the real console
         # messenger: what it delivers waits in each person's inbox until their chat shows it.
         self.scheduler = CycleScheduler(
-            bot.services, {Platform.CONSOLE.value: ConsoleMessenger(bot.services)}, worker_id="e2e"
+            bot.services,
+            {Platform.CONSOLE.value: ConsoleMessenger(bot.services)},
+            worker_id="e2e",
+            index_jobs=index_jobs,
         )
 
     def text(self, who: str, expect: Expect) -> str:
@@ -123,6 +131,8 @@ class ConsoleRunner:
 
     async def _check_deliveries(self, step: Step, number: int) -> None:
         """One real scheduler round; then every person's chat shows what reached them."""
+        assert self.scheduler.index_jobs is not None
+        await follow_index(self.scheduler.index_jobs)
         round_ = await self.scheduler.run_round()
         assert round_.dispatch is not None, f"step {number}: the dispatcher did not run"
         assert round_.dispatch.failed == 0 and round_.dispatch.unreachable == 0, (

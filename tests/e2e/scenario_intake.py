@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from kernel.i18n import Translator
+from turn.index_jobs import IndexJobs
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,12 @@ PEOPLE: dict[str, Person] = {
 }
 
 S1, S2, V1 = "S-2026-0001", "S-2026-0002", "V-2026-0001"
+O1 = "O-2026-0001"
+STUDY_TITLE = "Van jeugdhulp naar volwassenzorg: jongeren van 17 en 18 jaar"
+STUDY_SUMMARY = (
+    "Hoe lang jongeren wachten op begeleiding uit de Wmo als hun jeugdhulp stopt bij 18 jaar, "
+    "en waarom zij bij die overgang tussen wal en schip vallen."
+)
 CYCLE = "Schulden bij jongeren"
 OUTPUT = "De inzichten zijn gedeeld in het teamoverleg van december."
 CYCLE_SUMMARY_LINE = Msg("summary.cycle_line", {"stage": 2, "count": 1})
@@ -304,6 +311,43 @@ STEPS: tuple[Step, ...] = (
             ),
         },
     ),
+    # --- a study enters the catalogue: the people it may help are told, the intake shows it --
+    Step(
+        who="desk",
+        send="onderzoek toevoegen",
+        fills=(
+            Fill(
+                values=(
+                    ("title", STUDY_TITLE),
+                    ("summary", STUDY_SUMMARY),
+                    ("url", "https://www.eindhoven.nl/onderzoek/18-min-18-plus"),
+                    ("year", "2026"),
+                    ("source", "Gemeente Eindhoven, Onderzoek en Statistiek"),
+                    ("status", ""),  # keep "finished"
+                ),
+            ),
+        ),
+        expect=(Msg("studies.saved", {"ref": O1, "title": STUDY_TITLE}),),
+        notified={
+            "anna": (Msg("matching.study_news", {"title": STUDY_TITLE}),),
+            "piet": (Msg("matching.study_news", {"title": STUDY_TITLE}),),
+        },
+    ),
+    Step(
+        # The next reporter sees the study while reporting, before anything is stored.
+        who="bo",
+        send="signaal",
+        fills=(
+            Fill(
+                values=_signal_form(
+                    "Als de jeugdhulp stopt bij 18 jaar, wachten jongeren maanden op "
+                    "begeleiding vanuit de Wmo.",
+                    "stratum",
+                )
+            ),
+        ),
+        expect=(STUDY_TITLE,),
+    ),
     Step(
         who="anna",
         send="mijn signalen",
@@ -352,6 +396,13 @@ STEPS: tuple[Step, ...] = (
         notified={"lotte": (CYCLE_SUMMARY_LINE,)},
     ),
 )
+
+
+async def follow_index(jobs: IndexJobs) -> None:
+    """Rounds of the index job, as the scheduler runs them every second: vectors, the change
+    log, then the study news (a new study is told once every index holds it)."""
+    for _ in range(3):
+        await jobs.run_once()
 
 
 def typed_texts() -> set[str]:

@@ -44,7 +44,7 @@ from kernel.clock import ManualClock
 from kernel.core import Command, Identity, Platform
 from storage.db import upgrade
 from tests.conftest import make_settings
-from tests.e2e.scenario_intake import Expect, Fill, Msg, Person, Step
+from tests.e2e.scenario_intake import Expect, Fill, Msg, Person, Step, follow_index
 from tests.slack_support import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -221,7 +221,10 @@ class SlackRunner:
         # The real scheduler round (tick, sessions, summary, dispatcher) with the runtime's
         # messengers: proactive messages reach the fake Slack as DMs.
         self.scheduler = CycleScheduler(
-            slack.bot.services, slack.runtime.messengers, worker_id="e2e"
+            slack.bot.services,
+            slack.runtime.messengers,
+            worker_id="e2e",
+            index_jobs=slack.runtime.index_jobs,
         )
         self.dispatched = 0
         self.not_delivered = 0
@@ -400,6 +403,8 @@ class SlackRunner:
     async def _check_notices(self, step: Step, number: int) -> None:
         """One real scheduler round; read the DMs the Slack messenger sent (they can be clicked)."""
         start = len(self.fake.calls)
+        assert self.scheduler.index_jobs is not None
+        await follow_index(self.scheduler.index_jobs)
         round_ = await self.scheduler.run_round()
         assert round_.dispatch is not None, f"step {number}: the dispatcher did not run"
         result = round_.dispatch

@@ -31,9 +31,10 @@ from aiohttp.test_utils import TestClient
 from bot.adapters.teams import TeamsAdapter
 from cycle.scheduler import CycleScheduler
 from kernel.core import Identity, Platform
-from tests.e2e.scenario_intake import Expect, Msg, Person, Step
+from tests.e2e.scenario_intake import Expect, Msg, Person, Step, follow_index
 from tests.integration.teams.driver import TENANT, TeamsChat
 from tests.integration.teams.fake_connector import Call, FakeConnector, activity_text, cards_of
+from turn.index_jobs import IndexJobs
 from turn.pipeline import Signaalbot
 
 LOCALES = {"nl": "nl-NL", "en": "en-GB"}
@@ -155,6 +156,7 @@ class TeamsRunner:
         people: dict[str, Person],
         chats: dict[str, TeamsChat],
         identities: dict[str, Identity],
+        index_jobs: IndexJobs,
     ) -> None:
         self.bot = bot
         self.connector = connector
@@ -165,7 +167,10 @@ class TeamsRunner:
         self._seen = 0
         # The real scheduler round (tick, sessions, summary, dispatcher) with the Teams messenger.
         self.scheduler = CycleScheduler(
-            bot.services, {Platform.TEAMS.value: adapter.messenger}, worker_id="teams-e2e"
+            bot.services,
+            {Platform.TEAMS.value: adapter.messenger},
+            worker_id="teams-e2e",
+            index_jobs=index_jobs,
         )
 
     def text(self, who: str, expect: Expect) -> str:
@@ -299,6 +304,8 @@ class TeamsRunner:
     async def _check_notices(self, step: Step, number: int, after: int) -> None:
         self._catch_up()
         start = len(self.connector.calls)
+        assert self.scheduler.index_jobs is not None
+        await follow_index(self.scheduler.index_jobs)
         round_ = await self.scheduler.run_round()
         assert round_.dispatch is not None, f"step {number}: the dispatcher did not run"
         result = round_.dispatch

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from bot.bootstrap import Runtime
 from kernel.core import Platform
 from tests.e2e.console_runner import ConsoleRunner, setup_people
 from tests.e2e.english import dutch_in
 from tests.e2e.scenario_intake import PEOPLE, STEPS, english_outputs, typed_texts
-from turn.pipeline import Signaalbot
 
 
-async def test_intake_story_on_the_console(bot: Signaalbot) -> None:
+async def test_intake_story_on_the_console(runtime: Runtime) -> None:
+    bot = runtime.bot
     identities = await setup_people(bot, PEOPLE, Platform.CONSOLE)
-    runner = ConsoleRunner(bot, PEOPLE, identities)
+    runner = ConsoleRunner(bot, PEOPLE, identities, runtime.index_jobs)
     outputs = [(step.who, await runner.run(step, n)) for n, step in enumerate(STEPS, start=1)]
     # Piet chose English: nothing he was shown is Dutch, apart from what others typed.
     english = english_outputs(outputs)

@@ -31,7 +31,7 @@ async def test_intake_story_on_teams(runtime: Runtime, connector: FakeConnector)
         identities = await setup_teams_people(bot, PEOPLE, chats)
         for chat in chats.values():  # each person has the bot installed: Teams knows the chat
             await chat.say("help")
-        runner = TeamsRunner(bot, adapter, connector, PEOPLE, chats, identities)
+        runner = TeamsRunner(bot, adapter, connector, PEOPLE, chats, identities, runtime.index_jobs)
         outputs = [(step.who, await runner.run(step, n)) for n, step in enumerate(STEPS, start=1)]
     finally:
         await client.close()

@@ -22,6 +22,7 @@ from handlers import (
     questions,
     sessions,
     signals,
+    studies,
     support,
     triage,
     weighing,
@@ -71,6 +72,7 @@ async def all_forms(bot: Signaalbot) -> list[Form]:
     forms.append(cycle_stage.colleague_form(ctx, cycle_common.FORM_HANDOVER, stage))
     forms.append(cycle_stage.colleague_form(ctx, cycle_common.FORM_REASSIGN, stage))
     forms.append(cycle_leader.conclusion_form(ctx, 3))
+    forms.append(studies.study_form(ctx, {}))
     return forms
 
 
@@ -121,5 +123,6 @@ async def test_staff_fields_are_the_colleague_names_only(sqlite_bot: Signaalbot)
         "cycle.reassign:colleague",
         *(f"cycle.start:owner_{s.number}" for s in sqlite_bot.services.domain.stages),
         "question.new:needed_by_whom",
+        "study.new:source",
         "weigh.step:onderzoeker",
     ]

@@ -10,21 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.bootstrap import build_router
-from kernel.clock import ManualClock
 from kernel.core import Command, Identity, Message, Platform
-from kernel.domain_config import load_domain_config
-from kernel.i18n import Catalogue
-from kernel.settings import Settings
-from matching import MatchIndex
-from storage.db import Database
 from tests.conftest import START
-from tests.fake_uow import Store, fake_unit_of_work
+from tests.fake_uow import Store, fake_bot
 from tests.helpers import texts
-from turn.context import Services
-from turn.middleware import default_middleware
 from turn.pipeline import Signaalbot
-from turn.state import ConversationState
 
 ANS = Identity(platform=Platform.SLACK, user_id="T1:U1", display_name="Ans", locale="nl-NL")
 
@@ -36,22 +26,7 @@ def store() -> Store:
 
 @pytest.fixture
 def bot(store: Store, tmp_path: Path) -> Signaalbot:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'unused.db'}", _env_file=None)  # type: ignore[call-arg]
-    services = Services(
-        settings=settings,
-        db=Database(settings.database_url),  # never connected: the fake unit of work is used
-        clock=ManualClock(START),
-        catalogue=Catalogue.load(None),
-        domain=load_domain_config(None),
-        matcher=MatchIndex(),
-        unit_of_work=fake_unit_of_work(store),
-    )
-    return Signaalbot(
-        services=services,
-        router=build_router(),
-        middleware=default_middleware(services),
-        state=ConversationState(services),
-    )
+    return fake_bot(store, tmp_path, START)
 
 
 async def test_first_contact_creates_the_person_once_and_helps(
