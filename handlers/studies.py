@@ -14,9 +14,6 @@ the reference of the first, so the desk's typing is kept and nothing is stored t
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
 from handlers.intake import neutralise
 from kernel.core import Form, Input, Option, Reply, Role, Submit, Text
 from turn.context import TurnContext
@@ -28,7 +25,6 @@ STUDY_FORM = "study.new"
 #: Who keeps the catalogue: the research desk, and the programme leader who tells colleagues.
 KEEPERS = (Role.RESEARCH_DESK, Role.PROGRAMME_LEADER)
 STATUSES = ("finished", "running")
-_YEAR = re.compile(r"\d{4}")
 #: Free text shown to others later: Slack/HTML markup is neutralised before it is stored.
 FREE_TEXT = ("title", "summary", "source")
 
@@ -61,6 +57,7 @@ def study_form(ctx: TurnContext, initial: dict[str, str]) -> Form:
                 name="url",
                 label=t("studies.url_label"),
                 hint=t("studies.url_hint"),
+                expects="url",
                 required=False,
                 max_length=500,
                 initial=initial.get("url", ""),
@@ -68,6 +65,7 @@ def study_form(ctx: TurnContext, initial: dict[str, str]) -> Form:
             Input(
                 name="year",
                 label=t("studies.year_label"),
+                expects="year",
                 required=False,
                 # Room for a sentence typed in the wrong field: it is scanned for personal data
                 # like any other text, and anything but a year gets the year's own message.
@@ -103,18 +101,6 @@ async def start_study(ctx: TurnContext) -> None:
     await ctx.reply(Reply(blocks=(study_form(ctx, {k: str(v) for k, v in (draft or {}).items()}),)))
 
 
-def _url_error(url: str) -> bool:
-    """True when a link is given but is not a web address people can open."""
-    if not url:
-        return False
-    parts = urlsplit(url)
-    return parts.scheme not in {"http", "https"} or "." not in parts.netloc or " " in url
-
-
-def _year_error(year: str, this_year: int) -> bool:
-    return bool(year) and not (_YEAR.fullmatch(year) and 1900 <= int(year) <= this_year + 1)
-
-
 async def submit_study(ctx: TurnContext) -> None:
     assert isinstance(ctx.event, Submit)
     t = ctx.t
@@ -122,10 +108,6 @@ async def submit_study(ctx: TurnContext) -> None:
     async with ctx.uow() as uow:
         errors = await validate_submit(ctx, form, uow)
         values = cleaned(ctx.event.values)
-        if "url" not in errors and _url_error(values.get("url", "")):
-            errors["url"] = t("studies.url_invalid")
-        if "year" not in errors and _year_error(values.get("year", ""), ctx.now().year):
-            errors["year"] = t("studies.year_invalid", max=ctx.now().year + 1)
         for name in FREE_TEXT:
             values[name], _ = neutralise(values.get(name, ""))
         if "title" not in errors:

@@ -171,6 +171,9 @@ class Choice(_Frozen):
 #: a colleague's name (a researcher, a stage owner): names are allowed there, a BSN, an address
 #: or a client's case number still is not.
 Holds = Literal["client_text", "staff_name"]
+#: What a typed answer must look like, checked as it is answered (``turn.forms.check_input``):
+#: every platform shows a plain text box, so the rule travels with the input, not the widget.
+Expects = Literal["text", "url", "year"]
 
 
 class Input(_Frozen):
@@ -178,6 +181,7 @@ class Input(_Frozen):
     label: str
     kind: Literal["text", "multiline", "select", "date"] = "text"
     holds: Holds = "client_text"
+    expects: Expects = "text"
     required: bool = True
     options: tuple[Option, ...] = ()
     initial: str = ""

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 import privacy
 from kernel.core import Form, Input
@@ -29,10 +30,10 @@ from turn.router import MAX_TYPED_CHARS
 log = get_logger("signaalbot.forms")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
+_YEAR = re.compile(r"[0-9]{4}")
+
 #: The longest masked text quoted in an error message.
 MAX_QUOTED = 2000
-
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def clean(value: str) -> str:
@@ -110,7 +111,22 @@ def check_input(field: Input, raw: str, t: Translator) -> FieldCheck:
         return FieldCheck(t("core.field_too_short", min=field.min_length))
     if len(value) > field.max_length:
         return FieldCheck(t("core.field_too_long", max=field.max_length, length=len(value)))
+    if field.expects == "url" and not is_web_address(value):
+        return FieldCheck(t("core.field_url"))
+    if field.expects == "year" and not is_year(value):
+        return FieldCheck(t("core.field_year"))
     return FieldCheck()
+
+
+def is_web_address(value: str) -> bool:
+    """A link people can open: http(s), a host with a dot, no spaces."""
+    parts = urlsplit(value)
+    return parts.scheme in {"http", "https"} and "." in parts.netloc and " " not in value
+
+
+def is_year(value: str) -> bool:
+    """A year of four digits from 1900 to 2100 (a study's year, say)."""
+    return bool(_YEAR.fullmatch(value)) and 1900 <= int(value) <= 2100
 
 
 def is_date(value: str) -> bool:

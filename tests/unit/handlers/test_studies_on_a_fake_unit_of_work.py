@@ -66,12 +66,12 @@ async def test_saving_numbers_the_study_clears_the_draft_and_indexes_it(
 @pytest.mark.parametrize(
     ("field", "value", "key"),
     [
-        ("url", "www.example.org", "studies.url_invalid"),
-        ("url", "javascript:alert(1)", "studies.url_invalid"),
-        ("url", "https://", "studies.url_invalid"),
-        ("year", "twintig", "studies.year_invalid"),
-        ("year", "1850", "studies.year_invalid"),
-        ("year", "2028", "studies.year_invalid"),
+        ("url", "www.example.org", "core.field_url"),
+        ("url", "javascript:alert(1)", "core.field_url"),
+        ("url", "https://", "core.field_url"),
+        ("year", "twintig", "core.field_year"),
+        ("year", "1850", "core.field_year"),
+        ("year", "2101", "core.field_year"),
         ("title", "", "core.field_required"),
         ("title", "Kort", "core.field_too_short"),
     ],
@@ -81,7 +81,7 @@ async def test_a_wrong_answer_is_named_on_its_field_and_nothing_is_stored(
 ) -> None:
     [reply] = await bot.handle(DESK, Submit(form_id="study.new", values={**STUDY, field: value}))
     t = bot.services.translator("nl")
-    assert reply.errors[field] == t(key, max=2027, min=5)
+    assert reply.errors[field] == t(key, min=5)
     assert store.studies == {}
 
 

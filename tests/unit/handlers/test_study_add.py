@@ -96,8 +96,8 @@ async def test_the_form_checks_link_year_doubles_and_personal_data_and_keeps_the
     refused = await bot.handle(desk, Submit(form_id="study.new", values=bad))
     errors = refused[0].errors
     assert errors["title"] == t("studies.title_exists", ref="O-2026-0001")
-    assert errors["url"] == t("studies.url_invalid")
-    assert errors["year"].startswith("Vul een jaartal in")
+    assert errors["url"] == t("core.field_url")
+    assert errors["year"] == t("core.field_year")
     assert "summary" in errors  # the privacy guard: a BSN never enters the catalogue
     async with bot.services.uow() as uow:
         assert [s.ref for s in await uow.studies.all() if s.ref.startswith("O-")] == ["O-2026-0001"]
