@@ -20,7 +20,7 @@ same people again. ``--profile FILE`` runs the server under pyinstrument (if ins
 writes its report there.
 
 Run:  PYTHONPATH=. python benchmarks/serve_load.py [--n 200] [--postgres URL]
-      [--only sqlite|postgres] [--workers N] [--profile FILE]
+      [--only sqlite|postgres] [--workers N] [--profile FILE] [--code SOURCE_TREE]
 """
 
 from __future__ import annotations
@@ -104,13 +104,18 @@ class Server:
 
 @contextmanager
 def server(
-    url: str, slack_api: str, data_dir: str, profile: str | None, workers: int = 1
+    url: str,
+    slack_api: str,
+    data_dir: str,
+    profile: str | None,
+    workers: int = 1,
+    code: Path = ROOT,
 ) -> Iterator[Server]:
-    """``python -m bot serve`` on a free loopback port."""
+    """``python -m bot serve`` on a free loopback port (the bot's code from ``code``)."""
     port = free_port()
     env = {
         **os.environ,
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": str(code),
         "SIGNAALBOT_DATABASE_URL": url,
         "SIGNAALBOT_SLACK_BOT_TOKEN": BOT_TOKEN,
         "SIGNAALBOT_SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -121,7 +126,9 @@ def server(
         "SIGNAALBOT_LOG_LEVEL": "error",
         "SIGNAALBOT_DATA_DIR": data_dir,
     }
-    command = [sys.executable, "-m", "bot", "serve", "--workers", str(workers)]
+    command = [sys.executable, "-m", "bot", "serve"]
+    if workers > 1:
+        command += ["--workers", str(workers)]
     if profile:
         command = [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", profile, *command[1:]]
     process = subprocess.Popen(command, env=env, cwd=data_dir)
@@ -220,7 +227,7 @@ async def teams_burst(
 
 
 async def measure(
-    url: str, n: int, profile: str | None, workers: int = 1
+    url: str, n: int, profile: str | None, workers: int = 1, code: Path = ROOT
 ) -> dict[str, dict[str, float]]:
     upgrade(url)
     connector_fake = QuietConnector()
@@ -274,6 +281,9 @@ def main() -> None:
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument("--profile", help="write a pyinstrument report of the server here")
     parser.add_argument("--workers", type=int, default=1, help="serve --workers N")
+    parser.add_argument(
+        "--code", type=Path, default=ROOT, help="run the bot from this source tree (a before)"
+    )
     args = parser.parse_args()
     print(f"load before: {os.getloadavg()[0]:.2f}", flush=True)
     print(
@@ -284,14 +294,20 @@ def main() -> None:
     if args.only in (None, "sqlite"):
         with tempfile.TemporaryDirectory() as folder:
             r = asyncio.run(
-                measure(f"sqlite:///{Path(folder) / 'b.db'}", args.n, args.profile, args.workers)
+                measure(
+                    f"sqlite:///{Path(folder) / 'b.db'}",
+                    args.n,
+                    args.profile,
+                    args.workers,
+                    args.code,
+                )
             )
         print(row("SQLite", "new", r["slack_new"], r["teams_new"]), flush=True)
         print(row("SQLite", "known", r["slack_known"], r["teams_known"]), flush=True)
     if args.only in (None, "postgres"):
         pg = postgres_db(args.postgres)
         try:
-            r = asyncio.run(measure(pg, args.n, args.profile, args.workers))
+            r = asyncio.run(measure(pg, args.n, args.profile, args.workers, args.code))
         finally:
             drop(pg)
         print(row("PostgreSQL", "new", r["slack_new"], r["teams_new"]), flush=True)
