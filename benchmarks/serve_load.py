@@ -9,9 +9,10 @@ fakes), alone in its process; this process holds the fakes and the load generato
 
 Measured, per database (SQLite in a temporary file, PostgreSQL in a fresh database):
 
-- Slack: N signed ``/signaal`` commands at once; ack latency (p50/p99) and the time from each
+- Slack: N signed ``/signaal`` commands at once; ack latency (p50/p99), the time from each
   command to its ``views.open`` at the fake (p99, max, how many over 1 s; the target is 1 s,
-  Slack's trigger id lives 3 s);
+  Slack's trigger id lives 3 s) and until the form is in the modal (the same call, or the
+  ``views.update`` after "one moment");
 - Teams: N people say "help" at once (emulator mode, no app id); the time until the HTTP
   answer (the reply reaches the connector before it), p50/p99.
 
@@ -57,18 +58,36 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class TimedSlack(FakeSlack):
-    """The fake Slack API, noting when each ``views.open`` arrived (by trigger id)."""
+    """The fake Slack API, noting per trigger id when its modal opened and when the form was in
+    it (the same moment, or a ``views.update`` after "one moment")."""
 
     def __init__(self) -> None:
         super().__init__()
         self.opened_at: dict[str, float] = {}
+        self.form_at: dict[str, float] = {}
+        self._trigger_of: dict[str, str] = {}
 
     async def _api(self, request: web.Request) -> web.Response:
-        if request.match_info["method"] == "views.open":
-            raw = await request.text()
-            params = json.loads(raw) if raw.startswith("{") else {}
-            self.opened_at[str(params.get("trigger_id"))] = time.perf_counter()
-        return await super()._api(request)
+        method = request.match_info["method"]
+        response = await super()._api(request)
+        now = time.perf_counter()
+        call = self.calls[-1]  # appended by the call above, with no await since
+        view = call.params.get("view")
+        has_inputs = isinstance(view, dict) and any(
+            b.get("type") == "input" for b in view.get("blocks", [])
+        )
+        if method == "views.open":
+            trigger = str(call.params.get("trigger_id"))
+            self.opened_at.setdefault(trigger, now)
+            if call.view_id:
+                self._trigger_of[call.view_id] = trigger
+            if has_inputs:
+                self.form_at.setdefault(trigger, now)
+        elif method == "views.update" and has_inputs:
+            trigger = self._trigger_of.get(str(call.params.get("view_id")), "")
+            if trigger:
+                self.form_at.setdefault(trigger, now)
+        return response
 
 
 class QuietConnector(FakeConnector):
@@ -178,8 +197,13 @@ async def slack_burst(
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not all(t in fake.opened_at for t in sent):
         await asyncio.sleep(0.05)
+    while time.monotonic() < deadline and not all(t in fake.form_at for t in sent):
+        await asyncio.sleep(0.05)
     opened = [(fake.opened_at[t] - sent[t]) * 1000 for t in sent if t in fake.opened_at]
+    forms = [(fake.form_at[t] - sent[t]) * 1000 for t in sent if t in fake.form_at]
     return {
+        "form_p99": pct(forms, 0.99) if forms else float("nan"),
+        "form_max": max(forms) if forms else float("nan"),
         "ack_p50": statistics.median(acks),
         "ack_p99": pct(acks, 0.99),
         "open_p99": pct(opened, 0.99) if opened else float("nan"),
@@ -269,6 +293,7 @@ def row(db: str, who: str, slack: dict[str, float], teams: dict[str, float]) -> 
         f"| {db} | {who} | {slack['ack_p50']:.0f} / {slack['ack_p99']:.0f} | "
         f"{slack['open_p99']:.0f} / {slack['open_max']:.0f} "
         f"({slack['open_over_1s']:.0f} of {slack['opened']:.0f} over 1 s) | "
+        f"{slack['form_p99']:.0f} / {slack['form_max']:.0f} | "
         f"{teams['p50']:.0f} / {teams['p99']:.0f} | "
         f"{slack['cpu_ms']:.1f} / {teams['cpu_ms']:.1f} |"
     )
@@ -287,10 +312,10 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load before: {os.getloadavg()[0]:.2f}", flush=True)
     print(
-        "| database | people | Slack ack p50 / p99 | views.open p99 / max | Teams p50 / p99 |"
-        " server CPU ms per command / Teams turn |"
+        "| database | people | Slack ack p50 / p99 | views.open p99 / max | form shown p99 / max |"
+        " Teams p50 / p99 | server CPU ms per command / Teams turn |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     if args.only in (None, "sqlite"):
         with tempfile.TemporaryDirectory() as folder:
             r = asyncio.run(
