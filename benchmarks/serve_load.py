@@ -263,7 +263,7 @@ async def measure(
             assert isinstance(fake, TimedSlack)
             with (
                 tempfile.TemporaryDirectory() as data_dir,
-                server(url, fake.api_url, data_dir, profile) as bot,
+                server(url, fake.api_url, data_dir, profile, workers, code) as bot,
             ):
                 limits = aiohttp.TCPConnector(limit=0, force_close=True)
                 async with aiohttp.ClientSession(connector=limits) as http:

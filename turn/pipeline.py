@@ -8,7 +8,7 @@ turn a platform payload into an :class:`~kernel.core.Identity` and one event and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kernel.core import Actor, Command, Identity, Message, Reply
@@ -16,6 +16,7 @@ from kernel.i18n import Translator, normalise_locale
 from kernel.logging import get_logger
 from kernel.settings import Settings
 from turn.context import Services, TurnContext
+from turn.gate import TurnGate
 from turn.middleware import Middleware, Next, Turn
 from turn.router import Event, Router
 from turn.state import ConversationState
@@ -42,6 +43,7 @@ class Signaalbot:
     router: Router
     middleware: Sequence[Middleware]
     state: ConversationState
+    gate: TurnGate = field(default_factory=TurnGate)  # turns at once (turn/gate.py)
 
     @property
     def settings(self) -> Settings:
@@ -76,7 +78,8 @@ class Signaalbot:
             fallback_t=self.services.translator(fallback),
             conversation_ref=conversation_ref,
         )
-        replies = await self._run(turn, 0)
+        async with self.gate.slot():
+            replies = await self._run(turn, 0)
         return TurnResult(replies=replies, t=self._translator(turn), actor=turn.actor)
 
     def _translator(self, turn: Turn) -> Translator:
