@@ -295,8 +295,15 @@ def _register_extensions() -> None:
     cli_demo.register(app)
 
 
-_register_extensions()
-
-
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    # `python -m bot.cli`: this file runs as `__main__`, a second copy next to the `bot.cli` that
+    # the extensions import; registering here would import them half-way. Run the one app.
+    from bot.cli import main as registered_main
+
+    registered_main()
+else:
+    _register_extensions()

@@ -164,7 +164,7 @@ async def export_person(bot: Any, ref: str) -> dict[str, Any] | None:
 
 
 async def erase_person(bot: Any, ref: str) -> int | None:
-    from bot.adapters.teams import conversation_keys
+    from bot.adapters.teams_memory import conversation_keys
     from handlers.admin import find_person
 
     async with bot.services.uow() as uow:

@@ -40,7 +40,7 @@ COMMANDS = (
     ("status", "teams.command_status"),
     ("help", "teams.command_help"),
 )
-MESSAGE_ACTION_ID = "reportSignal"  # bot.adapters.teams.MESSAGE_ACTION_COMMANDS
+MESSAGE_ACTION_ID = "reportSignal"  # bot.adapters.teams_invokes.MESSAGE_ACTION_COMMANDS
 
 
 class InvalidManifestError(ValueError):

@@ -45,6 +45,10 @@ class Lexicon:
     abbreviations: dict[str, str] = field(default_factory=dict)
     compound_parts: frozenset[str] = frozenset()
     corpus_parts: frozenset[str] = frozenset()
+    #: ``[direction]``: name -> words that say which way a text points ("niet", "minder",
+    #: "meer", "tevreden"). Two signals are only flagged duplicates when they agree on which
+    #: directions they name (see :mod:`matching.flag`).
+    direction: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _read_default(name: str) -> str | None:
@@ -86,11 +90,17 @@ def parse_lexicon(data: dict[str, Any], corpus_parts: frozenset[str] = frozenset
     parts = compounds.get("parts", []) if isinstance(compounds, dict) else []
     if not isinstance(parts, list) or not all(isinstance(p, str) for p in parts):
         raise LexiconError("[compounds] parts must be a list of strings")
+    direction = data.get("direction", {})
+    if not isinstance(direction, dict) or not all(
+        isinstance(v, list) and all(isinstance(w, str) for w in v) for v in direction.values()
+    ):
+        raise LexiconError("[direction] must map names to lists of words")
     return Lexicon(
         groups=tuple(groups),
         abbreviations={k.lower(): v for k, v in abbreviations.items()},
         compound_parts=frozenset(p.lower() for p in parts),
         corpus_parts=corpus_parts,
+        direction={k: frozenset(w.lower() for w in v) for k, v in direction.items()},
     )
 
 

@@ -36,7 +36,9 @@ class Match:
     threshold, i.e. the bot should ask "is this the same signal?". ``lexical`` is the lexical
     part and ``semantic`` the encoder's part (None when lexical only, or the document has no
     vector yet), both 0..100; ``shared`` names words or concepts both texts mention, so a person
-    can see why it matched.
+    can see why it matched. ``same_direction`` is false when the two texts name different
+    directions (negation, fewer, more, better: :mod:`matching.flag`); such a fused hit is never
+    flagged ``duplicate``, whatever its score (a lexical-only hit is flagged by score alone).
     """
 
     kind: str
@@ -47,3 +49,4 @@ class Match:
     lexical: float = 0.0
     semantic: float | None = None
     shared: tuple[str, ...] = ()
+    same_direction: bool = True

@@ -28,6 +28,8 @@ class Entry:
     #: The normalised title between spaces, for studies with a title of two words or more: a
     #: query that contains it names the study ("Armoedesignalen in Eindhoven nemen toe").
     title_key: str = ""
+    #: The directions the text names (:class:`matching.flag.Directions`), for the flag.
+    direction: frozenset[str] = frozenset()
     #: Cached total term weight and the shard generation it was computed for.
     total: float = 0.0
     total_gen: int = -1

@@ -94,7 +94,7 @@ async def slack_stack(db_url: str, clock: ManualClock) -> AsyncIterator[Slack]:
                 # A submit that takes longer than the ack budget is answered with "one moment"
                 # and a later views.update (tested in tests/integration/slack). Here the story
                 # must not depend on how busy the machine is, so every submit answers in its ack.
-                adapter.ack_budget = 60.0
+                adapter.submissions.ack_budget = 60.0
                 yield Slack(bot, runtime, fake, client, adapter)
                 await adapter.drain()
         finally:

@@ -4,7 +4,7 @@ cards and forms the Teams adapter keeps under the chat's conversation id."""
 
 from __future__ import annotations
 
-from bot.adapters.teams import conversation_keys
+from bot.adapters.teams_memory import conversation_keys
 from bot.bootstrap import Runtime
 from bot.cli import app as _cli  # noqa: F401  (bot.cli loads its sub-commands first)
 from bot.cli_privacy import erase_person

@@ -94,7 +94,7 @@ async def test_slow_submission_acks_at_once_then_updates_the_modal(
         await ctx.say("signals.saved", ref="S-2026-0042")
 
     slack_bot.router.submit("test.slow")(slow)
-    adapter.ack_budget = 0.01
+    adapter.submissions.ack_budget = 0.01
     anna = SlackDriver(slack_client, fake_slack, user="UANNA")
     view = slack_views.modal(slow_form, slack_bot.services.translator("nl"), {})
     status, body = await anna.interact(submission(view, {"a": "x"}, user="UANNA", view_id="V9"))
@@ -129,7 +129,7 @@ async def test_slow_refused_submission_never_shows_personal_data_again(
         await ctx.reply(Reply(errors={"a": "Er staat een BSN in"}))
 
     slack_bot.router.submit("test.slow2")(slow_refusal)
-    adapter.ack_budget = 0.01
+    adapter.submissions.ack_budget = 0.01
     anna = SlackDriver(slack_client, fake_slack, user="UANNA")
     view = slack_views.modal(slow_form, slack_bot.services.translator("nl"), {})
     typed = "Gezin met BSN 111222333 wacht al maanden"

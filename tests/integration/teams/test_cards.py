@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.adapters.teams import echo_values, email_domain
 from bot.adapters.teams_cards import is_plain, render_card
 from bot.adapters.teams_inbound import event_from_data, html_to_text, strip_mentions
+from bot.adapters.teams_replies import echo_values
+from bot.adapters.teams_turns import email_domain
 from kernel.core import (
     Action,
     Button,

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from matching import Analyzer, Document, Match, MatchIndex
+from matching import DEFAULT_DUPLICATE_THRESHOLD, Analyzer, Document, Match, MatchIndex
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +52,7 @@ def test_public_api_shapes() -> None:
         "lexical",
         "semantic",
         "shared",
+        "same_direction",
     ]
 
 
@@ -155,7 +156,8 @@ def test_many_removals_compact(analyzer: Analyzer) -> None:
 def test_kind_thresholds(analyzer: Analyzer) -> None:
     ix = MatchIndex(analyzer, duplicate_threshold=90, kind_thresholds={"study": 10})
     assert ix.threshold_for("study") == 10 and ix.threshold_for("signal") == 90
-    assert MatchIndex(analyzer, kind_thresholds={}).threshold_for("study") == 55
+    default = MatchIndex(analyzer, kind_thresholds={}).threshold_for("study")
+    assert default == DEFAULT_DUPLICATE_THRESHOLD
     ix.add(Document("study", "x", "Armoede in Eindhoven", "Analyse van armoede"))
     ix.add(sig("y", "Armoede in de wijk neemt toe bij gezinnen met kinderen"))
     hits = {h.kind: h for h in ix.search("armoede bij gezinnen", limit=5)}

@@ -88,10 +88,21 @@ def test_custom_lexicon_path(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    ["[[group]]\nterms = ['a']\n", "[[group]]\nconcept = 'x'\nterms = 'a'\n", "not toml ["],
+    [
+        "[[group]]\nterms = ['a']\n",
+        "[[group]]\nconcept = 'x'\nterms = 'a'\n",
+        "not toml [",
+        "[direction]\nfewer = 'minder'\n",
+    ],
 )
 def test_bad_lexicon_raises(tmp_path: Path, content: str) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(LexiconError):
         load_lexicon(path)
+
+
+def test_direction_words_are_configured() -> None:
+    direction = load_lexicon().direction
+    assert {"negation", "fewer", "more", "better"} <= set(direction)
+    assert "minder" in direction["fewer"] and "niet" in direction["negation"]

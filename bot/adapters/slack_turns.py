@@ -1,0 +1,118 @@
+"""One Slack turn after the ack: who is talking, the call into the bot, the replies shown.
+
+Why apart from the listeners: every listener acks at once and then runs the same steps in the
+background (identity with the workspace-gate flags, ``Signaalbot.handle`` with the conversation
+reference, :class:`~bot.adapters.slack_delivery.SlackDelivery`). The background tasks are kept
+here so that tests and a graceful shutdown can wait for them (:meth:`SlackTurns.drain`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack_delivery import SlackDelivery, Where
+from bot.adapters.slack_people import SlackProfiles
+from kernel.core import Action, Command, Identity, Message, Platform, Reply, Submit
+from kernel.logging import get_logger
+from turn.pipeline import Signaalbot
+
+log = get_logger("signaalbot.slack")
+
+Event = Command | Message | Action | Submit
+Ack = Callable[..., Awaitable[None]]  # bolt's ack(), with the response as keywords
+
+
+def slack_identity(team_id: str, user_id: str, name: str = "") -> Identity:
+    """Locale stays None: ``users.info`` per event costs a Web API call; people pick a
+    language with ``taal en`` and the default is Dutch."""
+    return Identity(
+        platform=Platform.SLACK,
+        user_id=f"{team_id}:{user_id}",
+        display_name=name,
+        tenant=team_id,
+        locale=None,
+    )
+
+
+def conversation_ref(where: Where) -> dict[str, Any]:
+    """What the outbox needs to reach the person again in the same place."""
+    return {"team_id": where.team_id, "channel": where.channel, "user": where.user_id}
+
+
+class SlackTurns:
+    """Runs turns for the listeners; one per adapter (the task set is this instance's own)."""
+
+    def __init__(self, bot: Signaalbot, delivery: SlackDelivery, *, oauth: bool) -> None:
+        self.bot = bot
+        self.delivery = delivery
+        self.oauth = oauth
+        self.profiles = SlackProfiles()
+        self._home: str | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, object], what: str) -> None:
+        """Run ``work`` after the ack; failures are logged with ids, never with message text."""
+
+        async def guarded() -> None:
+            try:
+                await work
+            except SlackApiError as exc:
+                log.warning("slack_call_failed", work=what, error=exc.response.get("error"))
+            except Exception:
+                log.exception("slack_work_failed", work=what)
+
+        task = asyncio.get_running_loop().create_task(guarded())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait until all work started after an ack is done (tests, graceful shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def person(self, where: Where, name: str = "") -> Identity:
+        """The identity with what Slack says about the account (guest, Slack Connect).
+
+        Someone is from outside when the payload or ``users.info`` names another workspace as
+        theirs, or (one bot token) the event comes from a workspace that is not the token's.
+        With OAuth every installed workspace is ours; bolt answers no other.
+        """
+        profile = await self.profiles.lookup(where.client, where.team_id, where.user_id)
+        external = profile.external
+        if where.user_team and where.user_team != where.team_id:
+            external = True
+        home = await self._home_team(where.client)
+        if home is not None and where.team_id != home:
+            external = True
+        return slack_identity(where.team_id, where.user_id, name).model_copy(
+            update={"guest": profile.guest, "external": external}
+        )
+
+    async def _home_team(self, client: AsyncWebClient) -> str | None:
+        """The workspace of the one bot token (``auth.test``, asked once); None with OAuth."""
+        if self.oauth:
+            return None
+        if self._home is None:
+            try:
+                answer = await client.auth_test()
+            except SlackApiError as exc:
+                log.warning("slack_auth_test_failed", error=exc.response.get("error"))
+                return None
+            self._home = str(answer.get("team_id") or "") or None
+        return self._home
+
+    async def handle(self, where: Where, event: Event, name: str = "") -> list[Reply]:
+        """One call into the bot as the person at ``where``; the replies are not shown."""
+        identity = await self.person(where, name)
+        return await self.bot.handle(identity, event, conversation_ref=conversation_ref(where))
+
+    async def dispatch(self, where: Where, event: Event, name: str = "") -> list[Reply]:
+        """Hand one event to the bot and show its replies."""
+        replies = await self.handle(where, event, name)
+        await self.delivery.deliver(where, replies)
+        return replies
