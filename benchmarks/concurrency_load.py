@@ -164,7 +164,7 @@ async def load(url: str, people: int) -> tuple[int, int]:
             drivers = [SlackDriver(client, fake, user=f"UP{i:03d}") for i in range(people)]
             await asyncio.gather(*(d.slash("/signaal") for d in drivers))
             await adapter.drain()
-            view = fake.called("views.open")[-1].params["view"]
+            view = fake.modal()
             await asyncio.gather(*(one_person(d, view, i) for i, d in enumerate(drivers)))
             await adapter.drain()
             async with bot.services.uow() as uow:

@@ -90,7 +90,7 @@ async def profile_turns(url: str, n: int, profile: bool) -> None:
 
         try:
             await command()
-            view.update(fake.called("views.open")[-1].params["view"])
+            view.update(fake.modal())
             kinds: list[tuple[str, Callable[[], Awaitable[None]]]] = [
                 ("slack /signaal until views.open", command),
                 ("slack view submission (new signal)", submit),
