@@ -7,6 +7,7 @@ Every command takes ``--db URL``; without it the URL comes from the settings.
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -234,7 +235,6 @@ def serve_workers(settings: Settings, workers: int, db: str | None) -> None:
     its write lock up front with a busy timeout. The schema is migrated once, here, first.
     """
     import signal
-    import subprocess
 
     from storage.db import ensure_schema
 
@@ -243,9 +243,16 @@ def serve_workers(settings: Settings, workers: int, db: str | None) -> None:
     except (DatabaseUnavailableError, SchemaOutdatedError) as exc:
         raise fail(f"Database not usable: {exc}") from None
     command = [sys.executable, "-m", "bot", "serve", "--reuse-port", *(["--db", db] if db else [])]
-    children = [subprocess.Popen(command) for _ in range(workers)]  # noqa: S603
+    # The first one starts alone: it seeds the themes and the demo catalogue, which two at once
+    # would both insert. The others follow once it listens.
+    children = [subprocess.Popen(command)]  # noqa: S603
+    if _wait_listening(settings, children[0]):
+        children += [subprocess.Popen(command) for _ in range(workers - 1)]  # noqa: S603
+
+    stopped: list[int] = []
 
     def stop(signum: int, _frame: object) -> None:
+        stopped.append(signum)
         for child in children:
             if child.poll() is None:
                 child.send_signal(signum)
@@ -257,9 +264,29 @@ def serve_workers(settings: Settings, workers: int, db: str | None) -> None:
             children[0].wait(timeout=1.0)
         except subprocess.TimeoutExpired:
             continue
+    asked = bool(stopped)
     stop(signal.SIGTERM, None)  # one ended: end them all, the supervisor restarts the service
     codes = [child.wait() for child in children]
-    raise typer.Exit(max(codes, key=abs))
+    ended_as_asked = {0, -signal.SIGTERM, -signal.SIGINT}
+    if asked and all(code in ended_as_asked for code in codes):
+        return
+    raise typer.Exit(max((abs(code) for code in codes), default=0) or 1)
+
+
+def _wait_listening(settings: Settings, first: subprocess.Popen[bytes], wait: float = 300) -> bool:
+    """Whether the first worker listens on the port (False: it ended first)."""
+    import socket
+    import time
+
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "") else settings.host  # noqa: S104
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline and first.poll() is None:
+        try:
+            with socket.create_connection((host, settings.port), timeout=1.0):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return first.poll() is None
 
 
 @app.command("run")
