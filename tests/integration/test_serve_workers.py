@@ -46,7 +46,7 @@ def test_two_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
         "SIGNAALBOT_MATCHING_SEMANTIC": "false",
         "SIGNAALBOT_DATA_DIR": str(tmp_path / "data"),
     }
-    parent = subprocess.Popen(  # noqa: S603
+    parent = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--workers", "2"], env=env, cwd=tmp_path
     )
     try:
@@ -60,7 +60,7 @@ def test_two_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
         while time.monotonic() < deadline and ready < 10:
             try:
                 url = f"http://127.0.0.1:{port}/readyz"
-                with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310
+                with urllib.request.urlopen(url, timeout=5) as answer:
                     ready += answer.status == 200
             except OSError:
                 time.sleep(0.2)
