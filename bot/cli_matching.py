@@ -4,14 +4,19 @@ The output of ``similar --json`` is a contract used by scripts: per query one li
 JSON list of ``{"kind","ref","title","score","duplicate"}``, best first.
 
 ``import`` exits 0 when every row was imported, 3 when any row was skipped (each one is reported
-with its line number on stderr), 1 when the file cannot be used at all. ``--dry-run`` reads and
+with its line number on stderr), 1 when the file cannot be used at all, 130 when Ctrl-C stopped
+it before every row was stored (what is stored is whole chunks; running it again is safe). ``--dry-run`` reads and
 checks everything inside a transaction that is rolled back.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,6 +26,8 @@ from bot.cli import DbOption, fail, run_async, settings_for
 from kernel.text import clean, stdin_lines
 
 if TYPE_CHECKING:
+    from kernel.settings import Settings
+    from matching import MatchIndex
     from turn.context import Services
 
 
@@ -40,13 +47,21 @@ DryRunOption = Annotated[
     typer.Option("--dry-run", help="Check every row and show the counts; write nothing"),
 ]
 SKIPPED_EXIT = 3
+#: Exit code after Ctrl-C, as a shell gives it for SIGINT (128 + 2).
+INTERRUPTED_EXIT = 130
 
 
 def _import(kind: str, file: Path, db: str | None, dry_run: bool) -> None:
-    """Exit 0 when every row was imported, 3 when any was skipped, 1 when the file is unusable."""
+    """Exit 0 when every row was imported, 3 when any was skipped, 1 when the file is unusable.
+
+    The file is read row by row and stored in chunks of one transaction each (bounded memory at
+    a million rows). The first Ctrl-C stops after the chunk being stored, so the database holds
+    whole chunks only; re-running the same file is safe, because rows are imported by ref.
+    """
     from bot.bootstrap import bootstrap
-    from bot.csv_import import CsvFileError, read_table
+    from bot.csv_import import CsvFileError, open_table
     from bot.importing import (
+        CHUNK,
         SIGNAL_COLUMNS,
         STUDY_COLUMNS,
         ImportReport,
@@ -58,25 +73,47 @@ def _import(kind: str, file: Path, db: str | None, dry_run: bool) -> None:
     settings = settings_for(db)
     importer = import_signals if kind == "signals" else import_studies
     try:
-        table = read_table(file, SIGNAL_COLUMNS if kind == "signals" else STUDY_COLUMNS)
+        stream = open_table(file, SIGNAL_COLUMNS if kind == "signals" else STUDY_COLUMNS)
     except CsvFileError as exc:
         raise fail(str(exc)) from None
+    interrupted = asyncio.Event()
 
     async def main() -> ImportReport:
         # The import does not search: an empty index instead of loading every stored row.
         runtime = await bootstrap(settings, matcher=MatchIndex())
         services = runtime.services
+        loop = asyncio.get_running_loop()
+
+        def on_ctrl_c() -> None:
+            interrupted.set()  # stop after this chunk; a second Ctrl-C stops at once
+            loop.remove_signal_handler(signal.SIGINT)
+
+        loop.add_signal_handler(signal.SIGINT, on_ctrl_c)
         try:
             label = f"Checking {kind}" if dry_run else f"Importing {kind}"
-            with typer.progressbar(length=table.total, label=label, file=sys.stderr) as bar:
-                report = await importer(services, table, progress=bar.update, dry_run=dry_run)
-            if not dry_run:
-                await _embed(services)
+            with typer.progressbar(
+                length=max(stream.estimated_rows, 1), label=label, file=sys.stderr
+            ) as bar:
+                report = await importer(
+                    services, stream, progress=bar.update, dry_run=dry_run, stop=interrupted.is_set
+                )
+            if not dry_run and not report.stopped:
+                await _embed(services, interrupted.is_set)
+                if interrupted.is_set():
+                    typer.echo(
+                        "Stopped (Ctrl-C) while making vectors: every row is stored and "
+                        "searchable by its words; the bot makes the remaining vectors.",
+                        err=True,
+                    )
             return report
         finally:
+            loop.remove_signal_handler(signal.SIGINT)
             await runtime.close()
 
-    report = run_async(main, settings)
+    try:
+        report = run_async(main, settings)
+    except CsvFileError as exc:
+        raise fail(str(exc)) from None
     for line, problem in report.errors:
         typer.echo(f"line {line}: {problem}", err=True)
     verb = "would be imported" if dry_run else "imported"
@@ -85,11 +122,19 @@ def _import(kind: str, file: Path, db: str | None, dry_run: bool) -> None:
         f"{len(report.errors)} rows skipped"
         + (" (dry run: nothing was written)" if dry_run else "")
     )
+    if report.stopped:
+        typer.echo(
+            f"Stopped (Ctrl-C) after {report.imported} rows, stored in whole chunks of "
+            f"{CHUNK}; nothing is half written. Run the same command again to import the "
+            "rest: rows are imported by ref, so the rows already stored are updated, not doubled.",
+            err=True,
+        )
+        raise typer.Exit(INTERRUPTED_EXIT)
     if report.errors:
         raise typer.Exit(SKIPPED_EXIT)
 
 
-async def _embed(services: Services) -> None:
+async def _embed(services: Services, stop: Callable[[], bool]) -> None:
     """Make the vectors of what was imported, in batches, with a progress bar.
 
     Each batch commits on its own: after Ctrl-C the rows imported so far are complete and
@@ -98,7 +143,7 @@ async def _embed(services: Services) -> None:
     from turn.embedding import embed_pending
     from turn.search_index import encoder_for
 
-    encoder = encoder_for(services.settings)
+    encoder = encoder_for(services.settings, threads=min(2, os.cpu_count() or 1))
     if encoder is None:
         return
     async with services.uow() as uow:
@@ -106,7 +151,7 @@ async def _embed(services: Services) -> None:
     if not todo:
         return
     with typer.progressbar(length=todo, label="Making vectors", file=sys.stderr) as bar:
-        await embed_pending(services.uow, encoder, progress=bar.update)
+        await embed_pending(services.uow, encoder, progress=bar.update, stop=stop)
 
 
 def import_signals_command(
@@ -144,8 +189,6 @@ def similar_command(
     db: DbOption = None,
 ) -> None:
     """Find the signals or studies most similar to a text."""
-    from bot.bootstrap import bootstrap
-
     if kind not in ("signals", "studies"):
         raise fail("--kind must be signals or studies", 2)
     if stdin == (text is not None):
@@ -154,9 +197,7 @@ def similar_command(
     settings = settings_for(db)
 
     async def main() -> list[list[dict[str, object]]]:
-        runtime = await bootstrap(settings)
-        index = runtime.services.matcher
-        await runtime.close()
+        index = await _load_index(settings)
         doc_kind = "signal" if kind == "signals" else "study"
         return [
             [
@@ -183,3 +224,23 @@ def similar_command(
         for m in matches:
             flag = "  duplicate" if m["duplicate"] else ""
             typer.echo(f"  {m['score']:5.1f}  {m['ref']}  {m['title']}{flag}")
+
+
+async def _load_index(settings: Settings) -> MatchIndex:
+    """The index as the bot builds it, without the rest of the bot.
+
+    Why not :func:`bot.bootstrap.bootstrap`: a search needs the schema, the database and the
+    index; the platform adapters (Teams, Slack) and the scheduler cost ~1 s and ~90 MB to import,
+    a third of the time and memory ``similar`` may take at 100,000 signals.
+    """
+    from storage.db import Database, ensure_schema
+    from storage.uow import unit_of_work
+    from turn.search_index import load_index
+
+    await asyncio.to_thread(ensure_schema, settings.database_url)
+    database = Database(settings.database_url)
+    try:
+        sync = await load_index(lambda: unit_of_work(database), settings)
+    finally:
+        await database.dispose()
+    return sync.index

@@ -11,12 +11,16 @@ reported by line number and the reading goes on at the next line, so one slip co
 
 from __future__ import annotations
 
+import codecs
+import collections
 import csv
-from collections.abc import Iterable, Sequence
+import io
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from kernel.text import clean, is_clean
 
@@ -137,14 +141,35 @@ def parse(
 ) -> CsvTable:
     """Header and rows of decoded CSV ``text``; column names are matched case-insensitively."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [line + "\n" for line in text.split("\n")]
-    if lines and lines[-1] == "\n":
-        lines.pop()
-    if not lines or not lines[0].strip():
+    stream = _stream(io.StringIO(text, newline="\n"), required, name, encoding, 0)
+    return CsvTable(stream.header, stream.delimiter, encoding, list(stream.entries))
+
+
+@dataclass(frozen=True, slots=True)
+class CsvStream:
+    """A CSV file read row by row: memory stays bounded whatever the size of the file.
+
+    ``estimated_rows`` counts the line ends (a value spanning lines makes it a little high);
+    it is meant for a progress bar.
+    """
+
+    header: list[str]
+    delimiter: str
+    encoding: str
+    estimated_rows: int
+    entries: Iterator[CsvRow | CsvProblem]
+
+
+def _stream(
+    lines: Iterable[str], required: Sequence[str], name: str, encoding: str, estimate: int
+) -> CsvStream:
+    source = iter(lines)
+    sample = list(itertools.islice(source, _SAMPLE_LINES))
+    if not sample or not sample[0].strip():
         raise CsvFileError(f"{name} is empty or has no header row")
-    delimiter = detect_delimiter("".join(lines[:_SAMPLE_LINES]), lines[0], required)
+    delimiter = detect_delimiter("".join(sample), sample[0], required)
     try:
-        header = _split_header(lines[0], delimiter)
+        header = _split_header(sample[0], delimiter)
     except csv.Error as exc:
         raise CsvFileError(f"{name}: line 1 (the header): {_quote_message(exc)}") from None
     missing = [column for column in required if column not in header]
@@ -152,23 +177,50 @@ def parse(
         raise CsvFileError(
             f"{name}: missing column(s) {', '.join(missing)}; the header has {', '.join(header)}"
         )
-    entries: list[CsvRow | CsvProblem] = []
-    position = 1  # index in ``lines`` where the reader (re)starts
-    while position < len(lines):
-        reader = _reader(lines[position:], delimiter)
-        consumed = 0
+    body = _Lines(itertools.chain(sample[1:], source))
+    return CsvStream(header, delimiter, encoding, estimate, _entries(body, header, delimiter))
+
+
+class _Lines:
+    """Lines for the csv reader that remembers the lines of the record being read.
+
+    When a record turns out broken (a quote that never closes), the lines after its first one
+    are given out again, so one slip costs one row and reading goes on at the next line.
+    """
+
+    def __init__(self, source: Iterator[str]) -> None:
+        self._source = source
+        self._again: collections.deque[str] = collections.deque()
+        self.record: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._again.popleft() if self._again else next(self._source)
+        self.record.append(line)
+        return line
+
+    def restart_after_first(self) -> None:
+        self._again.extendleft(reversed(self.record[1:]))
+        self.record = []
+
+
+def _entries(lines: _Lines, header: list[str], delimiter: str) -> Iterator[CsvRow | CsvProblem]:
+    position = 1  # index of the next line to read; the header is line index 0
+    while True:
+        reader = _reader(lines, delimiter)
         try:
             for values in reader:
-                start = position + consumed
-                consumed = reader.line_num
+                start, position = position, position + len(lines.record)
+                lines.record = []
                 if any(v.strip() for v in values):
-                    entries.append(_row(start + 1, values, header, delimiter))
-            break
+                    yield _row(start + 1, values, header, delimiter)
+            return
         except csv.Error as exc:
-            bad = position + consumed
-            entries.append(CsvProblem(bad + 1, _quote_message(exc)))
-            position = bad + 1  # go on at the next line: one slip costs one row
-    return CsvTable(header=header, delimiter=delimiter, encoding=encoding, entries=entries)
+            yield CsvProblem(position + 1, _quote_message(exc))
+            position += 1  # go on at the next line: one slip costs one row
+            lines.restart_after_first()
 
 
 def _row(line: int, values: list[str], header: list[str], delimiter: str) -> CsvRow | CsvProblem:
@@ -192,15 +244,70 @@ def _row(line: int, values: list[str], header: list[str], delimiter: str) -> Csv
 
 def read_table(path: Path, required: Sequence[str]) -> CsvTable:
     """Read and parse ``path``; every row is either a :class:`CsvRow` or a :class:`CsvProblem`."""
+    stream = open_table(path, required)
+    return CsvTable(stream.header, stream.delimiter, stream.encoding, list(stream.entries))
+
+
+def open_table(path: Path, required: Sequence[str]) -> CsvStream:
+    """``path`` as a :class:`CsvStream`: the encoding is found in a first pass over the bytes
+    (UTF-8, else cp1252), then the rows are read one at a time."""
+    encoding, estimate = _sniff(path)
     try:
-        raw = path.read_bytes()
+        handle = path.open(encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline=None)
     except OSError as exc:
         raise CsvFileError(f"cannot read {path}: {exc.strerror}") from None
     try:
-        text, encoding = decode(raw)
-    except CsvFileError as exc:
-        raise CsvFileError(f"{path}: {exc}") from None
-    return parse(text, required, name=str(path), encoding=encoding)
+        stream = _stream(handle, required, str(path), encoding, estimate)
+    except BaseException:
+        handle.close()
+        raise
+    return CsvStream(
+        stream.header, stream.delimiter, encoding, estimate, _closing(handle, stream.entries)
+    )
+
+
+def _closing(
+    handle: IO[str], entries: Iterator[CsvRow | CsvProblem]
+) -> Iterator[CsvRow | CsvProblem]:
+    with handle:
+        yield from entries
+
+
+def _sniff(path: Path) -> tuple[str, int]:
+    """The encoding (as :func:`decode` would choose it) and the number of line ends."""
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    utf8_ok, cp1252_error, lines, offset = True, None, 0, 0
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                lines += chunk.count(b"\n") or chunk.count(b"\r")
+                if utf8_ok:
+                    try:
+                        utf8.decode(chunk)
+                    except UnicodeDecodeError:
+                        utf8_ok = False
+                if cp1252_error is None:
+                    try:
+                        chunk.decode("cp1252")
+                    except UnicodeDecodeError as exc:
+                        cp1252_error = offset + exc.start
+                offset += len(chunk)
+                if not utf8_ok and cp1252_error is not None:
+                    break
+        if utf8_ok:
+            utf8.decode(b"", final=True)
+    except UnicodeDecodeError:
+        utf8_ok = False
+    except OSError as exc:
+        raise CsvFileError(f"cannot read {path}: {exc.strerror}") from None
+    if utf8_ok:
+        return "utf-8", max(lines - 1, 0)
+    if cp1252_error is not None:
+        raise CsvFileError(
+            f"{path}: byte {cp1252_error} is neither UTF-8 nor Windows-1252 (cp1252); "
+            "save the file as 'CSV UTF-8' and try again"
+        )
+    return "cp1252", max(lines - 1, 0)
 
 
 def parse_datetime(value: str) -> datetime | None:

@@ -11,18 +11,19 @@ updated, skipped) are the ones a real run would give, and nothing is written.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from bot.csv_import import CsvProblem, CsvRow, CsvTable, parse_datetime, read_table
+from bot.csv_import import CsvProblem, CsvRow, CsvStream, CsvTable, open_table, parse_datetime
 from handlers.signals import TEXT_MIN_LENGTH
 from privacy import scan
-from storage.domain import NewSignal
+from storage.repositories.imports import ImportedSignal
 from storage.uow import UnitOfWork
 from turn.context import Services
+from turn.index_sync import signal_document
 
 MAX_TEXT = 10_000
 
@@ -33,6 +34,8 @@ class ImportReport:
     updated: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     dry_run: bool = False
+    #: True when the import was asked to stop (Ctrl-C) and stopped after a whole chunk.
+    stopped: bool = False
 
     @property
     def imported(self) -> int:
@@ -40,6 +43,9 @@ class ImportReport:
 
 
 Progress = Callable[[int], None]
+Stop = Callable[[], bool]
+#: Rows per transaction: a chunk is committed whole or not at all.
+CHUNK = 1000
 
 
 def _theme_lookup(services: Services) -> dict[str, str]:
@@ -52,21 +58,27 @@ def _theme_lookup(services: Services) -> dict[str, str]:
 
 
 Check = Callable[[CsvRow], str | None]
-Store = Callable[[UnitOfWork, CsvRow, datetime], Awaitable[bool]]
+#: Stores a chunk of checked rows; returns (created, updated, [(line, problem)]).
+StoreChunk = Callable[
+    [UnitOfWork, list[CsvRow], datetime], Awaitable[tuple[int, int, list[tuple[int, str]]]]
+]
+Entries = CsvTable | CsvStream | Iterable[CsvRow | CsvProblem]
 
 
 async def _import(
     services: Services,
-    table: CsvTable,
+    entries: Iterable[CsvRow | CsvProblem],
     check: Check,
-    store: Store,
+    store: StoreChunk,
     progress: Progress | None,
     batch: int,
     dry_run: bool,
+    stop: Stop | None,
 ) -> ImportReport:
-    """Check each row, store the good ones in batches of one transaction each.
+    """Check each row, store the good ones in chunks of one transaction each.
 
-    A dry run keeps every batch in one transaction and never commits it.
+    ``stop`` is asked before each chunk; when it says so the import ends there, so what is
+    stored is whole chunks. A dry run keeps every chunk in one transaction that is rolled back.
     """
     report = ImportReport(dry_run=dry_run)
     pending: list[CsvRow] = []
@@ -75,23 +87,17 @@ async def _import(
         async def flush() -> None:
             now = services.clock.now()
             async with transaction() as uow:
-                for row in pending:
-                    try:
-                        created = await store(uow, row, now)
-                    except ValueError as exc:
-                        report.errors.append((row.line, str(exc)))
-                        continue
-                    if created:
-                        report.created += 1
-                    else:
-                        report.updated += 1
+                created, updated, problems = await store(uow, pending, now)
                 if not dry_run:
                     await uow.commit()
+            report.created += created
+            report.updated += updated
+            report.errors.extend(problems)
             if progress:
                 progress(len(pending))
             pending.clear()
 
-        for entry in table.entries:
+        for entry in entries:
             problem = entry.message if isinstance(entry, CsvProblem) else check(entry)
             if problem:
                 report.errors.append((entry.line, problem))
@@ -101,11 +107,21 @@ async def _import(
             assert isinstance(entry, CsvRow)
             pending.append(entry)
             if len(pending) >= batch:
+                if stop is not None and stop():
+                    report.stopped = True
+                    break
                 await flush()
-        if pending:
-            await flush()
+        if pending and not report.stopped:
+            if stop is not None and stop():
+                report.stopped = True
+            else:
+                await flush()
     report.errors.sort()
     return report
+
+
+def _entries(source: Entries) -> Iterable[CsvRow | CsvProblem]:
+    return source.entries if isinstance(source, CsvTable | CsvStream) else source
 
 
 Transaction = Callable[[], AbstractAsyncContextManager[UnitOfWork]]
@@ -133,35 +149,49 @@ STUDY_COLUMNS = ("ref", "title")
 
 async def import_signals(
     services: Services,
-    path: Path | CsvTable,
+    path: Path | Entries,
     progress: Progress | None = None,
-    batch: int = 500,
+    batch: int = CHUNK,
     *,
     dry_run: bool = False,
+    stop: Stop | None = None,
 ) -> ImportReport:
-    table = path if isinstance(path, CsvTable) else read_table(path, SIGNAL_COLUMNS)
+    """Import signals from ``path`` (a file, or rows already read) in chunks of ``batch``.
+
+    Each row passes the privacy guard (:func:`_signal_problem`); the matcher's analysis of each
+    text is stored with it (``matching.stored``), so the index need not analyse it again.
+    """
+    source = open_table(path, SIGNAL_COLUMNS) if isinstance(path, Path) else path
     themes = _theme_lookup(services)
     subdomains = {t.key for t in services.domain.subdomains}
+    matcher = services.matcher
 
-    async def store(uow: UnitOfWork, row: CsvRow, now: datetime) -> bool:
-        values = row.values
-        created_at = parse_datetime(values.get("created_at", ""))
-        theme_raw = values.get("theme", "")
-        theme = themes.get(theme_raw.lower(), theme_raw.lower() or None)
-        is_sub = theme in subdomains
-        _signal, created = await uow.signals.upsert_imported(
-            NewSignal(
-                ref=values["ref"],
-                text=values["text"],
-                theme_key=None if is_sub else theme,
-                subdomain_key=theme if is_sub else None,
-                created_at=created_at,
-            ),
-            now,
-        )
-        return created
+    async def store(
+        uow: UnitOfWork, rows: list[CsvRow], now: datetime
+    ) -> tuple[int, int, list[tuple[int, str]]]:
+        chunk: list[ImportedSignal] = []
+        for row in rows:
+            values = row.values
+            theme_raw = values.get("theme", "")
+            theme = themes.get(theme_raw.lower(), theme_raw.lower() or None)
+            is_sub = theme in subdomains
+            doc = signal_document(values["ref"], values["text"])
+            chunk.append(
+                ImportedSignal(
+                    ref=values["ref"],
+                    text=values["text"],
+                    theme_key=None if is_sub else theme,
+                    subdomain_key=theme if is_sub else None,
+                    created_at=parse_datetime(values.get("created_at", "")),
+                    analysis=matcher.pack(doc, matcher.prepare(doc)),
+                )
+            )
+        created, updated = await uow.imports.signals(chunk, now)
+        return created, updated, []
 
-    return await _import(services, table, _signal_problem, store, progress, batch, dry_run)
+    return await _import(
+        services, _entries(source), _signal_problem, store, progress, batch, dry_run, stop
+    )
 
 
 def _signal_problem(row: CsvRow) -> str | None:
@@ -202,26 +232,34 @@ def _study_problem(row: CsvRow) -> str | None:
 
 async def import_studies(
     services: Services,
-    path: Path | CsvTable,
+    path: Path | Entries,
     progress: Progress | None = None,
-    batch: int = 500,
+    batch: int = CHUNK,
     *,
     dry_run: bool = False,
+    stop: Stop | None = None,
 ) -> ImportReport:
-    table = path if isinstance(path, CsvTable) else read_table(path, STUDY_COLUMNS)
+    source = open_table(path, STUDY_COLUMNS) if isinstance(path, Path) else path
 
-    async def store(uow: UnitOfWork, row: CsvRow, now: datetime) -> bool:
-        v = row.values
-        year = v.get("year", "")
-        _study, created = await uow.studies.upsert(
-            ref=v["ref"],
-            title=v["title"][:500],
-            summary=v.get("summary", ""),
-            year=int(year) if year else None,
-            source=v.get("source", "")[:200],
-            url=v.get("url", "")[:500],
-            now=now,
-        )
-        return created
+    async def store(
+        uow: UnitOfWork, rows: list[CsvRow], now: datetime
+    ) -> tuple[int, int, list[tuple[int, str]]]:
+        created = updated = 0
+        for row in rows:
+            v = row.values
+            year = v.get("year", "")
+            _study, new = await uow.studies.upsert(
+                ref=v["ref"],
+                title=v["title"][:500],
+                summary=v.get("summary", ""),
+                year=int(year) if year else None,
+                source=v.get("source", "")[:200],
+                url=v.get("url", "")[:500],
+                now=now,
+            )
+            created, updated = (created + 1, updated) if new else (created, updated + 1)
+        return created, updated, []
 
-    return await _import(services, table, _study_problem, store, progress, batch, dry_run)
+    return await _import(
+        services, _entries(source), _study_problem, store, progress, batch, dry_run, stop
+    )

@@ -12,13 +12,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from handlers.intake import (
-    WHOLE_MUNICIPALITY,
-    area_name,
-    areas,
-    neutralise,
-    themes,
-)
+from handlers.intake import WHOLE_MUNICIPALITY, area_name, areas, neutralise, themes
 from kernel.core import (
     Button,
     Buttons,
@@ -46,6 +40,7 @@ log = get_logger("signaalbot.signals")
 
 SIGNAL_FORM = "signal.report"
 PENDING_FLOW = "signal.pending"
+STORED = "stored"  # in the pending flow once its signal is stored: the ref
 SINCE = ("lt3m", "3to12m", "gt1y")
 FREQUENCY = ("once", "monthly", "weekly", "daily")
 # Free text: Slack/HTML markup is neutralised before it is stored.
@@ -206,7 +201,6 @@ async def offer_matches(ctx: TurnContext, values: dict[str, str]) -> bool:
     ]
     if not hits:
         return False
-    t = ctx.t
     async with ctx.uow() as uow:
         hits = await visible_hits(ctx, uow, hits)
         if not hits:
@@ -214,7 +208,15 @@ async def offer_matches(ctx: TurnContext, values: dict[str, str]) -> bool:
         await uow.conversations.put(
             ctx.actor.platform.value, ctx.actor.user_id, PENDING_FLOW, dict(values), ctx.now()
         )
+        # Answered before the commit, which keeps the answer with the delivery key: a crash
+        # right after it still shows the redelivery the choice the signal waits for.
+        await ctx.reply(similar_reply(ctx, hits))
         await uow.commit()
+    return True
+
+
+def similar_reply(ctx: TurnContext, hits: list[Any]) -> Reply:
+    t = ctx.t
     blocks: list[Any] = [Text(text=t("signals.similar_intro"), style="header")]
     for hit in hits:
         label_key = "signals.similar_signal" if hit.kind == "signal" else "signals.similar_study"
@@ -246,8 +248,7 @@ async def offer_matches(ctx: TurnContext, values: dict[str, str]) -> bool:
             )
         )
     )
-    await ctx.reply(Reply(blocks=tuple(blocks)))
-    return True
+    return Reply(blocks=tuple(blocks))
 
 
 async def visible_hits(ctx: TurnContext, uow: UnitOfWork, hits: list[Any]) -> list[Any]:
@@ -269,24 +270,35 @@ async def visible_hits(ctx: TurnContext, uow: UnitOfWork, hits: list[Any]) -> li
 
 async def pending_values(ctx: TurnContext, uow: UnitOfWork) -> dict[str, str] | None:
     data = await uow.conversations.get(ctx.actor.platform.value, ctx.actor.user_id, PENDING_FLOW)
-    return {k: str(v) for k, v in data.items()} if data else None
+    return {k: str(v) for k, v in data.items()} if data and STORED not in data else None
 
 
-async def clear_pending(ctx: TurnContext, uow: UnitOfWork) -> None:
-    await uow.conversations.clear(ctx.actor.platform.value, ctx.actor.user_id, PENDING_FLOW)
-    await uow.conversations.clear(
-        ctx.actor.platform.value, ctx.actor.user_id, f"draft:{SIGNAL_FORM}"
-    )
+async def clear_pending(ctx: TurnContext, uow: UnitOfWork, stored: str = "") -> None:
+    """Nothing waits any more; after ``stored`` (a ref) a second click confirms it again."""
+    who = (ctx.actor.platform.value, ctx.actor.user_id)
+    if stored:
+        await uow.conversations.put(*who, PENDING_FLOW, {STORED: stored}, ctx.now())
+    else:
+        await uow.conversations.clear(*who, PENDING_FLOW)
+    await uow.conversations.clear(*who, f"draft:{SIGNAL_FORM}")
 
 
 async def confirm_new(ctx: TurnContext) -> None:
-    """ "Nee, dit is nieuw": store the signal that waited for this answer."""
+    """ "Nee, dit is nieuw": store the signal that waited for this answer. Clicked again once it
+    is stored (a double click, or Slack after a crash: its clicks are acked before the work,
+    so an answer lost in a crash is never redelivered), the same confirmation again."""
     async with ctx.uow() as uow:
-        values = await pending_values(ctx, uow)
-    if values is None:
+        data = await uow.conversations.get(
+            ctx.actor.platform.value, ctx.actor.user_id, PENDING_FLOW
+        )
+        done = await uow.signals.get_by_ref(str(data[STORED])) if data and STORED in data else None
+        if done is not None:
+            await ctx.reply(saved_reply(ctx, done, await area_name(uow, ctx, done.area), {}))
+            return
+    if not data or STORED in data:
         await ctx.say("signals.nothing_pending")
         return
-    await store_signal(ctx, values)
+    await store_signal(ctx, {k: str(v) for k, v in data.items()})
 
 
 async def answered_by_study(ctx: TurnContext) -> None:
@@ -338,11 +350,17 @@ async def store_signal(ctx: TurnContext, values: dict[str, str]) -> Signal:
             now=ctx.now(),
             details={"fields": sorted(k for k, v in values.items() if v)},
         )
-        await clear_pending(ctx, uow)
+        await clear_pending(ctx, uow, stored=signal.ref)
         where = await area_name(uow, ctx, signal.area)
+        # Confirmed before the commit, which keeps the answer with the delivery key.
+        await ctx.reply(saved_reply(ctx, signal, where, values))
         await uow.commit()
     index_signal(ctx, signal)
     log.info("signal_created", signal=signal.ref, person_id=ctx.actor.person_id)
+    return signal
+
+
+def saved_reply(ctx: TurnContext, signal: Signal, where: str, values: dict[str, str]) -> Reply:
     t = ctx.t
     blocks: list[Any] = [
         Text(text=t("signals.saved", ref=signal.ref), style="header"),
@@ -361,8 +379,7 @@ async def store_signal(ctx: TurnContext, values: dict[str, str]) -> Signal:
     ]
     if values.get("markup_removed"):
         blocks.append(Text(text=t("signals.markup_removed"), style="muted"))
-    await ctx.reply(Reply(blocks=tuple(blocks)))
-    return signal
+    return Reply(blocks=tuple(blocks))
 
 
 def index_signal(ctx: TurnContext, signal: Signal) -> None:

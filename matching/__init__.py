@@ -8,6 +8,7 @@ See :mod:`matching.index` for the design and the concurrency contract.
 """
 
 from matching.analyzer import Analysis, Analyzer
+from matching.bulk import add_stored
 from matching.encoder import E5Encoder, Encoder, from_blob, to_blob
 from matching.fusion import FusionConfig
 from matching.index import (
@@ -19,6 +20,7 @@ from matching.index import (
 from matching.lexicon import Lexicon, LexiconError, SynonymGroup, load_lexicon
 from matching.models import SIGNAL, STUDY, Document, Match
 from matching.scorer import ScoringConfig
+from matching.stored import Prepared
 
 __all__ = [
     "DEFAULT_DUPLICATE_THRESHOLD",
@@ -36,8 +38,10 @@ __all__ = [
     "LexiconError",
     "Match",
     "MatchIndex",
+    "Prepared",
     "ScoringConfig",
     "SynonymGroup",
+    "add_stored",
     "from_blob",
     "load_lexicon",
     "to_blob",

@@ -5,9 +5,11 @@ Design, and why:
 * One **shard per kind** ("signal", "study"): IDF is computed per kind, because study titles and
   signals use words differently, and a kind filter then costs nothing.
 * **Inverted lists** map each term (stem, compound part or ``@concept``) to a compact
-  ``array('l')`` of internal document ids (4–8 bytes per posting instead of a dict entry), so
-  100,000 signals fit in well under 100 MB. A term that occurs more than once in a document is
-  posted twice (term frequency saturates at 2).
+  ``array('i')`` of internal document ids (4 bytes per posting instead of a dict entry). A term
+  that occurs more than once in a document is posted twice (term frequency saturates at 2).
+* **Stored analyses**: the caller keeps :meth:`MatchIndex.pack` next to the text and hands it
+  to :func:`matching.bulk.add_stored` at start-up, which posts it without analysing again
+  (:mod:`matching.stored`).
 * **Candidate generation** sums IDF × weight over the posting lists, rarest term first; once
   ``posting_budget`` postings have been read, the remaining (very common) terms are skipped, which
   bounds the worst case. The ``pool`` best candidates are then **re-ranked** by
@@ -48,7 +50,9 @@ from matching.models import Document, Match
 from matching.scorer import ScoringConfig
 from matching.shard import Entry, Shard
 from matching.stemming import stem
+from matching.stored import Prepared, fingerprint, pack, source_of, unpack
 from matching.typos import Speller
+from matching.vectors import VectorStore
 
 # The fused numbers below were chosen on the dev halves of both labelled sets by
 # benchmarks/matching_calibrate.py, never on a test half: per kind, at most 10% of the dev
@@ -115,6 +119,7 @@ class MatchIndex:
         self._lexicon_speller = Speller(self.analyzer.vocabulary)
         self._speller = Speller(self.analyzer.vocabulary)
         self._recent: dict[str, Vector] = {}
+        self._analysis_key: bytes | None = None
         self.directions = Directions.from_table(self.analyzer.lexicon.direction)
 
     def __len__(self) -> int:
@@ -150,32 +155,65 @@ class MatchIndex:
             return text
         return f"{title}. {text}" if text else title
 
-    def add(self, doc: Document, vector: Vector | bytes | None = None) -> None:
-        """Index ``doc`` (with its stored vector, if any); the same (kind, ref) is replaced."""
-        self.remove(doc.kind, doc.ref)
+    @property
+    def analysis_key(self) -> bytes:
+        """The analyser's fingerprint (:func:`matching.stored.fingerprint`), computed once."""
+        if self._analysis_key is None:
+            self._analysis_key = fingerprint(self.analyzer)
+        return self._analysis_key
+
+    def prepare(self, doc: Document) -> Prepared:
+        """The analysis :meth:`add` needs for ``doc`` (the slow part of adding it)."""
         analysis = self.analyzer.analyze(
             self.searchable_text(doc), correct=self._lexicon_speller.correct
         )
-        words = tuple(sorted({w for w in analysis.normalized.split() if w.isalpha()}))
-        for word in words:
+        return Prepared.of(analysis)
+
+    def pack(self, doc: Document, prepared: Prepared) -> bytes | None:
+        """``prepared`` in its stored form, for this analyser and ``doc``'s text."""
+        return pack(prepared, self.analysis_key, source_of(doc))
+
+    def unpack(self, doc: Document, blob: bytes | None) -> Prepared | None:
+        """A stored analysis of ``doc``; None when missing, or made for another analyser/text."""
+        if not blob:
+            return None
+        return unpack(blob, self.analysis_key, source_of(doc))
+
+    def add(
+        self, doc: Document, vector: Vector | bytes | None = None, prepared: Prepared | None = None
+    ) -> None:
+        """Index ``doc`` (with its stored vector and analysis, if any); (kind, ref) is replaced."""
+        self.remove(doc.kind, doc.ref)
+        if prepared is None:
+            prepared = self.prepare(doc)
+        for word in prepared.words:
             self._speller.add(word)
-        shard = self._shards.get(doc.kind)
-        if shard is None:
-            shard = self._shards[doc.kind] = Shard()
-        title_words = self.analyzer.tokens(doc.title) if doc.kind == "study" else []
+        shard = self._shard(doc.kind)
         entry = Entry(
             doc=doc,
-            weights=analysis.weights,
-            fuzzy=analysis.fuzzy,
-            words=words,
-            title_key=f" {' '.join(title_words)} " if len(title_words) >= 2 else "",
-            direction=self.directions.of_words(words),
+            data=prepared,
+            title_key=self.title_key(doc),
+            direction=self.directions.of_words(prepared.words),
         )
-        doc_id = self._next_id
-        shard.add(doc_id, entry, analysis)
-        self._next_id += 1
+        doc_id = self._take_id()
+        shard.add(doc_id, entry, prepared.repeated)
         if vector is not None:
             self._put_vector(shard, doc_id, vector)
+
+    def title_key(self, doc: Document) -> str:
+        """A study's normalised title between spaces (two words or more), else ``""``."""
+        words = self.analyzer.tokens(doc.title) if doc.kind == "study" else []
+        return f" {' '.join(words)} " if len(words) >= 2 else ""
+
+    def _shard(self, kind: str) -> Shard:
+        shard = self._shards.get(kind)
+        if shard is None:
+            shard = self._shards[kind] = Shard()
+        return shard
+
+    def _take_id(self) -> int:
+        self._next_id += 1
+        return self._next_id - 1
 
     def add_many(self, docs: Iterable[Document]) -> None:
         """Index many documents (same semantics as :meth:`add`, without vectors)."""
@@ -203,14 +241,17 @@ class MatchIndex:
     def vector_count(self) -> int:
         return sum(len(s.vectors) for s in self._shards.values() if s.vectors is not None)
 
-    def _put_vector(self, shard: Shard, doc_id: int, vector: Vector | bytes) -> bool:
+    def _vector_store(self, shard: Shard) -> VectorStore | None:
+        """The shard's vectors (made when first needed); None without an encoder."""
         if self.encoder is None:
-            return False
+            return None
         if shard.vectors is None:
-            from matching.vectors import VectorStore
-
             shard.vectors = VectorStore(self.encoder.dim)
-        return shard.vectors.put(doc_id, vector)
+        return shard.vectors
+
+    def _put_vector(self, shard: Shard, doc_id: int, vector: Vector | bytes) -> bool:
+        store = self._vector_store(shard)
+        return store is not None and store.put(doc_id, vector)
 
     def remove(self, kind: str, ref: str) -> None:
         """Remove a document; unknown (kind, ref) is ignored."""

@@ -52,6 +52,28 @@ class VectorStore:
         self._n += 1
         return True
 
+    def put_many(self, items: list[tuple[int, bytes]]) -> int:
+        """:meth:`put` for many stored blobs at once (one copy into the matrix); returns how
+        many were stored (a blob of the wrong size is left out, as :meth:`put` does)."""
+        size = 4 + self.dim
+        good = [(doc_id, blob) for doc_id, blob in items if len(blob) == size]
+        for doc_id, _ in good:
+            if doc_id in self._rows:
+                self.discard(doc_id)
+        n = len(good)
+        if not n:
+            return 0
+        self.reserve(self._n + n)
+        raw = np.frombuffer(b"".join(blob for _, blob in good), dtype=np.uint8).reshape(n, size)
+        start, stop = self._n, self._n + n
+        self._scale[start:stop] = np.ascontiguousarray(raw[:, :4]).view(np.float32).reshape(n)
+        self._mat[start:stop] = raw[:, 4:].view(np.int8)
+        ids = [doc_id for doc_id, _ in good]
+        self._ids[start:stop] = ids
+        self._rows.update(zip(ids, range(start, stop), strict=True))
+        self._n = stop
+        return n
+
     def discard(self, doc_id: int) -> None:
         row = self._rows.pop(doc_id, None)
         if row is None:
@@ -88,15 +110,20 @@ class VectorStore:
         best = best[np.argsort(-sims[best])]
         return [(int(self._ids[r]), float(sims[r])) for r in best if self._ids[r] >= 0]
 
-    def _grow(self) -> None:
-        size = len(self._ids) * 2
-        mat = np.zeros((size, self.dim), dtype=np.int8)
-        mat[: self._n] = self._mat[: self._n]
-        scale = np.zeros(size, dtype=np.float32)
-        scale[: self._n] = self._scale[: self._n]
-        ids = np.full(size, -1, dtype=np.int64)
-        ids[: self._n] = self._ids[: self._n]
-        self._mat, self._scale, self._ids = mat, scale, ids
+    def reserve(self, rows: int) -> None:
+        """Room for ``rows`` vectors in all (a bulk load knows how many are coming)."""
+        if rows > len(self._ids):
+            self._grow(rows)
+
+    def _grow(self, size: int = 0) -> None:
+        """Grow the capacity (double by default) in place: ``ndarray.resize`` reallocates
+        (``mremap`` for large blocks), so old and new matrix are not both resident."""
+        size = size or len(self._ids) * 2
+        self._mat.resize((size, self.dim), refcheck=False)
+        self._scale.resize(size, refcheck=False)
+        old = len(self._ids)
+        self._ids.resize(size, refcheck=False)
+        self._ids[old:] = -1
 
     def _compact(self) -> None:
         keep = np.nonzero(self._ids[: self._n] >= 0)[0]

@@ -6,10 +6,11 @@ land together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +18,7 @@ from storage.db import Database
 from storage.repositories.catalogue import StudyRepository, ThemeRepository
 from storage.repositories.console import ConsoleInboxRepository
 from storage.repositories.cycle import CycleRepository
+from storage.repositories.imports import ImportRepository
 from storage.repositories.infra import (
     AuditRepository,
     ConversationStateRepository,
@@ -42,12 +44,16 @@ class DeliveryClaim:
 
     Why in the commit: a crash before the commit leaves the key free, so the platform's
     redelivery is handled; a second delivery racing the first fails its commit instead of
-    storing the same signal twice.
+    storing the same signal twice. ``answer`` gives what the turn has answered by then; it is
+    kept with the key in that same commit, so a crash right after the commit still leaves the
+    redelivery the answer (the confirmation of a stored signal, the choice it waits for).
     """
 
     key: str
     received_at: datetime
     claimed: bool = False
+    answer: Callable[[], list[dict[str, Any]]] | None = None
+    kept: list[dict[str, Any]] | None = None  # the answer that went in with the key
 
 
 class UnitOfWork:
@@ -70,15 +76,18 @@ class UnitOfWork:
         self.cycles = CycleRepository(session)
         self.console = ConsoleInboxRepository(session)
         self.matching = MatchingRepository(session)
+        self.imports = ImportRepository(session)
 
     async def commit(self) -> None:
         claim = self._claim
         if claim is not None and not claim.claimed:
-            if not await self.processed.first_time(claim.key, claim.received_at):
+            answer = claim.answer() if claim.answer is not None else None
+            if not await self.processed.first_time(claim.key, claim.received_at, answer or None):
                 await self._session.rollback()
                 raise AlreadyHandledError(claim.key)
             await self._session.commit()
             claim.claimed = True
+            claim.kept = answer or None
             return
         await self._session.commit()
 

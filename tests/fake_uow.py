@@ -100,10 +100,12 @@ class FakeProcessed:
             return False, None
         return True, self._work.store.processed[key]
 
-    async def first_time(self, key: str, now: datetime) -> bool:
+    async def first_time(
+        self, key: str, now: datetime, replies: list[dict[str, Any]] | None = None
+    ) -> bool:
         if key in self._work.store.processed or key in self._work.staged_processed:
             return False
-        self._work.staged_processed[key] = None
+        self._work.staged_processed[key] = replies
         return True
 
     async def keep_answer(self, key: str, replies: list[dict[str, Any]]) -> None:
@@ -181,8 +183,10 @@ class FakeUnitOfWork:
             if claim.key in self.store.processed:
                 await self.rollback()
                 raise AlreadyHandledError(claim.key)
-            self.staged_processed.setdefault(claim.key, None)
+            answer = claim.answer() if claim.answer is not None else None
+            self.staged_processed.setdefault(claim.key, answer or None)
             claim.claimed = True
+            claim.kept = answer or None
         self.store.people = dict(self.staged_people)
         self.store.conversations = dict(self.staged_conversations)
         self.store.studies = dict(self.staged_studies)

@@ -26,10 +26,14 @@ async def embed_pending(
     limit: int | None = None,
     batch: int = BATCH,
     progress: Progress | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> int:
-    """Embed up to ``limit`` rows (all when None) that lack a vector; returns how many."""
+    """Embed up to ``limit`` rows (all when None) that lack a vector; returns how many.
+
+    ``stop`` is asked before each batch (each batch commits on its own).
+    """
     done = 0
-    while limit is None or done < limit:
+    while (limit is None or done < limit) and not (stop is not None and stop()):
         size = batch if limit is None else min(batch, limit - done)
         async with uow() as session:
             rows = await session.matching.unembedded(encoder.name, size)

@@ -14,11 +14,12 @@ follower can see id 12 before id 11 commits. Ids missing below the newest one se
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 
-from matching import Document, MatchIndex
+from matching import Document, MatchIndex, Prepared, add_stored
 from storage.repositories.matching import Searchable
 from storage.uow import UnitOfWork
 
@@ -28,6 +29,9 @@ GAP_PATIENCE = 120.0
 MAX_GAPS = 20_000
 #: Refs read back per query while applying changes.
 CHUNK = 500
+#: Rows read per query while loading, and stored analyses written per transaction.
+LOAD_PAGE = 5000
+STORE_CHUNK = 1000
 TITLE_LENGTH = 80
 
 UowFactory = Callable[[], AbstractAsyncContextManager[UnitOfWork]]
@@ -59,19 +63,65 @@ class IndexSync:
         self.generation = 0
         self._gaps: dict[int, float] = {}
         self._clock = clock
+        #: Analyses made here that storage does not hold yet: kind -> [(row id, blob)].
+        self._fresh: dict[str, list[tuple[int, bytes]]] = {}
 
     async def load(self) -> MatchIndex:
-        """Fill the index from storage, with the stored vectors of the index's encoder.
+        """Fill the index from storage, with the stored vectors and analyses.
 
         The change-log position is read first, so a change made while loading is applied again
-        by the next :meth:`catch_up` rather than lost.
+        by the next :meth:`catch_up` rather than lost. Rows are read :data:`LOAD_PAGE` at a
+        time (bounded memory); rows whose stored analysis is missing or stale (another lexicon,
+        an edited text) are analysed and their analysis stored, so the next start is fast.
+        The garbage collector waits meanwhile: its full passes over the growing index took a
+        third of the loading time at 100,000 rows.
         """
-        async with self.uow() as uow:
-            self.generation = await uow.matching.last_change()
-            for kind in ("signal", "study"):
-                for row in await uow.matching.searchable(kind):
-                    self._apply(row)
+        collecting = gc.isenabled()
+        gc.disable()  # loading creates ~10 objects per row and frees none: nothing to collect
+        try:
+            async with self.uow() as uow:
+                self.generation = await uow.matching.last_change()
+                for kind in ("signal", "study"):
+                    after = 0
+                    while True:
+                        rows = await uow.matching.searchable(kind, after=after, limit=LOAD_PAGE)
+                        if not rows:
+                            break
+                        after = rows[-1].id
+                        self._load_page(rows)
+        finally:
+            if collecting:
+                gc.enable()
+        await self.store_fresh()
         return self.index
+
+    def _load_page(self, rows: Sequence[Searchable]) -> None:
+        index = self.index
+        ids: dict[tuple[str, str], int] = {}
+        items = []
+        for row in rows:
+            doc = document(row)
+            ids[row.kind, row.ref] = row.id
+            items.append((doc, row.analysis, self._vector(row)))
+        for doc, prepared in add_stored(index, items):
+            self._remember(ids[doc.kind, doc.ref], doc, prepared)
+
+    def _remember(self, row_id: int, doc: Document, prepared: Prepared) -> None:
+        blob = self.index.pack(doc, prepared)
+        if blob is not None:
+            self._fresh.setdefault(doc.kind, []).append((row_id, blob))
+
+    async def store_fresh(self) -> int:
+        """Store the analyses made since the last call (see :meth:`load`); returns how many."""
+        stored = 0
+        while self._fresh:
+            kind, items = self._fresh.popitem()
+            for start in range(0, len(items), STORE_CHUNK):
+                async with self.uow() as uow:
+                    await uow.matching.store_analysis(kind, items[start : start + STORE_CHUNK])
+                    await uow.commit()
+            stored += len(items)
+        return stored
 
     async def catch_up(self) -> int:
         """Apply every change written since the last call; returns how many rows changed."""
@@ -85,6 +135,7 @@ class IndexSync:
             if len(changes) < 5000:
                 break
         self._forget_old_gaps()
+        await self.store_fresh()
         return applied
 
     async def _apply_changes(self, uow: UnitOfWork, changes: Sequence[tuple[int, str, str]]) -> int:
@@ -117,21 +168,26 @@ class IndexSync:
                         applied += 1
         return applied
 
+    def _vector(self, row: Searchable) -> bytes | None:
+        encoder = self.index.encoder
+        if encoder is not None and row.vector is not None and row.vector_model == encoder.name:
+            return row.vector
+        return None
+
     def _apply(self, row: Searchable) -> bool:
         """Index one row unless the index already holds it as stored; True when it changed."""
         index = self.index
         doc = document(row)
-        encoder = index.encoder
-        vector = (
-            row.vector
-            if encoder is not None and row.vector is not None and row.vector_model == encoder.name
-            else None
-        )
+        vector = self._vector(row)
         if index.get(row.kind, row.ref) == doc:
             if vector is not None and not index.has_vector(row.kind, row.ref):
                 return index.set_vector(row.kind, row.ref, vector)
             return False
-        index.add(doc, vector)
+        prepared = index.unpack(doc, row.analysis)
+        if prepared is None:
+            prepared = index.prepare(doc)
+            self._remember(row.id, doc, prepared)
+        index.add(doc, vector, prepared)
         return True
 
     def _forget_old_gaps(self) -> None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from kernel.core import Actor, Identity, OrgType, Reply, Role, Submit, Text
+from kernel.core import Action, Actor, Identity, OrgType, Reply, Role, Submit, Text
 from kernel.i18n import Translator, normalise_locale
 from kernel.logging import get_logger
 from storage.db import DatabaseUnavailableError
@@ -30,6 +30,7 @@ log = get_logger("signaalbot.turn")
 
 Next = Callable[[], Awaitable[list[Reply]]]
 SEEN_REFRESH = timedelta(minutes=10)  # how stale "last seen" may get before a turn writes it
+ANSWERED_AGAIN = (Submit, Action)  # delivered again after a commit: the same answer again
 
 
 @dataclass(slots=True)
@@ -45,6 +46,7 @@ class Turn:
     claim: DeliveryClaim | None = None
     admission: admission.Decision | None = None
     prefetched: Prefetched | None = None
+    replies: list[Reply] = field(default_factory=list)  # the handler's, as it adds them
 
     @property
     def key(self) -> str | None:
@@ -120,9 +122,10 @@ class Prefetch:
 class Idempotency:
     """A delivery is handled once. The key is claimed by the handler's own commit (see
     :class:`~storage.uow.DeliveryClaim`), so a crash before it leaves the key free for the
-    platform's redelivery. A form sent again after its commit gets the first answer again
-    (the confirmation of a stored signal must not get lost in a crash); a repeated message,
-    command or click gets no second answer, so a platform's retry never posts twice."""
+    platform's redelivery. A form or a click delivered again after its commit gets the first
+    answer again (the confirmation of a stored signal must not get lost in a crash: Teams
+    redelivers what got no 2xx); a repeated message or command gets no second answer, so
+    Slack's retry of an event it thinks was lost never posts twice."""
 
     services: Services
 
@@ -137,8 +140,16 @@ class Idempotency:
                 seen, answer = await uow.processed.answer(key)
         if seen:
             log.info("duplicate_event", event_key=key)
-            return _replies(answer) if isinstance(turn.event, Submit) else []
-        claim = DeliveryClaim(key=key, received_at=self.services.clock.now())
+            return _replies(answer) if isinstance(turn.event, ANSWERED_AGAIN) else []
+        # Only forms and clicks are answered again, so only their answer is kept: what the
+        # handler has answered by its first commit goes into that commit with the key (a crash
+        # right after it still leaves the answer), the final answer afterwards if it differs.
+        keep = isinstance(turn.event, ANSWERED_AGAIN)
+        claim = DeliveryClaim(
+            key=key,
+            received_at=self.services.clock.now(),
+            answer=(lambda: _dumped(turn.replies)) if keep else None,
+        )
         turn.claim = claim
         try:
             replies = await next_()
@@ -152,10 +163,8 @@ class Idempotency:
         if any(r.errors for r in replies):
             await self._release(claim)  # a refused form may be sent again with the same key
             return replies
-        # Only a form is answered again, so only a form's answer is kept: one write less per turn.
-        keep = isinstance(turn.event, Submit)
-        stored = [r.model_dump(mode="json") for r in replies] if keep else []
-        if claim.claimed and not keep:
+        stored = _dumped(replies) if keep else []
+        if claim.claimed and (not keep or stored == claim.kept):
             return replies
         async with self.services.uow(None if claim.claimed else claim) as uow:
             if not claim.claimed:
@@ -163,7 +172,7 @@ class Idempotency:
                     await uow.commit()  # claims the key: the turn itself wrote nothing
                 except AlreadyHandledError:
                     return []
-            if keep:
+            if keep and stored != claim.kept:
                 await uow.processed.keep_answer(key, stored)
                 await uow.commit()
         return replies
@@ -177,6 +186,10 @@ class Idempotency:
                 await uow.commit()
         except DatabaseUnavailableError:
             log.warning("idempotency_key_not_released", event_key=claim.key)
+
+
+def _dumped(replies: Sequence[Reply]) -> list[dict[str, Any]]:
+    return [r.model_dump(mode="json") for r in replies]
 
 
 def _replies(stored: Sequence[dict[str, Any]] | None) -> list[Reply]:

@@ -104,7 +104,11 @@ class Signaalbot:
         if turn.actor is None:
             raise RuntimeError("the middleware chain did not resolve the person")
         ctx = TurnContext(
-            services=self.services, actor=turn.actor, event=turn.event, claim=turn.claim
+            services=self.services,
+            actor=turn.actor,
+            event=turn.event,
+            replies=turn.replies,  # shared, so the delivery claim can keep what is answered
+            claim=turn.claim,
         )
         logger = log.bind(
             platform=turn.identity.platform, kind=turn.event.kind, person_id=turn.actor.person_id

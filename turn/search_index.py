@@ -27,9 +27,14 @@ def new_index(threshold: float, encoder: Encoder | None = None) -> MatchIndex:
     )
 
 
-def encoder_for(settings: Settings) -> Encoder | None:
-    """The sentence encoder, or None when ``SIGNAALBOT_MATCHING_SEMANTIC`` is false."""
-    return E5Encoder() if settings.matching_semantic else None
+def encoder_for(settings: Settings, threads: int = 1) -> Encoder | None:
+    """The sentence encoder, or None when ``SIGNAALBOT_MATCHING_SEMANTIC`` is false.
+
+    One thread for the bot (see :class:`matching.E5Encoder`); a batch job such as the import
+    may ask for more (two threads embedded ~35% more signals per second in
+    benchmarks/matching_service.py).
+    """
+    return E5Encoder(threads=threads) if settings.matching_semantic else None
 
 
 async def load_index(uow: UowFactory, settings: Settings) -> IndexSync:

@@ -59,7 +59,9 @@ class SlackSubmissions:
             form_id=meta.get("f", ""),
             values=slack_views.view_values(view),
             context=meta.get("c", ""),
-            idempotency_key=f"trigger:{body.get('trigger_id') or view.get('id')}:{view.get('hash')}",
+            # Submitted again (Slack says "trouble connecting" when no answer came, and the
+            # person presses Submit once more): a new trigger id, the same view id and hash.
+            idempotency_key=f"view:{view.get('id') or body.get('trigger_id')}:{view.get('hash')}",
         )
         work = asyncio.ensure_future(
             self.bot.handle(identity, event, conversation_ref=conversation_ref(where))

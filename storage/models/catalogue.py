@@ -38,5 +38,8 @@ class StudyRow(Base):
     #: Sentence vector of title + summary, as on :class:`storage.models.signals.SignalRow`.
     vector: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     vector_model: Mapped[str | None] = mapped_column(String(60))
+    #: The matcher's analysis of the text (``matching.stored``), so start-up need not redo it;
+    #: NULL or stale (another lexicon, another text): analysed again when the index is built.
+    analysis: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     #: When the people this study may help were told (``cycle.study_news``); NULL: not yet.
     announced_at: Mapped[datetime | None]

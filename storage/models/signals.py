@@ -54,6 +54,9 @@ class SignalRow(Base):
     #: the embedder got to it. Deferred: only the index loader reads it.
     vector: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     vector_model: Mapped[str | None] = mapped_column(String(60))
+    #: The matcher's analysis of the text (``matching.stored``), so start-up need not redo it;
+    #: NULL or stale (another lexicon, another text): analysed again when the index is built.
+    analysis: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
 
 
 class SignalSupportRow(Base):

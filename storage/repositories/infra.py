@@ -58,11 +58,13 @@ class ProcessedEventRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def first_time(self, key: str, now: datetime) -> bool:
-        """Claim an idempotency key; False when the event was handled before."""
+    async def first_time(
+        self, key: str, now: datetime, replies: list[dict[str, Any]] | None = None
+    ) -> bool:
+        """Claim an idempotency key, with the answer so far; False when handled before."""
         try:
             async with self._session.begin_nested():
-                self._session.add(ProcessedEventRow(key=key, received_at=now))
+                self._session.add(ProcessedEventRow(key=key, received_at=now, replies=replies))
                 await self._session.flush()
         except IntegrityError:
             return False

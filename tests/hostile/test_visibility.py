@@ -25,7 +25,8 @@ PLACES = {
     ("handlers/views.py", "status"): "test_a_provider_sees_nothing_unshared::status",
     ("handlers/views.py", "overview"): "test_a_provider_sees_nothing_unshared::overzicht",
     ("handlers/triage.py", "triage_card"): "test_a_provider_sees_nothing_unshared::triage",
-    ("handlers/signals.py", "offer_matches"): "test_a_provider_sees_nothing_unshared::suggestions",
+    # offer_matches keeps only visible_hits, then similar_reply renders them.
+    ("handlers/signals.py", "similar_reply"): "test_a_provider_sees_nothing_unshared::suggestions",
     ("handlers/signals.py", "index_signal"): "the index itself; shown only via offer_matches",
     ("cycle/sessions/votes.py", "propose_automatically"): "tests/sessions (guest agenda)",
     ("cycle/summary.py", "collect_summary"): "test_weekly_summary_for_a_guest",
