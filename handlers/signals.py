@@ -156,13 +156,15 @@ async def start_report(ctx: TurnContext) -> None:
             initial["text"] = safe_text(prefill)
             masked = initial["text"] != prefill
         form = await signal_form(ctx, uow, initial)
+        # Claims the delivery key in this transaction: no second one only for the key.
+        await uow.commit()
     notice = (Text(text=ctx.t("signals.prefill_masked"), style="warning"),) if masked else ()
     await ctx.reply(Reply(blocks=(*notice, form)))
 
 
 async def submit_report(ctx: TurnContext) -> None:
     assert isinstance(ctx.event, Submit)
-    async with ctx.uow() as uow:
+    async with ctx.services.uow(read_only=True) as uow:
         form = await signal_form(ctx, uow)
     errors = await validate_submit(ctx, form)
     values = cleaned(ctx.event.values)

@@ -33,11 +33,13 @@ from aiohttp import web
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
+    ConfigurationServiceClientCredentialFactory,
 )
 from botbuilder.schema import Activity
 
 from bot.adapters import http_edge, teams_auth
 from bot.adapters.language import person_translator
+from bot.adapters.teams_connector import PooledAuthentication
 from bot.adapters.teams_handler import SignaalbotTeamsHandler
 from bot.adapters.teams_memory import PLATFORM, CardMemory
 from bot.adapters.teams_messenger import TeamsMessenger
@@ -76,6 +78,12 @@ class TeamsAdapter:
     handler: SignaalbotTeamsHandler
     messenger: TeamsMessenger
     app_id: str | None
+
+    async def close(self) -> None:
+        """Close the Bot Connector session and the token thread."""
+        auth = self.cloud.bot_framework_authentication
+        if isinstance(auth, PooledAuthentication):
+            await auth.close()
 
     async def process(self, request: web.Request) -> web.StreamResponse:
         refusal = self._refuse(request)
@@ -209,7 +217,10 @@ def build_teams_adapter(bot: Signaalbot) -> TeamsAdapter:
         settings.teams_app_type,
     )
     teams_auth.install()  # signing keys fetched off the event loop, cached, with back-off
-    cloud = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
+    # Kept connector clients on one HTTP session; the app token awaited off the event loop.
+    credentials = ConfigurationServiceClientCredentialFactory(config)
+    inner = ConfigurationBotFrameworkAuthentication(config, credentials_factory=credentials)
+    cloud = CloudAdapter(PooledAuthentication(inner, credentials, settings.teams_app_id))
     handler = SignaalbotTeamsHandler(bot, CardMemory(bot.state))
 
     async def translator_for(user_id: str, fallback: str | None) -> Translator:
