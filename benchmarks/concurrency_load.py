@@ -14,6 +14,10 @@ temporary file and PostgreSQL in a fresh database.
    of ``<at>`` tags and 50 forged Teams JWTs whose key fetch hangs; the added delay is the
    difference of the max (and p99) ack latency.
 
+In-process: the load generator, the fakes and the bot share one event loop, so the latency
+numbers count the client's CPU as the bot's. The honest latency benchmark, with the bot in a
+``signaalbot serve`` process of its own, is ``benchmarks/serve_load.py``.
+
 Run:  PYTHONPATH=. python benchmarks/concurrency_load.py [--postgres URL] [--only load|latency|hostile]
 """
 
@@ -160,7 +164,7 @@ async def load(url: str, people: int) -> tuple[int, int]:
             drivers = [SlackDriver(client, fake, user=f"UP{i:03d}") for i in range(people)]
             await asyncio.gather(*(d.slash("/signaal") for d in drivers))
             await adapter.drain()
-            view = fake.called("views.open")[-1].params["view"]
+            view = fake.modal()
             await asyncio.gather(*(one_person(d, view, i) for i, d in enumerate(drivers)))
             await adapter.drain()
             async with bot.services.uow() as uow:
@@ -397,6 +401,7 @@ def main() -> None:
                 flush=True,
             )
     if args.only in (None, "latency"):
+        print("in-process (client, fakes and bot on one loop; see serve_load.py):")
         for db, r in run_on_both(args.postgres, latency):
             print(
                 f"| {db} | {r['slack_ack_p50']:.0f} / {r['slack_ack_p99']:.0f} | "

@@ -82,7 +82,7 @@ async def measure(url: str, n: int, signals: int) -> dict[str, tuple[float, floa
             driver = SlackDriver(client, fake, user="UBENCH")
             await driver.slash("/signaal")  # warm up (auth.test, person created)
             await adapter.drain()
-            view = fake.called("views.open")[-1].params["view"]
+            view = fake.modal()
             theme = view["blocks"][1]["element"]["options"][0]["value"]
             slash: list[float] = []
             for _ in range(n):

@@ -97,6 +97,11 @@ class Runtime:
 
     async def close(self) -> None:
         await self.scheduler.stop()
+        if self.slack is not None:
+            await self.slack.drain()
+            await self.slack.close()
+        if self.teams is not None:
+            await self.teams.close()
         await self.services.db.dispose()
 
 

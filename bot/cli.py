@@ -7,6 +7,7 @@ Every command takes ``--db URL``; without it the URL comes from the settings.
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -186,7 +187,18 @@ async def grant_console_role(runtime: Runtime, identity: Identity, role: str) ->
 
 
 @app.command("serve")
-def serve(db: DbOption = None) -> None:
+def serve(
+    db: DbOption = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=16,
+            help="Processes sharing the port (SO_REUSEPORT, Linux); one per core at most",
+        ),
+    ] = 1,
+    reuse_port: Annotated[bool, typer.Option(hidden=True)] = False,
+) -> None:
     """Run the web server for Slack and Teams (and /healthz, /readyz)."""
     from aiohttp import web
 
@@ -197,12 +209,15 @@ def serve(db: DbOption = None) -> None:
     settings = settings_for(db)
     configure_logging(settings.log_format, settings.log_level)
     log = get_logger("signaalbot.serve")
+    if workers > 1:
+        serve_workers(settings, workers, db)
+        return
 
     async def main() -> None:
         async with running(settings, scheduler=True, demo_catalogue=True) as runtime:
             runner = web.AppRunner(build_web_app(runtime))
             await runner.setup()
-            site = web.TCPSite(runner, settings.host, settings.port)
+            site = web.TCPSite(runner, settings.host, settings.port, reuse_port=reuse_port)
             await site.start()
             log.info("serving", host=settings.host, port=settings.port)
             try:
@@ -211,6 +226,69 @@ def serve(db: DbOption = None) -> None:
                 await runner.cleanup()
 
     run_async(main, settings)
+
+
+def serve_workers(settings: Settings, workers: int, db: str | None) -> None:
+    """``serve --workers N``: N processes on one port; the kernel spreads the connections.
+
+    Why it is safe: every process is a full instance (its own scheduler, dispatcher and match
+    index) as two instances on one database already are: outbox rows are claimed with a lease,
+    ticks insert idempotently, the index follows the database's change log, and SQLite takes
+    its write lock up front with a busy timeout. The schema is migrated once, here, first.
+    """
+    import signal
+
+    from storage.db import ensure_schema
+
+    try:
+        ensure_schema(settings.database_url)
+    except (DatabaseUnavailableError, SchemaOutdatedError) as exc:
+        raise fail(f"Database not usable: {exc}") from None
+    command = [sys.executable, "-m", "bot", "serve", "--reuse-port", *(["--db", db] if db else [])]
+    # The first one starts alone: it seeds the themes and the demo catalogue, which two at once
+    # would both insert. The others follow once it listens.
+    children = [subprocess.Popen(command)]  # noqa: S603
+    if _wait_listening(settings, children[0]):
+        children += [subprocess.Popen(command) for _ in range(workers - 1)]  # noqa: S603
+
+    stopped: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        stopped.append(signum)
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while all(child.poll() is None for child in children):
+        try:
+            children[0].wait(timeout=1.0)
+        except subprocess.TimeoutExpired:
+            continue
+    asked = bool(stopped)
+    stop(signal.SIGTERM, None)  # one ended: end them all, the supervisor restarts the service
+    codes = [child.wait() for child in children]
+    ended_as_asked = {0, -signal.SIGTERM, -signal.SIGINT}
+    if asked and all(code in ended_as_asked for code in codes):
+        return
+    raise typer.Exit(max((abs(code) for code in codes), default=0) or 1)
+
+
+def _wait_listening(settings: Settings, first: subprocess.Popen[bytes], wait: float = 300) -> bool:
+    """Whether the first worker listens on the port (False: it ended first)."""
+    import socket
+    import time
+
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "") else settings.host  # noqa: S104
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline and first.poll() is None:
+        try:
+            with socket.create_connection((host, settings.port), timeout=1.0):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return first.poll() is None
 
 
 @app.command("run")

@@ -132,6 +132,7 @@ async def language(ctx: TurnContext) -> None:
             details={"locale": choice},
         )
         await uow.commit()
+    ctx.actor = ctx.actor.model_copy(update={"locale": choice})  # the rest of the turn speaks it
     await ctx.reply(
         Reply(blocks=(Text(text=ctx.services.translator(choice)("core.language_set")),))
     )

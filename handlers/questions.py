@@ -118,6 +118,7 @@ async def start_question(ctx: TurnContext) -> None:
         if refs:
             initial["signals"] = refs
         form = await question_form(ctx, uow, initial)
+        await uow.commit()  # claims the delivery key in this transaction
     await ctx.reply(Reply(blocks=(form,)))
 
 

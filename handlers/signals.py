@@ -158,6 +158,8 @@ async def start_report(ctx: TurnContext) -> None:
             initial["text"] = safe_text(prefill)
             masked = initial["text"] != prefill
         form = await signal_form(ctx, uow, initial)
+        # Claims the delivery key in this transaction: no second one only for the key.
+        await uow.commit()
     notice = (Text(text=ctx.t("signals.prefill_masked"), style="warning"),) if masked else ()
     if waiting and not typed.strip():
         notice = (*notice, Text(text=ctx.t("signals.pending_resumed")))
@@ -166,7 +168,7 @@ async def start_report(ctx: TurnContext) -> None:
 
 async def submit_report(ctx: TurnContext) -> None:
     assert isinstance(ctx.event, Submit)
-    async with ctx.uow() as uow:
+    async with ctx.services.uow(read_only=True) as uow:
         form = await signal_form(ctx, uow)
     errors = await validate_submit(ctx, form)
     values = cleaned(ctx.event.values)

@@ -24,22 +24,29 @@ from __future__ import annotations
 import hashlib
 import sys
 from dataclasses import dataclass
-from importlib import import_module
 from inspect import getsource
 
+import matching.analyzer
+import matching.compounds
+import matching.lexicon
+import matching.normalize
+import matching.stemming
+import matching.stopwords
+import matching.typos
 from matching.analyzer import Analysis, Analyzer
 from matching.models import Document
 
-#: The modules whose code decides what an analysis is; their source is part of the fingerprint.
+#: The modules whose code decides what an analysis is; their source is part of the fingerprint
+#: (this module too: it decides how an analysis is packed).
 ANALYSIS_MODULES = (
-    "matching.analyzer",
-    "matching.compounds",
-    "matching.lexicon",
-    "matching.normalize",
-    "matching.stemming",
-    "matching.stopwords",
-    "matching.typos",
-    "matching.stored",
+    matching.analyzer,
+    matching.compounds,
+    matching.lexicon,
+    matching.normalize,
+    matching.stemming,
+    matching.stopwords,
+    matching.typos,
+    sys.modules[__name__],
 )
 HEAD = 16  # 8 bytes fingerprint + 8 bytes text digest
 _FIELD = "\x1e"
@@ -86,8 +93,8 @@ def fingerprint(analyzer: Analyzer) -> bytes:
         repr(sorted(lexicon.compound_parts)),
         repr(sorted(lexicon.corpus_parts)),
     ]
-    for name in ANALYSIS_MODULES:
-        parts.append(getsource(sys.modules.get(name) or import_module(name)))
+    for module in ANALYSIS_MODULES:
+        parts.append(getsource(module))
     for part in parts:
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")

@@ -36,6 +36,7 @@ class Call:
     method: str
     params: dict[str, Any]
     token: str | None
+    view_id: str | None = None  # the id the fake gave the view of a views.open or views.push
 
 
 @dataclass
@@ -133,7 +134,19 @@ class FakeSlack:
             return web.json_response(
                 scripted.body, status=scripted.status, headers=scripted.headers
             )
-        return web.json_response(self._ok(method, params))
+        answer = self._ok(method, params)
+        if method in ("views.open", "views.push"):
+            self.calls[-1].view_id = str(answer["view"]["id"])
+        return web.json_response(answer)
+
+    def modal(self, index: int = -1) -> dict[str, Any]:
+        """What a modal opened by ``views.open`` shows now: its newest ``views.update``, else
+        the view it opened with (a form may open as "one moment" and follow by update)."""
+        opened = self.called("views.open")[index]
+        for call in reversed(self.called("views.update")):
+            if opened.view_id is not None and call.params.get("view_id") == opened.view_id:
+                return dict(call.params["view"])
+        return dict(opened.params["view"])
 
     def _ok(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":

@@ -3,7 +3,9 @@
 Each middleware gets the :class:`Turn` and a ``next_`` to call the rest of the chain; it may
 answer instead (a refusal, a replayed answer, a friendly error). The order is fixed by
 :func:`default_middleware`: errors outermost, so every failure below becomes a reply; then
-the tenant and workspace gate (admission), idempotency, person resolution and the role check. Each one is testable alone.
+the tenant and workspace gate (admission), one read of what every turn needs first (prefetch),
+idempotency, person resolution and the role check. Each one is testable alone: without the
+prefetch, idempotency and person resolution read for themselves.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class Turn:
     actor: Actor | None = None
     claim: DeliveryClaim | None = None
     admission: admission.Decision | None = None
+    prefetched: Prefetched | None = None
     replies: list[Reply] = field(default_factory=list)  # the handler's, as it adds them
 
     @property
@@ -50,6 +53,15 @@ class Turn:
         if not self.event.idempotency_key:
             return None
         return f"{self.identity.platform}:{self.event.idempotency_key}"
+
+
+@dataclass(frozen=True, slots=True)
+class Prefetched:
+    """What :class:`Prefetch` read: whether the delivery was handled (and its answer), the person."""
+
+    seen: bool
+    answer: list[dict[str, Any]] | None
+    person: Person | None
 
 
 class Middleware(Protocol):
@@ -86,6 +98,27 @@ class ErrorMapping:
 
 
 @dataclass(frozen=True, slots=True)
+class Prefetch:
+    """One read-only unit of work for what every turn reads first: whether its delivery key was
+    handled before (with the answer) and the person behind the identity.
+
+    Why: each unit of work is a transaction with a dozen driver round trips (on SQLite each one
+    a hop to the driver's thread); reading key and person apart cost two per turn."""
+
+    services: Services
+
+    async def __call__(self, turn: Turn, next_: Next) -> list[Reply]:
+        key, identity = turn.key, turn.identity
+        async with self.services.uow(read_only=True) as uow:
+            seen, answer = await uow.processed.answer(key) if key else (False, None)
+            person = None
+            if not seen:
+                person = await uow.people.find_by_identity(identity.platform, identity.user_id)
+        turn.prefetched = Prefetched(seen=seen, answer=answer, person=person)
+        return await next_()
+
+
+@dataclass(frozen=True, slots=True)
 class Idempotency:
     """A delivery is handled once. The key is claimed by the handler's own commit (see
     :class:`~storage.uow.DeliveryClaim`), so a crash before it leaves the key free for the
@@ -100,8 +133,11 @@ class Idempotency:
         key = turn.key
         if key is None:
             return await next_()
-        async with self.services.uow(read_only=True) as uow:
-            seen, answer = await uow.processed.answer(key)
+        if turn.prefetched is not None:
+            seen, answer = turn.prefetched.seen, turn.prefetched.answer
+        else:
+            async with self.services.uow(read_only=True) as uow:
+                seen, answer = await uow.processed.answer(key)
         if seen:
             log.info("duplicate_event", event_key=key)
             return _replies(answer) if isinstance(turn.event, ANSWERED_AGAIN) else []
@@ -193,8 +229,11 @@ class PersonResolution:
             identity, admission.Policy.from_settings(self.services.settings)
         )
         now = self.services.clock.now()
-        async with self.services.uow(read_only=True) as uow:
-            person = await uow.people.find_by_identity(identity.platform, identity.user_id)
+        if turn.prefetched is not None:
+            person = turn.prefetched.person
+        else:
+            async with self.services.uow(read_only=True) as uow:
+                person = await uow.people.find_by_identity(identity.platform, identity.user_id)
         if person is not None and not self._stale(person, identity, turn.conversation_ref, now):
             turn.actor = self._actor(identity, person, decision.cap)
             return await next_()
@@ -280,6 +319,7 @@ def default_middleware(services: Services) -> tuple[Middleware, ...]:
     return (
         ErrorMapping(services),
         Admission(services),
+        Prefetch(services),
         Idempotency(services),
         PersonResolution(services),
         RoleCheck(services),

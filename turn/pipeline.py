@@ -8,14 +8,15 @@ turn a platform payload into an :class:`~kernel.core.Identity` and one event and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from kernel.core import Command, Identity, Message, Reply
-from kernel.i18n import normalise_locale
+from kernel.core import Actor, Command, Identity, Message, Reply
+from kernel.i18n import Translator, normalise_locale
 from kernel.logging import get_logger
 from kernel.settings import Settings
 from turn.context import Services, TurnContext
+from turn.gate import TurnGate
 from turn.middleware import Middleware, Next, Turn
 from turn.router import Event, Router
 from turn.state import ConversationState
@@ -24,11 +25,25 @@ log = get_logger("signaalbot.app")
 
 
 @dataclass(frozen=True, slots=True)
+class TurnResult:
+    """The replies of one turn and the language to show them in.
+
+    Why ``t``: an adapter writes a few texts of its own around the replies (a modal's buttons,
+    "Verstuurd"); the turn already knows the person, so the adapter need not read them again.
+    It is the person's language after the turn (``taal en`` switches at once)."""
+
+    replies: list[Reply]
+    t: Translator
+    actor: Actor | None
+
+
+@dataclass(frozen=True, slots=True)
 class Signaalbot:
     services: Services
     router: Router
     middleware: Sequence[Middleware]
     state: ConversationState
+    gate: TurnGate = field(default_factory=TurnGate)  # turns at once (turn/gate.py)
 
     @property
     def settings(self) -> Settings:
@@ -45,6 +60,16 @@ class Signaalbot:
         conversation_ref: dict[str, Any] | None = None,
     ) -> list[Reply]:
         """Handle one inbound event from any platform and return the replies to show."""
+        return (await self.handle_turn(identity, event, conversation_ref=conversation_ref)).replies
+
+    async def handle_turn(
+        self,
+        identity: Identity,
+        event: Event,
+        *,
+        conversation_ref: dict[str, Any] | None = None,
+    ) -> TurnResult:
+        """As :meth:`handle`, with the person's translator for what the adapter adds."""
         fallback = normalise_locale(identity.locale, self.settings.default_locale)
         turn = Turn(
             identity=identity,
@@ -53,7 +78,17 @@ class Signaalbot:
             fallback_t=self.services.translator(fallback),
             conversation_ref=conversation_ref,
         )
-        return await self._run(turn, 0)
+        async with self.gate.slot():
+            replies = await self._run(turn, 0)
+        return TurnResult(replies=replies, t=self._translator(turn), actor=turn.actor)
+
+    def _translator(self, turn: Turn) -> Translator:
+        if turn.actor is not None:
+            return self.services.translator(turn.actor.locale, turn.actor.timezone)
+        person = turn.prefetched.person if turn.prefetched is not None else None
+        if person is not None and person.locale:
+            return self.services.translator(person.locale, person.timezone)
+        return turn.fallback_t
 
     async def _run(self, turn: Turn, position: int) -> list[Reply]:
         if position < len(self.middleware):
@@ -83,5 +118,6 @@ class Signaalbot:
             await ctx.say("core.unknown_command")
             return ctx.replies
         await turn.route.handler(ctx)
+        turn.actor = ctx.actor  # a handler may change it (``taal en``)
         logger.info("handled", replies=len(ctx.replies))
         return ctx.replies

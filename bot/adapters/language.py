@@ -24,7 +24,7 @@ async def person_translator(
     """The translator for a person on ``platform``; ``fallback`` is the platform's locale."""
     locale, timezone = fallback, None
     try:
-        async with bot.services.uow() as uow:
+        async with bot.services.uow(read_only=True) as uow:
             person = await uow.people.find_by_identity(str(platform), user_id)
     except DatabaseUnavailableError:
         person = None

@@ -30,6 +30,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Literal
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.app.async_app import AsyncApp
@@ -55,6 +56,8 @@ log = get_logger("signaalbot.slack")
 Mode = Literal["http", "socket"]
 
 EVENTS_PATH = "/slack/events"
+# Connections the one Web API session may hold (aiohttp's default, 100, queues a burst).
+WEB_API_CONNECTIONS = 1000
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 COMMANDS = ("/signaal", "/vraag", "/signaalbot")
@@ -130,8 +133,17 @@ class SlackAdapter:
             raise ValueError(
                 "Set SIGNAALBOT_SLACK_BOT_TOKEN, or SIGNAALBOT_SLACK_CLIENT_ID and _SECRET"
             )
+        # One HTTP session for every Web API call (bolt's per-request clients share it): no new
+        # connection, and in production no new TLS handshake, per views.open or message.
+        self._session = (
+            None
+            if client is not None
+            else aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=WEB_API_CONNECTIONS))
+        )
         self.client = client or AsyncWebClient(
-            token=None if self.oauth else bot_token, base_url=settings.slack_api_url
+            token=None if self.oauth else bot_token,
+            base_url=settings.slack_api_url,
+            session=self._session,
         )
         oauth_settings = None
         if self.oauth and self.installation_store is not None:
@@ -204,6 +216,11 @@ class SlackAdapter:
     async def drain(self, *_: object) -> None:
         """Wait until all work started after an ack is done (tests, graceful shutdown)."""
         await self.turns.drain()
+
+    async def close(self) -> None:
+        """Close the Web API session (after :meth:`drain`)."""
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
 
     async def token_for(self, team_id: str) -> str | None:
         """The bot token for a workspace: the configured one, or the stored installation's."""

@@ -48,6 +48,7 @@ class Where:
     trigger_id: str | None = None
     in_modal: bool = False
     user_team: str | None = None  # the person's own workspace, when the payload names it
+    modal_id: str | None = None  # a modal already open ("one moment"): the form goes into it
 
     @property
     def identity_user(self) -> str:
@@ -78,8 +79,12 @@ class SlackDelivery:
         """The person's own language for the adapter's few texts (buttons, Close)."""
         return await translator_for(self.bot, where.identity_user)
 
-    async def deliver(self, where: Where, replies: list[Reply]) -> None:
-        """The first form opens as a modal when there is a trigger id; the rest is posted."""
+    async def deliver(
+        self, where: Where, replies: list[Reply], t: Translator | None = None
+    ) -> None:
+        """The first form opens as a modal when there is a trigger id; the rest is posted.
+
+        ``t``: the person's translator when the turn already knows it (no second read)."""
         if not replies:
             return
         forms = [b for r in replies for b in r.blocks if isinstance(b, Form)]
@@ -88,8 +93,13 @@ class SlackDelivery:
             for r in replies
         ]
         rest = [r for r in rest if r.blocks]
-        t = await self.translator(where)
-        if forms and where.trigger_id:
+        t = t or await self.translator(where)
+        if where.modal_id and not forms:
+            # The modal opened before the turn; it shows the answer (a refusal, a notice).
+            view = slack_views.result_view(rest, t, t("slack.working_title"))
+            await where.client.views_update(view_id=where.modal_id, view=view)
+            return
+        if forms and (where.trigger_id or where.modal_id):
             opened = await self.open_form(where, forms[0], t)
             forms = forms[1:] if opened else forms
         if rest or forms:
@@ -97,21 +107,40 @@ class SlackDelivery:
             await self.post(where, [*rest, *extra], t)
 
     async def open_form(self, where: Where, form: Form, t: Translator) -> bool:
-        """Open (or, inside a modal, push) the form with the person's draft; False if refused."""
-        if slack_views.needs_suggestions(form):
-            # The options endpoint finds the form again for the type-ahead.
-            await self.bot.state.remember_form(Platform.SLACK, where.identity_user, form)
+        """Open (or, inside a modal, push) the form with the person's draft; False if refused.
+
+        The modal opens first: Slack's trigger id lives 3 s, and under load every write before
+        ``views.open`` (the form kept for the type-ahead) counts against it.
+        """
         draft = await self.bot.state.load_draft(Platform.SLACK, where.identity_user, form.form_id)
         view = slack_views.modal(form, t, {"ch": where.channel or ""}, values=draft)
         try:
-            if where.in_modal:
+            if where.modal_id:
+                await where.client.views_update(view_id=where.modal_id, view=view)
+            elif where.in_modal:
                 await where.client.views_push(trigger_id=where.trigger_id, view=view)
             else:
                 await where.client.views_open(trigger_id=where.trigger_id, view=view)
         except SlackApiError as exc:
             log.warning("modal_not_opened", error=exc.response.get("error"))
             return False
+        if slack_views.needs_suggestions(form):
+            # The options endpoint finds the form again for the type-ahead.
+            await self.bot.state.remember_form(Platform.SLACK, where.identity_user, form)
         return True
+
+    async def open_working(self, where: Where) -> str | None:
+        """Open a modal at once with "one moment" (no database work first); its view id."""
+        t = self.bot.services.translator(None)  # the person's own language needs a read
+        try:
+            answer = await where.client.views_open(
+                trigger_id=where.trigger_id, view=slack_views.working_view(t, "")
+            )
+        except SlackApiError as exc:
+            log.warning("modal_not_opened", error=exc.response.get("error"))
+            return None
+        view = answer.get("view")
+        return str(view.get("id") or "") or None if isinstance(view, dict) else None
 
     async def post(self, where: Where, replies: list[Reply], t: Translator) -> None:
         """Post the replies as one message; local images follow as files in the DM."""
@@ -169,7 +198,9 @@ async def _post_blocks(where: Where, rendered: kit.Rendered) -> None:
     """By ``response_url`` when there is one (ephemeral outside the DM), else into the DM."""
     if where.response_url:
         private = where.direct_channel is None
-        response = await AsyncWebhookClient(where.response_url).send_dict(
+        # The Web API client's session (one per process): no new connection per answer.
+        webhook = AsyncWebhookClient(where.response_url, session=where.client.session)
+        response = await webhook.send_dict(
             {
                 "text": rendered.fallback,
                 "blocks": rendered.blocks,

@@ -19,6 +19,8 @@ from bot.adapters.slack_delivery import Where, text_reply
 from bot.adapters.slack_turns import Ack, Event, SlackTurns
 from kernel.core import Action, Command, Platform
 
+FORM_COMMANDS = frozenset({"signaal", "vraag"})  # commands whose answer is a form
+
 
 class SlackListeners:
     """The listeners bolt calls; they only read the payload and start a turn."""
@@ -51,7 +53,8 @@ class SlackListeners:
             response_url=command.get("response_url"),
             trigger_id=command.get("trigger_id"),
         )
-        self.turns.spawn(self.turns.dispatch(where, event, command.get("user_name", "")), "command")
+        dispatch = self.turns.dispatch_form if name in FORM_COMMANDS else self.turns.dispatch
+        self.turns.spawn(dispatch(where, event, command.get("user_name", "")), "command")
 
     async def on_shortcut(self, ack: Ack, shortcut: dict[str, Any], client: AsyncWebClient) -> None:
         """The global and the message shortcut: the signal form, prefilled with the message."""
@@ -72,7 +75,9 @@ class SlackListeners:
             trigger_id=shortcut.get("trigger_id"),
             user_team=user.get("team_id"),
         )
-        self.turns.spawn(self.turns.dispatch(where, event, user.get("username", "")), "shortcut")
+        self.turns.spawn(
+            self.turns.dispatch_form(where, event, user.get("username", "")), "shortcut"
+        )
 
     async def on_action(self, ack: Ack, body: dict[str, Any], client: AsyncWebClient) -> None:
         """A button or menu: a command, an action, or a form kept for later opened now."""

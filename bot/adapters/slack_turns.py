@@ -19,6 +19,7 @@ from bot.adapters.slack_delivery import SlackDelivery, Where
 from bot.adapters.slack_people import SlackProfiles
 from kernel.core import Action, Command, Identity, Message, Platform, Reply, Submit
 from kernel.logging import get_logger
+from turn import admission
 from turn.pipeline import Signaalbot
 
 log = get_logger("signaalbot.slack")
@@ -111,8 +112,31 @@ class SlackTurns:
         identity = await self.person(where, name)
         return await self.bot.handle(identity, event, conversation_ref=conversation_ref(where))
 
+    async def dispatch_form(self, where: Where, event: Event, name: str = "") -> list[Reply]:
+        """A command that opens a form: the modal opens first, the form follows into it.
+
+        Why: Slack's trigger id lives 3 s, and with many people at once the turn's database
+        work before ``views.open`` used it up. Opening the modal ("one moment") needs no
+        database; ``views.update`` has no time limit. Someone the workspace gate refuses gets
+        no modal: their turn answers as any other.
+        """
+        identity = await self.person(where, name)
+        policy = admission.Policy.from_settings(self.bot.settings)
+        if where.trigger_id and admission.decide(identity, policy).admitted:
+            modal_id = await self.delivery.open_working(where)
+            if modal_id is not None:
+                where = where.but(trigger_id=None, modal_id=modal_id)
+        result = await self.bot.handle_turn(
+            identity, event, conversation_ref=conversation_ref(where)
+        )
+        await self.delivery.deliver(where, result.replies, result.t)
+        return result.replies
+
     async def dispatch(self, where: Where, event: Event, name: str = "") -> list[Reply]:
-        """Hand one event to the bot and show its replies."""
-        replies = await self.handle(where, event, name)
-        await self.delivery.deliver(where, replies)
-        return replies
+        """Hand one event to the bot and show its replies (in the language the turn knows)."""
+        identity = await self.person(where, name)
+        result = await self.bot.handle_turn(
+            identity, event, conversation_ref=conversation_ref(where)
+        )
+        await self.delivery.deliver(where, result.replies, result.t)
+        return result.replies

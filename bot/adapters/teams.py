@@ -33,12 +33,14 @@ from aiohttp import web
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
+    ConfigurationServiceClientCredentialFactory,
 )
 from botbuilder.schema import Activity
 
 from bot.adapters import http_edge, teams_auth
 from bot.adapters.file_links import FileLinks, public_base
 from bot.adapters.language import person_translator
+from bot.adapters.teams_connector import PooledAuthentication
 from bot.adapters.teams_handler import SignaalbotTeamsHandler
 from bot.adapters.teams_memory import PLATFORM, CardMemory
 from bot.adapters.teams_messenger import TeamsMessenger
@@ -77,6 +79,12 @@ class TeamsAdapter:
     handler: SignaalbotTeamsHandler
     messenger: TeamsMessenger
     app_id: str | None
+
+    async def close(self) -> None:
+        """Close the Bot Connector session and the token thread."""
+        auth = self.cloud.bot_framework_authentication
+        if isinstance(auth, PooledAuthentication):
+            await auth.close()
 
     async def process(self, request: web.Request) -> web.StreamResponse:
         refusal = self._refuse(request)
@@ -216,7 +224,10 @@ def build_teams_adapter(bot: Signaalbot) -> TeamsAdapter:
         settings.teams_app_type,
     )
     teams_auth.install()  # signing keys fetched off the event loop, cached, with back-off
-    cloud = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
+    # Kept connector clients on one HTTP session; the app token awaited off the event loop.
+    credentials = ConfigurationServiceClientCredentialFactory(config)
+    inner = ConfigurationBotFrameworkAuthentication(config, credentials_factory=credentials)
+    cloud = CloudAdapter(PooledAuthentication(inner, credentials, settings.teams_app_id))
     links = FileLinks(bot.services, base)  # a file in a message becomes a download link
     handler = SignaalbotTeamsHandler(bot, CardMemory(bot.state), links)
 

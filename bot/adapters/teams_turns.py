@@ -7,6 +7,7 @@ same way, and the invokes live in their own module (:mod:`bot.adapters.teams_inv
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -25,6 +26,7 @@ from turn.pipeline import Signaalbot
 log = get_logger("signaalbot.teams")
 
 Event = Command | Message | Action | Submit
+RECENT_ACTIVITIES = 1024  # activities whose language is kept (a turn needs it for seconds)
 
 
 def user_id_of(activity: Activity) -> str:
@@ -54,10 +56,25 @@ class TeamsTurns:
 
     def __init__(self, bot: Signaalbot) -> None:
         self.bot = bot
+        # The translator of each recent activity, so its replies need no read of the person.
+        self._languages: OrderedDict[str, Translator] = OrderedDict()
 
     async def translator(self, activity: Activity) -> Translator:
         """The person's chosen language (``taal en``); the client's locale until they choose."""
-        return await person_translator(self.bot, PLATFORM, user_id_of(activity), activity.locale)
+        known = self._languages.get(activity.id or "")
+        if known is not None:
+            return known
+        t = await person_translator(self.bot, PLATFORM, user_id_of(activity), activity.locale)
+        self._remember(activity, t)
+        return t
+
+    def _remember(self, activity: Activity, t: Translator) -> None:
+        if not activity.id:
+            return
+        self._languages[activity.id] = t
+        self._languages.move_to_end(activity.id)
+        while len(self._languages) > RECENT_ACTIVITIES:
+            self._languages.popitem(last=False)
 
     async def identity(self, context: TurnContext) -> Identity:
         """Who is talking, with what Teams says about them for the tenant gate.
@@ -88,7 +105,7 @@ class TeamsTurns:
 
     async def _is_new(self, user_id: str) -> bool:
         try:
-            async with self.bot.services.uow() as uow:
+            async with self.bot.services.uow(read_only=True) as uow:
                 return await uow.people.find_by_identity(PLATFORM, user_id) is None
         except DatabaseUnavailableError:
             return False
@@ -116,9 +133,11 @@ class TeamsTurns:
         activity = context.activity
         reference = reference_data(activity)
         personal = is_personal(activity)
-        replies = await self.bot.handle(
+        result = await self.bot.handle_turn(
             identity, event, conversation_ref=reference if personal else None
         )
+        self._remember(activity, result.t)  # after ``taal en`` the replies speak the new one
+        replies = result.replies
         if not personal:
             await self.keep_reference(identity, reference, only_if_missing=True)
         return replies

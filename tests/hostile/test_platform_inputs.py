@@ -286,7 +286,7 @@ async def test_slack_modal_submissions(
     driver = hostile.slack("UMODAL")
     await driver.slash("/signaal")
     await hostile.slack_adapter.drain()
-    view = hostile.slack_fake.called("views.open")[-1].params["view"]
+    view = hostile.slack_fake.modal()
     form = {
         "theme": "inwonerservaring",
         "area": "hele-gemeente",

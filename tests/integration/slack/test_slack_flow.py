@@ -21,7 +21,7 @@ async def open_signal_form(
     await adapter.drain()
     opened = driver.fake.called("views.open")
     assert opened, "the form did not open as a modal"
-    view: dict[str, Any] = opened[-1].params["view"]
+    view: dict[str, Any] = driver.fake.modal()
     driver.open_view = view
     return view
 
@@ -93,7 +93,7 @@ async def test_message_shortcut_prefills_text_from_the_message(
     )
     assert status == 200
     await adapter.drain()
-    view = fake_slack.called("views.open")[-1].params["view"]
+    view = fake_slack.modal()
     element = view["blocks"][0]["element"]
     assert element["initial_value"] == "Wachtlijst & @U999 zegt: het duurt > 8 weken"
 

@@ -149,14 +149,14 @@ async def test_closing_a_modal_keeps_a_draft_for_next_time(
     anna = SlackDriver(slack_client, fake_slack, user="UANNA")
     await anna.slash("/signaal")
     await adapter.drain()
-    view = fake_slack.called("views.open")[-1].params["view"]
+    view = fake_slack.modal()
     closed = submission(view, {"text": "half af"}, user="UANNA")
     closed["type"] = "view_closed"
     await anna.interact(closed)
     await adapter.drain()
     await anna.slash("/signaal")
     await adapter.drain()
-    again = fake_slack.called("views.open")[-1].params["view"]
+    again = fake_slack.modal()
     assert again["blocks"][0]["element"]["initial_value"] == "half af"
 
 
