@@ -235,6 +235,7 @@ async def teams_app(
         teams_app_id=app_id,
         teams_tenant_id=TENANT if app_id else None,
         teams_emulator=app_id is None,
+        base_url="https://bot.example.nl" if app_id else None,
         log_level="error",
     )
     runtime = await bootstrap(settings)

@@ -126,6 +126,7 @@ def chat(
     """
     from bot.adapters.console import ConsoleAdapter
     from bot.adapters.console_messenger import ConsoleInbox
+    from bot.adapters.console_terminal import TerminalLines
     from bot.bootstrap import running
     from kernel.core import Identity, Platform, Role
     from kernel.logging import configure_logging
@@ -150,6 +151,7 @@ def chat(
                 sys.stdout,
                 inbox=ConsoleInbox(runtime.services, identity.user_id),
                 live=sys.stdin.isatty(),
+                terminal=TerminalLines() if sys.stdin.isatty() else None,
             )
             await adapter.run()
 

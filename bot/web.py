@@ -15,6 +15,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import text
 
+from bot.adapters.file_links import mount_files
 from bot.adapters.slack import mount_slack
 from bot.adapters.teams import mount_teams
 from bot.bootstrap import Runtime
@@ -62,6 +63,7 @@ def build_web_app(runtime: Runtime) -> web.Application:
     app[RUNTIME_KEY] = runtime
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    mount_files(app, runtime.services)  # /files/{token}.ics: the links Teams messages carry
     if runtime.slack is not None:
         mount_slack(app, runtime.slack)
     if runtime.teams is not None:

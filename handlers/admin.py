@@ -77,8 +77,10 @@ async def _change_role(ctx: TurnContext, grant: bool) -> None:
 
 
 def _role_label(ctx: TurnContext, role: str) -> str:
-    """``onderzoeksteam (research_desk)``: the name people read and the key the CLI takes."""
-    return f"{ctx.t(f'commands.role.{role}')} ({role})"
+    """``onderzoeksteam (research_desk)``: the name people read and the key the CLI takes
+    (just ``professional`` where the two are the same)."""
+    name = ctx.t(f"commands.role.{role}")
+    return name if name == role else f"{name} ({role})"
 
 
 async def grant_role(ctx: TurnContext) -> None:

@@ -142,13 +142,14 @@ async def signal_form(
 
 
 async def start_report(ctx: TurnContext) -> None:
-    """``signaal [text]``: the form, with the saved draft or the typed text filled in."""
+    """``signaal [text]``: the form with the draft, an unanswered lookalike report, or the text."""
     typed = ctx.event.text if isinstance(ctx.event, Command) else ""
     async with ctx.uow() as uow:
         draft = await uow.conversations.get(
             ctx.actor.platform.value, ctx.actor.user_id, f"draft:{SIGNAL_FORM}"
         )
-        initial = {k: str(v) for k, v in (draft or {}).items()}
+        waiting = None if draft else await pending_values(ctx, uow)
+        initial = {k: str(v) for k, v in (draft or waiting or {}).items()}
         masked = False
         if typed.strip():
             # A form prefilled from a message never carries (or stores) the raw text.
@@ -159,7 +160,8 @@ async def start_report(ctx: TurnContext) -> None:
         # Claims the delivery key in this transaction: no second one only for the key.
         await uow.commit()
     notice = (Text(text=ctx.t("signals.prefill_masked"), style="warning"),) if masked else ()
-    await ctx.reply(Reply(blocks=(*notice, form)))
+    back = (Text(text=ctx.t("signals.pending_resumed")),) if waiting and not typed.strip() else ()
+    await ctx.reply(Reply(blocks=(*notice, *back, form)))
 
 
 async def submit_report(ctx: TurnContext) -> None:

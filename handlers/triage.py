@@ -227,7 +227,10 @@ async def _own_open_signal(ctx: TurnContext, uow: UnitOfWork, ref: str) -> Signa
     if signal is None:
         return None
     if signal.reporter_id != ctx.actor.person_id:
-        await ctx.say("intake.not_yours", ref=signal.ref)
+        supporters = {s.person_id for s in await uow.signals.supports(signal.id)}
+        # Someone who already recognises it is not told to recognise it.
+        key = "not_yours_supported" if ctx.actor.person_id in supporters else "not_yours"
+        await ctx.say(f"intake.{key}", ref=signal.ref)
         return None
     if signal.status == WITHDRAWN:
         await ctx.say("intake.withdraw.already", ref=signal.ref)

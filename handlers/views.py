@@ -274,6 +274,13 @@ def _filter_text(f: SignalFilter, raw: str) -> str:
     return " ".join(kept)
 
 
+def _empty_key(filters: SignalFilter, total: int) -> str:
+    """Why the page is empty: no signals at all yet, past the last page, or the filters."""
+    if total:
+        return "intake.overview_past_end"
+    return "intake.overview_none_yet" if filters == SignalFilter() else "intake.overview_empty"
+
+
 async def overview(ctx: TurnContext) -> None:
     """``overzicht [thema=…] [status=…] [periode=30|2026-11] [org=…]``: 10 per page."""
     raw = " ".join(words(ctx))
@@ -294,7 +301,7 @@ async def overview(ctx: TurnContext) -> None:
         signals, total = await uow.intake.overview(filters, offset=offset, limit=PAGE_SIZE)
         counts = await uow.signals.support_counts([s.id for s in signals])
     if not signals:
-        await ctx.say("intake.overview_empty")
+        await ctx.say(_empty_key(filters, total), count=total)
         return
     lines = [
         t(

@@ -9,6 +9,7 @@ later, after a restart, by whichever adapter reaches the recipient.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -215,8 +216,11 @@ class Image(_Frozen):
 class Attachment(_Frozen):
     """A file that goes with the message, such as a session's .ics invitation.
 
-    Slack uploads it into the conversation, Teams attaches it to the message, the console shows
-    where it was saved. ``label`` says what it is, in the reader's language.
+    Slack uploads it into the conversation, Teams shows a button that opens a download link,
+    the console shows where it was saved. ``label`` says what it is, in the reader's language.
+    ``valid_until``: until when the file matters (a session's .ics: until just after the
+    session), so a link made for it can expire then. ``url`` is that link, set by the adapter
+    that needs one (``bot.adapters.file_links``), never by a handler.
     """
 
     type: Literal["attachment"] = "attachment"
@@ -224,6 +228,8 @@ class Attachment(_Frozen):
     name: str  # file name shown to the person, e.g. "sessie-12.ics"
     path: str  # where the file is on this machine
     media_type: str = "application/octet-stream"
+    valid_until: datetime | None = None
+    url: str | None = None
 
 
 Block = Annotated[

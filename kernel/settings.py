@@ -110,7 +110,11 @@ class Settings(BaseSettings):
     # Web server
     host: str = "0.0.0.0"  # noqa: S104 - a bot must be reachable by Slack/Teams
     port: int = Field(default=3000, ge=1, le=65535)
-    base_url: str | None = Field(default=None, description="Public https URL of this bot")
+    base_url: str | None = Field(
+        default=None,
+        description="Public https URL of this bot (Slack manifest, Teams package, and the "
+        "/files/… calendar links in Teams messages; needed with teams_app_id)",
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -18,6 +18,7 @@ from storage.db import Database
 from storage.repositories.catalogue import StudyRepository, ThemeRepository
 from storage.repositories.console import ConsoleInboxRepository
 from storage.repositories.cycle import CycleRepository
+from storage.repositories.files import SharedFileRepository
 from storage.repositories.imports import ImportRepository
 from storage.repositories.infra import (
     AuditRepository,
@@ -76,6 +77,7 @@ class UnitOfWork:
         self.cycles = CycleRepository(session)
         self.console = ConsoleInboxRepository(session)
         self.matching = MatchingRepository(session)
+        self.files = SharedFileRepository(session)
         self.imports = ImportRepository(session)
 
     async def commit(self) -> None:

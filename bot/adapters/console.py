@@ -10,6 +10,7 @@ import asyncio
 from typing import TextIO
 
 from bot.adapters.console_messenger import ConsoleInbox
+from bot.adapters.console_terminal import TerminalLines
 from bot.adapters.language import person_translator
 from kernel.core import (
     Action,
@@ -37,6 +38,12 @@ QUIT_WORDS = frozenset({"afsluiten", "exit", "quit"})  # close the chat
 LIVE_POLL_SECONDS = 2.0
 
 
+def named(label: str, message: str) -> str:
+    """An error with the input it is about: ``Thema: Kies …``, ``Wat zie je? Vul …``."""
+    label = label.strip()
+    return f"{label} {message}" if label.endswith(("?", ":", ".", "!")) else f"{label}: {message}"
+
+
 class ConsoleAdapter:
     """One person's chat. ``inbox`` brings what the dispatcher delivered to this person: shown
     before the first prompt, after every turn, and (``live``, on a terminal) every few seconds
@@ -51,6 +58,7 @@ class ConsoleAdapter:
         *,
         inbox: ConsoleInbox | None = None,
         live: bool = False,
+        terminal: TerminalLines | None = None,
     ) -> None:
         self.bot = bot
         self.identity = identity
@@ -58,8 +66,11 @@ class ConsoleAdapter:
         self._out = stdout
         self._inbox = inbox
         self._live = live
+        self._terminal = terminal  # on a terminal: line editing, history, Ctrl-C
+        self._prompt = "> "
         self._pending: list[tuple[str, Action]] = []
         self._eof = False
+        self.last_form: Form | None = None  # the form asked last (its labels name errors)
 
     # --- input/output ---------------------------------------------------------------------
 
@@ -68,6 +79,13 @@ class ConsoleAdapter:
         self._out.flush()
 
     async def _read(self, prompt: str = "> ") -> str | None:
+        self._prompt = prompt
+        if self._terminal is not None:
+            typed = await self._terminal.read(prompt)
+            if typed is None:
+                self._eof = True
+                self._write()
+            return typed
         self._out.write(prompt)
         self._out.flush()
         line = await asyncio.to_thread(self._in.readline)
@@ -93,20 +111,31 @@ class ConsoleAdapter:
         await self.show_inbox()
         poller = asyncio.create_task(self._poll()) if self._live and self._inbox else None
         try:
-            while True:
-                line = await self._read()
-                word = (line or "").strip().lower()
-                if line is None or word in QUIT_WORDS:
-                    self._write((await self._t())("core.console_goodbye"))
-                    return
-                if word in CANCEL_WORDS:
-                    await self._stop_choice()
-                    continue
-                await self.send_line(line)
-                await self.show_inbox()
+            await self._loop()
+        except asyncio.CancelledError:
+            if self._terminal is None:
+                raise
+            # Ctrl-C on a terminal: the chat closes at once (a form's answers stay as a draft).
+            self._write()
+            self._write((await self._t())("core.console_goodbye"))
         finally:
             if poller is not None:
                 poller.cancel()
+            if self._terminal is not None:
+                self._terminal.restore()
+
+    async def _loop(self) -> None:
+        while True:
+            line = await self._read()
+            word = (line or "").strip().lower()
+            if line is None or word in QUIT_WORDS:
+                self._write((await self._t())("core.console_goodbye"))
+                return
+            if word in CANCEL_WORDS:
+                await self._stop_choice()
+                continue
+            await self.send_line(line)
+            await self.show_inbox()
 
     async def _stop_choice(self) -> None:
         if self._pending:
@@ -133,8 +162,11 @@ class ConsoleAdapter:
             self._write((await self._t())("core.console_new_message"))
             await self.render(reply)
         if replies and prompt_again:
-            self._out.write("> ")
-            self._out.flush()
+            if self._terminal is not None:
+                self._terminal.redraw(self._prompt)  # with what was typed so far
+            else:
+                self._out.write(self._prompt)
+                self._out.flush()
         return len(replies)
 
     async def send_line(self, line: str) -> None:
@@ -167,7 +199,8 @@ class ConsoleAdapter:
 
     # --- rendering -------------------------------------------------------------------------
 
-    async def render(self, reply: Reply) -> None:
+    async def render(self, reply: Reply, form: Form | None = None) -> None:
+        """Show one reply; errors about a form's inputs name each input by its label."""
         if any(isinstance(b, Buttons | Choice) for b in reply.blocks):
             self._pending = []  # the newest choices are the only ones a number can pick
         for block in reply.blocks:
@@ -194,10 +227,13 @@ class ConsoleAdapter:
                 self._write(f"  {block.label}: {block.path}")  # the saved file, to open
             elif isinstance(block, Form):
                 await self.fill_form(block)
+        labels = {i.name: i.label for i in form.inputs} if form is not None else {}
         for name, message in reply.errors.items():
             if name == "_form":
                 continue
-            self._write(f"! {name}: {message}")
+            # Never the input's internal name: the label the person just answered, or nothing.
+            label = labels.get(name)
+            self._write(f"! {named(label, message)}" if label else f"! {message}")
 
     def _text(self, block: Text) -> str:
         if block.style == "header":
@@ -216,6 +252,7 @@ class ConsoleAdapter:
         """Ask each input in turn; each answer is checked as it is given (``check_input``: privacy,
         required, length), so a BSN typed at step one is refused at step one."""
         t = await self._t()
+        self.last_form = form
         draft = await self.bot.state.load_draft(
             self.identity.platform, self.identity.user_id, form.form_id
         )
@@ -250,7 +287,7 @@ class ConsoleAdapter:
                     await self.render(reply)
                 return
             for reply in replies:
-                await self.render(reply)
+                await self.render(reply, form)
             known = {f.name for f in form.inputs}
             if "_form" in errors or not known & errors.keys():
                 # The database was away: everything typed is kept; ask again to send.
@@ -261,6 +298,9 @@ class ConsoleAdapter:
                     return
                 continue
             todo = [f for f in form.inputs if f.name in errors]
+            for field in todo:
+                # What the bot refused is not offered back to keep (Enter would send it again).
+                values[field.name] = ""
 
     async def _ask(self, field: Input, current: str, form_id: str = "") -> str | None:
         """One input, asked until the answer passes; None when the person stops.
@@ -277,7 +317,7 @@ class ConsoleAdapter:
             check = check_input(field, answer, t)
             if check.ok:
                 return answer
-            self._write(f"! {check.error}")
+            self._write(f"! {named(field.label, check.error)}")
             if check.kinds:
                 await audit_refusal_for(
                     self.bot.services,

@@ -38,6 +38,7 @@ from botbuilder.integration.aiohttp import (
 from botbuilder.schema import Activity
 
 from bot.adapters import http_edge, teams_auth
+from bot.adapters.file_links import FileLinks, public_base
 from bot.adapters.language import person_translator
 from bot.adapters.teams_connector import PooledAuthentication
 from bot.adapters.teams_handler import SignaalbotTeamsHandler
@@ -207,6 +208,12 @@ def build_teams_adapter(bot: Signaalbot) -> TeamsAdapter:
             "Set SIGNAALBOT_TEAMS_TENANT_ID (your Microsoft 365 tenant id): with an app id, "
             "only your tenant and the listed provider tenants are let in"
         )
+    base = public_base(settings)
+    if base is None:
+        raise ValueError(
+            "Set SIGNAALBOT_BASE_URL (the bot's public https address): Teams people open "
+            "calendar invitations through a link to it"
+        )
     password = (
         settings.teams_app_password.get_secret_value() if settings.teams_app_password else None
     )
@@ -221,12 +228,13 @@ def build_teams_adapter(bot: Signaalbot) -> TeamsAdapter:
     credentials = ConfigurationServiceClientCredentialFactory(config)
     inner = ConfigurationBotFrameworkAuthentication(config, credentials_factory=credentials)
     cloud = CloudAdapter(PooledAuthentication(inner, credentials, settings.teams_app_id))
-    handler = SignaalbotTeamsHandler(bot, CardMemory(bot.state))
+    links = FileLinks(bot.services, base)  # a file in a message becomes a download link
+    handler = SignaalbotTeamsHandler(bot, CardMemory(bot.state), links)
 
     async def translator_for(user_id: str, fallback: str | None) -> Translator:
         return await person_translator(bot, PLATFORM, user_id, fallback)
 
-    messenger = TeamsMessenger(cloud, settings.teams_app_id, translator_for)
+    messenger = TeamsMessenger(cloud, settings.teams_app_id, translator_for, links)
     return TeamsAdapter(
         bot=bot,
         cloud=cloud,

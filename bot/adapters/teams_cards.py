@@ -46,7 +46,6 @@ FORM_META_KEYS = frozenset({"form_id", FORM_CONTEXT, "msteams"})
 # A local image is shown inline as a data URI when Teams accepts it (teams_limits: < 1 MB,
 # at most 1024×1024); the message size limit (about 100 KB) does not count such images.
 MAX_INLINE_IMAGE = limits.MAX_IMAGE_BYTES
-MAX_INLINE_FILE = 256 * 1024  # an .ics is a few kilobytes
 
 Card = dict[str, Any]
 
@@ -138,15 +137,7 @@ def render_card(
             if image is not None:
                 body.append(image)
         elif isinstance(block, Attachment):
-            # The file itself rides along with the message (see ``file_attachments``).
-            body.append(
-                {
-                    "type": "TextBlock",
-                    "text": f"📎 {block.label}: {block.name}",
-                    "wrap": True,
-                    "isSubtle": True,
-                }
-            )
+            body.extend(_attachment(block, t))
     if errors and not form_shown:
         if form is not None:
             body.extend(_form(form, t, values or {}, errors))
@@ -155,32 +146,27 @@ def render_card(
     return limits.fit(card(body), escape(t("access.card_shortened")))
 
 
-def file_attachments(reply: Reply) -> list[dict[str, str]]:
-    """The reply's files as inline message attachments (``contentUrl`` a data URI).
+def _attachment(block: Attachment, t: Translator) -> list[dict[str, Any]]:
+    """A file as its name and a button that opens its download link (``file_links``).
 
-    Why inline: a bot cannot put a file in a personal chat without the OneDrive consent flow;
-    a small .ics fits in the message itself. A file that cannot be read is left out (the card
-    still names it).
+    Why a link and no file in the message: an inline attachment arrives as an empty file in
+    Microsoft's clients, and putting a file in a chat needs the OneDrive consent flow.
     """
-    found: list[dict[str, str]] = []
-    for block in reply.blocks:
-        if not isinstance(block, Attachment):
-            continue
-        try:
-            data = Path(block.path).read_bytes()
-        except OSError:
-            continue
-        if not data or len(data) > MAX_INLINE_FILE:
-            continue
-        encoded = base64.b64encode(data).decode("ascii")
-        found.append(
-            {
-                "contentType": block.media_type,
-                "contentUrl": f"data:{block.media_type.replace(' ', '')};base64,{encoded}",
-                "name": block.name,
-            }
-        )
-    return found
+    named: dict[str, Any] = {
+        "type": "TextBlock",
+        "text": escape(f"📎 {block.label}: {block.name}"),
+        "wrap": True,
+        "isSubtle": True,
+    }
+    if not block.url:
+        return [named]
+    kind = block.media_type.replace(" ", "").lower()
+    if kind.startswith("text/calendar"):
+        key = "file_remove_from_calendar" if "method=cancel" in kind else "file_add_to_calendar"
+    else:
+        key = "file_open"
+    button = {"type": "Action.OpenUrl", "title": t(f"teams.{key}"), "url": block.url}
+    return [named, {"type": "ActionSet", "actions": [button]}]
 
 
 def card(body: list[dict[str, Any]]) -> Card:

@@ -15,6 +15,7 @@ from botbuilder.core.teams import TeamsActivityHandler
 from typing_extensions import override
 
 from bot.adapters import teams_inbound as inbound
+from bot.adapters.file_links import FileLinks
 from bot.adapters.teams_invokes import TeamsInvokes, invoke, message_response
 from bot.adapters.teams_memory import CardMemory
 from bot.adapters.teams_messenger import is_personal, reference_data
@@ -30,10 +31,10 @@ log = get_logger("signaalbot.teams")
 class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
     """Turns Teams activities into neutral events and neutral replies into Teams messages."""
 
-    def __init__(self, bot: Signaalbot, memory: CardMemory) -> None:
+    def __init__(self, bot: Signaalbot, memory: CardMemory, links: FileLinks) -> None:
         super().__init__()
         self.turns = TeamsTurns(bot)
-        self.replies = TeamsReplies(self.turns, memory)
+        self.replies = TeamsReplies(self.turns, memory, links)
         self.invokes = TeamsInvokes(self.turns, self.replies, memory)
 
     @override

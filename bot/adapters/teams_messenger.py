@@ -26,6 +26,7 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from bot.adapters import teams_cards as cards
 from bot.adapters import teams_limits as limits
+from bot.adapters.file_links import FileLinks
 from kernel.core import Form, Reply
 from kernel.i18n import Translator
 from kernel.logging import get_logger
@@ -84,14 +85,10 @@ def reply_activity(
         # Too long for one message: as a card, which the renderer shortens with a note.
     content = cards.render_card(reply, t, form=form, values=values)
     summary = reply.plain_text.split("\n", 1)[0][:120] if reply.plain_text else None
-    files = [
-        Attachment(content_type=f["contentType"], content_url=f["contentUrl"], name=f["name"])
-        for f in cards.file_attachments(reply)
-    ]
     return Activity(
         type=ActivityTypes.message,
         summary=summary,
-        attachments=[Attachment(content_type=cards.CARD_CONTENT_TYPE, content=content), *files],
+        attachments=[Attachment(content_type=cards.CARD_CONTENT_TYPE, content=content)],
     )
 
 
@@ -161,10 +158,12 @@ class TeamsMessenger:
         adapter: Any,
         app_id: str | None,
         translator_for: Callable[[str, str | None], Awaitable[Translator]],
+        links: FileLinks,
     ) -> None:
         self._adapter = adapter  # a botbuilder CloudAdapter
         self._app_id = app_id
         self._translator_for = translator_for
+        self.links = links  # a file in a message becomes a download link (file_links)
 
     async def send(self, identity: Address, reply: Reply, *, update_id: str | None = None) -> Sent:
         data = identity.conversation_ref or {}
@@ -174,7 +173,7 @@ class TeamsMessenger:
         reference = ConversationReference().deserialize(raw)
         # The person's chosen language; the locale of their Teams client until they choose.
         t = await self._translator_for(identity.user_id, reference.locale)
-        activity = reply_activity(reply, t)
+        activity = reply_activity(await self.links.linked(reply), t)
         sent: list[str | None] = []
 
         async def deliver(context: TurnContext) -> None:

@@ -11,6 +11,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
 from bot.adapters import teams_cards as cards
+from bot.adapters.file_links import FileLinks
 from bot.adapters.reply_outbox import hand_to_outbox
 from bot.adapters.teams_memory import PLATFORM, CardMemory
 from bot.adapters.teams_messenger import no_client_retries, reply_activity, translate_error
@@ -40,10 +41,11 @@ def reply_card_activity(content: cards.Card) -> Activity:
 class TeamsReplies:
     """Sends replies in the turn's conversation; one per adapter."""
 
-    def __init__(self, turns: TeamsTurns, memory: CardMemory) -> None:
+    def __init__(self, turns: TeamsTurns, memory: CardMemory, links: FileLinks) -> None:
         self.turns = turns
         self.bot = turns.bot
         self.memory = memory
+        self.links = links  # a file in a reply becomes a download link (file_links)
 
     async def deliver(
         self,
@@ -95,6 +97,7 @@ class TeamsReplies:
     ) -> None:
         t = await self.turns.translator(context.activity)
         conversation_id = context.activity.conversation.id
+        reply = await self.links.linked(reply)
         if reply.errors and isinstance(event, Submit):
             outgoing = reply_activity(reply, t, form=form, values=echo_values(event.values))
             if card_id:

@@ -18,6 +18,8 @@ from kernel.i18n import Translator
 from storage.repositories.sessions import AgendaSession
 
 ICS_TYPE = "text/calendar"
+# How long after the session its .ics still matters (a link to it expires then).
+AFTER = timedelta(days=1)
 
 
 def sequence_of(session: AgendaSession) -> int:
@@ -68,4 +70,5 @@ def invitation_attachment(
         name=t("sessions.ics_name", id=session.id) + ".ics",
         path=str(path),
         media_type=f"{ICS_TYPE}; method={method}",
+        valid_until=session.starts_at + timedelta(minutes=session.duration_minutes) + AFTER,
     )

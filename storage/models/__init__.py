@@ -11,6 +11,7 @@ from storage.models.infra import (
     OutboxRow,
     ProcessedEventRow,
     RefCounterRow,
+    SharedFileRow,
 )
 from storage.models.intake import AreaRow
 from storage.models.people import OrganisationRow, PersonIdentityRow, PersonRoleRow, PersonRow
@@ -51,6 +52,7 @@ __all__ = [
     "SessionAgendaItemRow",
     "SessionRsvpRow",
     "SessionVoteRow",
+    "SharedFileRow",
     "SignalRow",
     "SignalSupportRow",
     "SlackInstallationRow",

@@ -6,7 +6,7 @@ import io
 import re
 from collections import deque
 
-from bot.adapters.console import ConsoleAdapter
+from bot.adapters.console import ConsoleAdapter, named
 from bot.adapters.console_messenger import ConsoleInbox, ConsoleMessenger
 from cycle.scheduler import CycleScheduler
 from kernel.core import Identity, Platform
@@ -126,6 +126,17 @@ class ConsoleRunner:
         refusals = len(re.findall(r"(?:^|\n|> )! ", output))
         expected = sum(len(fill.errors) for fill in step.fills)
         assert refusals >= expected, f"step {number}: {expected} errors expected:\n{output}"
+        if expected:
+            # Each refusal names its input by the label the person read, never its name.
+            form = adapter.last_form
+            assert form is not None, f"step {number}: errors expected, no form asked"
+            labels = {i.name: i.label for i in form.inputs}
+            for fill in step.fills:
+                for name in fill.errors:
+                    assert f"! {named(labels[name], '')}" in output, (
+                        f"step {number}: no refusal named {labels[name]!r}:\n{output}"
+                    )
+            assert not any(f"! {name}:" in output for name in labels), output
         await self._check_deliveries(step, number)
         return output
 

@@ -134,3 +134,49 @@ async def test_retried_event_is_handled_once(sqlite_bot: Signaalbot) -> None:
     assert again == first, "a form sent again gets the same confirmation, nothing new"
     async with sqlite_bot.services.uow() as uow:
         assert await uow.signals.count() == 1
+
+
+QUESTION = "Waarom wachten jongeren in de wijk zo lang op schuldhulp?"
+WHY = "Omdat we willen weten of de wachttijd te lang is voor hen."
+
+
+@pytest.mark.parametrize("locale", ["nl", "en"])
+async def test_an_error_names_the_field_by_its_label_and_the_refused_answer_is_not_kept(
+    sqlite_bot: Signaalbot, locale: str
+) -> None:
+    """The bot refuses an unknown signal number only when the form is sent: the error names
+    the question the person read (not ``signals``), and the number is not offered to keep."""
+    t = sqlite_bot.services.translator(locale)
+    word = "vraag" if locale == "nl" else "question"
+    lines = [f"taal {locale}", word, QUESTION, WHY, "S-2026-9999", "", "", "1", "", "stop"]
+    output = await run_console(sqlite_bot, f"q-{locale}", lines)
+    label = t("intake.question_signals_label")
+    refusal = t("intake.question_signals_unknown", refs="S-2026-9999")
+    assert f"! {label} {refusal}" in output
+    assert "! signals:" not in output and "! theme:" not in output
+    after = output[output.index(refusal) :]
+    assert "S-2026-9999" not in after.replace(refusal, "")  # not offered back to keep
+    assert "V-2026-0001" in after  # an empty answer (the field may stay empty) sends it
+
+
+async def test_a_refusal_while_typing_names_the_field(sqlite_bot: Signaalbot) -> None:
+    output = await run_console(sqlite_bot, "dirk", ["signaal", SIGNAL, "zeppelin", *WMO, "stop"])
+    assert "! Thema: Kies een van de mogelijkheden." in output
+    assert "S-2026-0001" in output
+
+
+async def test_a_report_left_at_the_lookalike_question_comes_back_filled_in(
+    sqlite_bot: Signaalbot,
+) -> None:
+    """Bo's chat closed while the bot asked whether her signal is like Anna's: at her next
+    ``signaal`` everything she filled in is there again, and Enter sends it as it was."""
+    await run_console(sqlite_bot, "anna", ["signaal", SIGNAL, *JEUGD, "stop"])
+    left = await run_console(sqlite_bot, "bo", ["signaal", SIGNAL + " Ook in Stratum.", *JEUGD])
+    assert "S-2026-0001" in left and "S-2026-0002" not in left  # the question, unanswered
+    t = sqlite_bot.services.translator("nl")
+    back = await run_console(sqlite_bot, "bo", ["signaal", *[""] * 8, "2", "stop"])
+    assert t("signals.pending_resumed") in back
+    assert f"houden: {SIGNAL[:40]}" in back  # her text, offered to keep
+    assert "S-2026-0002" in back  # "Nee, dit is nieuw": saved as she typed it
+    replies = await say(sqlite_bot, person("bo"), "status S-2026-0002")
+    assert "Ook in Stratum." in texts(replies)

@@ -25,7 +25,8 @@ PERIOD_NL, PERIOD_EN = (
 )
 PAGE_NL, PAGE_EN = "bestaat niet. Kies een pagina", "does not exist. Choose a page"
 FILTER_NL, FILTER_EN = "Dit filter begrijp ik niet", "I do not understand this filter"
-EMPTY_NL, EMPTY_EN = "Geen signalen gevonden", "No signals found"
+# No signals at all (a page number is no filter): not "found nothing with these filters".
+EMPTY_NL, EMPTY_EN = "Er zijn nog geen signalen", "There are no signals yet"
 UNKNOWN_VALUE_NL, UNKNOWN_VALUE_EN = "Ik ken geen", "I do not know the"
 LONG_NL, LONG_EN = "Je bericht is te lang: maximaal 4000", "Your message is too long: at most 4000"
 LANG_NL, LANG_EN = "Die taal ken ik niet", "I don't know that language"

@@ -147,4 +147,4 @@ def test_dates_and_choices_are_checked_on_submit(day: str, theme: str, errors: s
     found = validate_form(FORM, {"text": "ok", "theme": theme, "day": day}, T)
     assert set(found) == errors
     if "day" in found:
-        assert "JJJJ-MM-DD" in found["day"]
+        assert "jaar-maand-dag, bijvoorbeeld 2026-12-01" in found["day"]

@@ -166,6 +166,7 @@ async def secured(sqlite_url: str, clock: ManualClock) -> AsyncIterator[Runtime]
         teams_app_id=APP_ID,
         teams_app_password="secret",
         teams_tenant_id=TENANT,
+        base_url="https://bot.gemeente.nl",
     )
     runtime = await bootstrap(settings, clock)
     try:

@@ -16,6 +16,7 @@ from tests.integration.teams.fake_connector import FakeConnector, find
 from turn.pipeline import Signaalbot
 
 APP_ID = "11111111-2222-3333-4444-555555555555"
+BASE_URL = "https://bot.gemeente.nl"
 
 
 @pytest.fixture
@@ -23,7 +24,8 @@ async def secured(
     sqlite_url: str, clock: ManualClock, connector: FakeConnector
 ) -> AsyncIterator[TeamsChat]:
     runtime = await bootstrap(
-        make_settings(sqlite_url, teams_app_id=APP_ID, teams_tenant_id=TENANT), clock
+        make_settings(sqlite_url, teams_app_id=APP_ID, teams_tenant_id=TENANT, base_url=BASE_URL),
+        clock,
     )
     client, _ = await start_client(runtime)
     try:

@@ -7,7 +7,6 @@ with the one addition Teams documents for 1.5 cards: ``filtered`` as a ChoiceSet
 
 from __future__ import annotations
 
-import base64
 import copy
 import io
 import json
@@ -70,18 +69,26 @@ def test_the_schema_check_can_fail() -> None:
     assert schema_problems(bad)
 
 
-def test_a_file_rides_along_inline_and_the_card_names_it(tmp_path: Path) -> None:
-    reply, data = ics_reply(tmp_path)
-    activity = reply_activity(reply, Catalogue.load().translator("nl"))
-    card, file = activity.attachments
-    assert schema_problems(card.content) == []
-    assert "📎 Agenda-uitnodiging (.ics): sessie-7.ics" in json.dumps(
-        card.content, ensure_ascii=False
+def test_a_file_is_a_button_to_its_link_never_an_inline_file(tmp_path: Path) -> None:
+    """An inline data-URI file arrives in Microsoft's clients as an empty file: the card names
+    the file and opens its download link (``file_links``) instead."""
+    reply, _ = ics_reply(tmp_path)
+    url = "https://bot.gemeente.nl/files/" + "a" * 43 + ".ics"
+    linked = reply.model_copy(
+        update={"blocks": tuple(b.model_copy(update={"url": url}) for b in reply.blocks)}
     )
-    assert file.content_type == "text/calendar; method=REQUEST" and file.name == "sessie-7.ics"
-    prefix = "data:text/calendar;method=REQUEST;base64,"
-    assert file.content_url.startswith(prefix)
-    assert base64.b64decode(file.content_url[len(prefix) :]) == data
+    for locale, title in (("nl", "Zet in je agenda"), ("en", "Add to calendar")):
+        activity = reply_activity(linked, Catalogue.load().translator(locale))
+        (card,) = activity.attachments  # the card only: no file rides along
+        assert schema_problems(card.content) == []
+        assert find(card.content, "Action.OpenUrl") == [
+            {"type": "Action.OpenUrl", "title": title, "url": url}
+        ]
+        assert "sessie-7.ics" in json.dumps(card.content, ensure_ascii=False)
+    # Without a link (the file could not be read) the card still names it, and nothing else.
+    (card,) = reply_activity(reply, Catalogue.load().translator("nl")).attachments
+    assert schema_problems(card.content) == [] and not find(card.content, "Action.OpenUrl")
+    assert "Agenda-uitnodiging (.ics): sessie-7.ics" in json.dumps(card.content, ensure_ascii=False)
 
 
 async def test_the_console_shows_where_the_file_was_saved(

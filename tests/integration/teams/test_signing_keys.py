@@ -31,6 +31,7 @@ from tests.conftest import make_settings
 from tests.integration.teams.driver import TENANT
 
 APP_ID = "11111111-2222-3333-4444-555555555555"
+BASE_URL = "https://bot.gemeente.nl"
 SERVICE_URL = "https://smba.trafficmanager.net/emea/"
 ISSUER = "https://api.botframework.com"
 METADATA_URL = (
@@ -110,7 +111,8 @@ async def openid() -> AsyncIterator[FakeOpenId]:
 @pytest.fixture
 async def secured(sqlite_url: str, clock: ManualClock) -> AsyncIterator[Runtime]:
     runtime = await bootstrap(
-        make_settings(sqlite_url, teams_app_id=APP_ID, teams_tenant_id=TENANT), clock
+        make_settings(sqlite_url, teams_app_id=APP_ID, teams_tenant_id=TENANT, base_url=BASE_URL),
+        clock,
     )
     try:
         yield runtime

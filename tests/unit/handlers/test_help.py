@@ -118,3 +118,24 @@ async def test_an_admin_gives_a_role_by_the_name_help_shows(sqlite_bot: Signaalb
     async with sqlite_bot.services.uow() as uow:
         anna = await uow.people.find_by_identity("console", "anna")
     assert anna is not None and {"research_desk", "policy_officer"} <= anna.roles
+
+
+@pytest.mark.parametrize("locale", ["nl", "en"])
+@pytest.mark.parametrize("role", [r.value for r in Role])
+async def test_moving_and_cancelling_a_session_is_in_the_help_of_who_may_do_it(
+    sqlite_bot: Signaalbot, role: str, locale: str
+) -> None:
+    """The research desk and the programme leader (and an admin) read how to move or cancel
+    a session, in their own words; nobody else is offered it."""
+    who = await with_role(sqlite_bot, f"s-{role}", role, locale=locale)
+    shown = texts(await say(sqlite_bot, who, "help"))
+    may = role in {"research_desk", "programme_leader", "admin"}
+    for command in ("session_move", "session_cancel"):
+        word = WORDS.shown(command, locale)
+        assert (f"• {word} 3" in shown) is may, (role, word)
+        other = WORDS.shown(command, "nl" if locale == "en" else "en")
+        assert f"• {other}" not in shown
+        if may:
+            about = texts(await say(sqlite_bot, who, f"help {word}"))
+            assert about.count(word) >= 2, about  # the line and an example with the word
+            assert sqlite_bot.services.translator(locale)("commands.help_not_yours") not in about

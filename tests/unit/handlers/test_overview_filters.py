@@ -88,3 +88,27 @@ def test_exact_name_wins_over_a_longer_one_that_starts_the_same() -> None:
     assert find("hous", choices).key is None and len(find("hous", choices).candidates) == 2
     assert find("cliënt", [Named("c", ("Client",), "Client")]).key == "c"
     assert find("zz", choices).candidates == ()
+
+
+async def test_an_empty_database_says_there_are_no_signals_yet_not_no_match(
+    sqlite_bot: Signaalbot,
+) -> None:
+    """Without filters an empty overview is no filter's fault: say so, and how to report one."""
+    for locale, word, report, new in (
+        ("nl", "overzicht", "'signaal'", "nieuw"),
+        ("en", "overview", "'signal'", "new"),
+    ):
+        t = sqlite_bot.services.translator(locale)
+        desk = await with_role(sqlite_bot, f"desk-{locale}", "research_desk", locale=locale)
+        out = texts(await say(sqlite_bot, desk, word))
+        assert out == t("intake.overview_none_yet") and report in out
+        assert out != t("intake.overview_empty")
+        filtered = texts(await say(sqlite_bot, desk, f"{word} status={new}"))
+        assert filtered == t("intake.overview_empty")
+
+
+async def test_a_page_past_the_end_says_how_many_there_are(sqlite_bot: Signaalbot) -> None:
+    await two_signals(sqlite_bot)
+    desk = await with_role(sqlite_bot, "desk", "research_desk")
+    out = texts(await say(sqlite_bot, desk, "overzicht pagina=3"))
+    assert out.startswith("Er zijn maar 2 signalen; deze pagina is leeg.")

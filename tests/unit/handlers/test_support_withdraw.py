@@ -125,7 +125,7 @@ async def test_withdrawal_asks_first_and_has_its_own_status_and_words(
     stranger = await sqlite_bot.handle(
         bo, Action(action_id="signal.withdraw.yes", value="S-2026-0001")
     )
-    assert texts(stranger) == t("intake.not_yours", ref="S-2026-0001")
+    assert texts(stranger) == t("intake.not_yours_supported", ref="S-2026-0001")  # bo supports it
 
     done = await sqlite_bot.handle(
         anna, Action(action_id="signal.withdraw.yes", value="S-2026-0001")
@@ -148,3 +148,20 @@ async def test_withdrawal_asks_first_and_has_its_own_status_and_words(
     assert cas == t("intake.withdraw.support_closed", ref="S-2026-0001")
     columns, rows = await collect(sqlite_bot, "signals")
     assert rows[0][columns.index("status")] == "ingetrokken"
+
+
+async def test_a_supporter_who_tries_to_withdraw_is_not_told_to_recognise_it(
+    sqlite_bot: Signaalbot,
+) -> None:
+    await report_signal(sqlite_bot, person("anna"), TEXT)
+    t = sqlite_bot.services.translator("nl")
+    cem = person("cem")
+    assert texts(await say(sqlite_bot, cem, "intrekken S-2026-0001")) == t(
+        "intake.not_yours", ref="S-2026-0001"
+    )  # not a supporter yet: recognising is the tip
+    await sqlite_bot.handle(
+        cem, Submit(form_id="signal.support", values={"context": ""}, context="S-2026-0001")
+    )
+    answer = texts(await say(sqlite_bot, cem, "intrekken S-2026-0001"))
+    assert answer == t("intake.not_yours_supported", ref="S-2026-0001")
+    assert "'herken" not in answer

@@ -1,0 +1,74 @@
+"""The console on a real terminal (a pty with the chat as its session leader): line editing,
+history, a long paste arrives whole, and Ctrl-C closes the chat at once.
+
+Before: arrow keys printed ``^[[D`` into the command, a paste was cut at 4 095 characters by the
+terminal's line mode without a word, and Ctrl-C hung until someone pressed Enter.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import subprocess
+import termios
+import time
+from pathlib import Path
+
+from tests.e2e.test_console_live import chat_command, environment, read_until
+
+UP, LEFT, CTRL_A, CTRL_C = "\x1b[A", "\x1b[D", "\x01", "\x03"
+
+
+def _controlling_terminal() -> None:
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)  # so Ctrl-C on the terminal is a SIGINT, as for a person
+
+
+def type_keys(fd: int, keys: str) -> None:
+    data = keys.encode("utf-8")
+    for start in range(0, len(data), 512):  # as a terminal delivers a paste: in pieces
+        os.write(fd, data[start : start + 512])
+        time.sleep(0.02)
+
+
+def test_a_terminal_edits_lines_keeps_history_takes_a_paste_and_stops_at_ctrl_c(
+    tmp_path: Path,
+) -> None:
+    controller, terminal = pty.openpty()
+    chat = subprocess.Popen(
+        chat_command(tmp_path / "signaalbot.db", "tess"),
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env=environment(tmp_path),
+        preexec_fn=_controlling_terminal,
+    )
+    os.close(terminal)
+    try:
+        assert "signaalbot" in read_until(controller, "> ", 90).lower()
+        # "elp", back to the start of the line, "h": the command is "help", not "elp^[[Dh".
+        type_keys(controller, f"elp{CTRL_A}h\r")
+        shown = read_until(controller, "help vraag", 60)
+        assert "Zo werkt signaalbot" in shown and "begrijp ik niet" not in shown
+        # ↑ brings the last line back; ← moves the cursor: "hel" + "p" typed in between.
+        type_keys(controller, f"{UP}\r")
+        assert "Zo werkt signaalbot" in read_until(controller, "help vraag", 60)
+        type_keys(controller, f"hep{LEFT}l\r")  # hel|p → "help"
+        shown = read_until(controller, "help vraag", 60)
+        assert "Zo werkt signaalbot" in shown and "begrijp ik niet" not in shown
+        # A paste of more than the terminal's 4 095 characters arrives whole: "too long, N".
+        pasted = "signaal " + "woord " * 1700
+        type_keys(controller, pasted + "\r")
+        shown = read_until(controller, "het waren er", 60)
+        shown += read_until(controller, "> ", 10)
+        assert f"het waren er {len(pasted.strip())}" in shown, shown[-400:]
+        # Ctrl-C: goodbye and the process ends, without waiting for Enter.
+        type_keys(controller, CTRL_C)
+        assert "Tot ziens!" in read_until(controller, "Tot ziens!", 30)
+        assert chat.wait(timeout=30) == 0
+    finally:
+        if chat.poll() is None:
+            chat.kill()
+            chat.wait(timeout=10)
+        os.close(controller)
