@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.csv_import import CsvProblem, CsvRow, CsvStream, CsvTable, open_table, parse_datetime
-from handlers.signals import TEXT_MIN_LENGTH
+from handlers.signal_form import TEXT_MIN_LENGTH
 from privacy import scan
 from storage.repositories.imports import ImportedSignal
 from storage.uow import UnitOfWork

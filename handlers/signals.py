@@ -12,17 +12,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from handlers.intake import WHOLE_MUNICIPALITY, area_name, areas, neutralise, themes
+from handlers.intake import area_name, neutralise, themes
+from handlers.signal_form import SIGNAL_FORM, TEXT_MAX_LENGTH, TEXT_MIN_LENGTH, signal_form
 from kernel.core import (
     Button,
     Buttons,
     Command,
     FieldItem,
     Fields,
-    Form,
-    Input,
-    Option,
-    OrgType,
     Reply,
     Submit,
     Text,
@@ -38,107 +35,10 @@ from turn.router import Router
 
 log = get_logger("signaalbot.signals")
 
-SIGNAL_FORM = "signal.report"
 PENDING_FLOW = "signal.pending"
 STORED = "stored"  # in the pending flow once its signal is stored: the ref
-SINCE = ("lt3m", "3to12m", "gt1y")
-FREQUENCY = ("once", "monthly", "weekly", "daily")
 # Free text: Slack/HTML markup is neutralised before it is stored.
 FREE_TEXT = ("text", "affected")
-# The length a signal's text must have, in the chat and in a CSV import alike.
-TEXT_MIN_LENGTH = 20
-TEXT_MAX_LENGTH = 2000
-
-
-async def signal_form(
-    ctx: TurnContext, uow: UnitOfWork, initial: dict[str, str] | None = None
-) -> Form:
-    t, locale = ctx.t, ctx.actor.locale
-    init = initial or {}
-    theme_opts = tuple(
-        Option(label=th.name(locale), value=th.key) for th in await themes(uow, ctx, "theme")
-    )
-    sub_opts = tuple(
-        Option(label=th.name(locale), value=th.key) for th in await themes(uow, ctx, "subdomain")
-    )
-    area_opts = (
-        Option(label=t("signals.area_whole"), value=WHOLE_MUNICIPALITY),
-        *(Option(label=a.name, value=a.key) for a in await areas(uow, ctx)),
-    )
-
-    def opts(group: str, keys: tuple[str, ...]) -> tuple[Option, ...]:
-        return tuple(Option(label=t(f"signals.{group}.{k}"), value=k) for k in keys)
-
-    return Form(
-        form_id=SIGNAL_FORM,
-        title=t("signals.form_title"),
-        submit_label=t("signals.form_submit"),
-        inputs=(
-            Input(
-                name="text",
-                label=t("signals.text_label"),
-                kind="multiline",
-                hint=t("signals.text_hint"),
-                initial=init.get("text", ""),
-                min_length=TEXT_MIN_LENGTH,
-                max_length=TEXT_MAX_LENGTH,
-            ),
-            Input(
-                name="theme",
-                label=t("signals.theme_label"),
-                kind="select",
-                options=theme_opts,
-                initial=init.get("theme", ""),
-            ),
-            Input(
-                name="subdomain",
-                label=t("signals.subdomain_label"),
-                kind="select",
-                options=sub_opts,
-                initial=init.get("subdomain", ""),
-                required=False,
-            ),
-            Input(
-                name="affected",
-                label=t("signals.affected_label"),
-                hint=t("signals.affected_hint"),
-                initial=init.get("affected", ""),
-                required=False,
-                max_length=300,
-            ),
-            Input(
-                name="area",
-                label=t("signals.area_label"),
-                kind="select",
-                options=area_opts,
-                initial=init.get("area", ""),
-            ),
-            Input(
-                name="since",
-                label=t("signals.since_label"),
-                kind="select",
-                options=opts("since", SINCE),
-                initial=init.get("since", ""),
-            ),
-            Input(
-                name="frequency",
-                label=t("signals.frequency_label"),
-                kind="select",
-                options=opts("frequency", FREQUENCY),
-                initial=init.get("frequency", ""),
-                required=False,
-            ),
-            Input(
-                name="org_type",
-                label=t("signals.org_type_label"),
-                kind="select",
-                options=tuple(
-                    Option(label=t(f"signals.org_type.{o.value}"), value=o.value) for o in OrgType
-                ),
-                initial=init.get("org_type", ctx.actor.org_type.value),
-            ),
-        ),
-    )
 
 
 async def start_report(ctx: TurnContext) -> None:

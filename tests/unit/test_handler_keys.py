@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cycle.sessions import KINDS
-from handlers import signals, triage, weighing
+from handlers import signal_form, triage, weighing
 from kernel.i18n import SUPPORTED_LOCALES, Catalogue
 from storage.domain import SIGNAL_STATUSES
 from storage.repositories.sessions import RSVP_ANSWERS
@@ -11,8 +11,8 @@ from storage.repositories.sessions import RSVP_ANSWERS
 
 def test_dynamic_keys_exist() -> None:
     catalogue = Catalogue.load()
-    keys = [f"signals.since.{k}" for k in signals.SINCE]
-    keys += [f"signals.frequency.{k}" for k in signals.FREQUENCY]
+    keys = [f"signals.since.{k}" for k in signal_form.SINCE]
+    keys += [f"signals.frequency.{k}" for k in signal_form.FREQUENCY]
     keys += [f"signals.status.{s}" for s in (*triage.TRANSITIONS, *SIGNAL_STATUSES)]
     for step, options in weighing.STEPS:
         keys += [

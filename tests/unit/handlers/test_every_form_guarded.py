@@ -21,7 +21,7 @@ from handlers import (
     cycle_stage,
     questions,
     sessions,
-    signals,
+    signal_form,
     studies,
     support,
     triage,
@@ -59,7 +59,7 @@ async def all_forms(bot: Signaalbot) -> list[Form]:
     session: Any = SimpleNamespace(id=5)
     async with ctx.uow() as uow:
         forms = [
-            await signals.signal_form(ctx, uow),
+            await signal_form.signal_form(ctx, uow),
             await questions.question_form(ctx, uow, {}),
         ]
     forms += [weighing.step_form(t, question, n) for n in range(1, len(weighing.STEPS) + 1)]
