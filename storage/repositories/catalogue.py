@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kernel.domain_config import Theme
@@ -128,10 +127,11 @@ class StudyRepository:
         status: str = "finished",
     ) -> Study:
         """A new study with the next ``O-YYYY-NNNN`` reference (the research desk in the chat)."""
-        refs = RefCounter(self._session)
-        for _attempt in range(5):
-            row = StudyRow(
-                ref=await refs.next(STUDY_PREFIX, now.year),
+        row = await RefCounter(self._session).insert_numbered(
+            STUDY_PREFIX,
+            now.year,
+            lambda ref: StudyRow(
+                ref=ref,
                 title=title,
                 summary=summary,
                 year=year,
@@ -139,15 +139,9 @@ class StudyRepository:
                 url=url,
                 status=status,
                 created_at=now,
-            )
-            try:
-                async with self._session.begin_nested():
-                    self._session.add(row)
-                    await self._session.flush()
-            except IntegrityError:
-                continue  # the number was imported as a ref of its own; take the next
-            return to_study(row)
-        raise RuntimeError("could not allocate a study reference")
+            ),
+        )
+        return to_study(row)
 
     async def find_by_title(self, title: str) -> Study | None:
         """A study with this title, ignoring case and surrounding spaces (against doubles)."""

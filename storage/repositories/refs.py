@@ -12,12 +12,19 @@ handed out again; any other string is simply not ours and leaves the numbering a
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import case
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import RefCounterRow
+
+Row = TypeVar("Row")
+#: Numbers tried per insert. Only a number taken by a row the counter never saw (written before
+#: the counter existed, or by hand) costs a try; the counter has then moved past it.
+ATTEMPTS = 5
 
 # Ours: a capital letter, the year, at least four digits (zero-padded to four). More than twelve
 # digits cannot be ours (the counter would need a trillion signals a year) and is left alone.
@@ -91,3 +98,20 @@ class RefCounter:
             },
         )
         await self._session.execute(statement)
+
+    async def insert_numbered(self, prefix: str, year: int, build: Callable[[str], Row]) -> Row:
+        """Add the row ``build`` makes for the next free reference, and flush it.
+
+        Each try runs in a savepoint, so a number that turns out to be taken is rolled back
+        alone and the next one is tried; the caller's transaction stays usable.
+        """
+        for _attempt in range(ATTEMPTS):
+            row = build(await self.next(prefix, year))
+            try:
+                async with self._session.begin_nested():
+                    self._session.add(row)
+                    await self._session.flush()
+            except IntegrityError:
+                continue
+            return row
+        raise RuntimeError(f"could not allocate a {prefix}-{year} reference")

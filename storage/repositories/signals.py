@@ -87,18 +87,13 @@ class SignalRepository:
         self._session = session
 
     async def add(self, new: NewSignal, now: datetime) -> Signal:
-        """Store a signal. Its reference is kept as given or numbered S-YYYY-NNNN.
-
-        The savepoint retry only matters for a number that is taken by a row the counter never
-        saw (written before the counter existed, or by hand); the counter has then moved on.
-        """
+        """Store a signal. Its reference is kept as given or numbered S-YYYY-NNNN
+        (:meth:`RefCounter.insert_numbered`)."""
         created = new.created_at or now
         refs = RefCounter(self._session)
-        if new.ref is not None:
-            await refs.seen(new.ref)
-        for _attempt in range(5):
-            ref = new.ref or await refs.next("S", created.year)
-            row = SignalRow(
+
+        def build(ref: str) -> SignalRow:
+            return SignalRow(
                 ref=ref,
                 text=new.text,
                 theme_key=new.theme_key,
@@ -112,16 +107,15 @@ class SignalRepository:
                 created_at=created,
                 updated_at=now,
             )
-            try:
-                async with self._session.begin_nested():
-                    self._session.add(row)
-                    await self._session.flush()
-            except IntegrityError:
-                if new.ref is not None:
-                    raise
-                continue  # another instance took this number; take the next
-            return to_signal(row)
-        raise RuntimeError("could not allocate a signal reference")
+
+        if new.ref is None:
+            return to_signal(await refs.insert_numbered("S", created.year, build))
+        await refs.seen(new.ref)
+        row = build(new.ref)
+        async with self._session.begin_nested():  # a taken ref raises, the transaction stays
+            self._session.add(row)
+            await self._session.flush()
+        return to_signal(row)
 
     async def upsert_imported(self, new: NewSignal, now: datetime) -> tuple[Signal, bool]:
         """Import by the caller's ``ref``: a second import of the same ref updates, never doubles."""
@@ -274,9 +268,10 @@ class QuestionRepository:
         requester_id: int | None = None,
         signal_ids: Sequence[int] = (),
     ) -> ResearchQuestion:
-        for _attempt in range(5):
-            ref = await RefCounter(self._session).next("V", now.year)
-            row = ResearchQuestionRow(
+        row = await RefCounter(self._session).insert_numbered(
+            "V",
+            now.year,
+            lambda ref: ResearchQuestionRow(
                 ref=ref,
                 question=question,
                 why=why,
@@ -287,16 +282,10 @@ class QuestionRepository:
                 weighing={},
                 created_at=now,
                 updated_at=now,
-            )
-            try:
-                async with self._session.begin_nested():
-                    self._session.add(row)
-                    await self._session.flush()
-            except IntegrityError:
-                continue
-            await self.link_signals(row.id, signal_ids)
-            return to_question(row, signal_ids)
-        raise RuntimeError("could not allocate a question reference")
+            ),
+        )
+        await self.link_signals(row.id, signal_ids)
+        return to_question(row, signal_ids)
 
     async def link_signals(self, question_id: int, signal_ids: Sequence[int]) -> None:
         existing = set(await self._linked(question_signal, question_id))
