@@ -35,6 +35,7 @@ from storage.uow import UnitOfWork
 from turn.context import TurnContext
 from turn.forms import cleaned, validate_submit
 from turn.router import Router
+from turn.state import draft_flow
 
 QUESTION_FORM = "question.new"
 # Free text: Slack/HTML markup is neutralised before it is stored.
@@ -112,7 +113,7 @@ async def start_question(ctx: TurnContext) -> None:
     refs = " ".join(w for w in words(ctx) if w.upper().startswith("S-"))
     async with ctx.uow() as uow:
         draft = await uow.conversations.get(
-            ctx.actor.platform.value, ctx.actor.user_id, f"draft:{QUESTION_FORM}"
+            ctx.actor.platform.value, ctx.actor.user_id, draft_flow(QUESTION_FORM)
         )
         initial = {k: str(v) for k, v in (draft or {}).items()}
         if refs:
@@ -170,7 +171,7 @@ async def submit_question(ctx: TurnContext) -> None:
             details={"signals": len(signal_ids)},
         )
         await uow.conversations.clear(
-            ctx.actor.platform.value, ctx.actor.user_id, f"draft:{QUESTION_FORM}"
+            ctx.actor.platform.value, ctx.actor.user_id, draft_flow(QUESTION_FORM)
         )
         await uow.commit()
         linked = await _link_signals(ctx, uow, question, signal_ids)

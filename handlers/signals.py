@@ -32,6 +32,7 @@ from turn.context import TurnContext
 from turn.forms import cleaned, safe_text, validate_submit
 from turn.index_sync import signal_document
 from turn.router import Router
+from turn.state import draft_flow
 
 log = get_logger("signaalbot.signals")
 
@@ -46,7 +47,7 @@ async def start_report(ctx: TurnContext) -> None:
     typed = ctx.event.text if isinstance(ctx.event, Command) else ""
     async with ctx.uow() as uow:
         draft = await uow.conversations.get(
-            ctx.actor.platform.value, ctx.actor.user_id, f"draft:{SIGNAL_FORM}"
+            ctx.actor.platform.value, ctx.actor.user_id, draft_flow(SIGNAL_FORM)
         )
         waiting = None if draft else await pending_values(ctx, uow)
         initial = {k: str(v) for k, v in (draft or waiting or {}).items()}
@@ -182,7 +183,7 @@ async def clear_pending(ctx: TurnContext, uow: UnitOfWork, stored: str = "") -> 
         await uow.conversations.put(*who, PENDING_FLOW, {STORED: stored}, ctx.now())
     else:
         await uow.conversations.clear(*who, PENDING_FLOW)
-    await uow.conversations.clear(*who, f"draft:{SIGNAL_FORM}")
+    await uow.conversations.clear(*who, draft_flow(SIGNAL_FORM))
 
 
 async def confirm_new(ctx: TurnContext) -> None:

@@ -20,6 +20,7 @@ from turn.context import TurnContext
 from turn.forms import cleaned, validate_submit
 from turn.index_sync import study_document
 from turn.router import Router
+from turn.state import draft_flow
 
 STUDY_FORM = "study.new"
 #: Who keeps the catalogue: the research desk, and the programme leader who tells colleagues.
@@ -96,7 +97,7 @@ async def start_study(ctx: TurnContext) -> None:
     """``onderzoek toevoegen``: the study form, with what was typed before if it was closed."""
     async with ctx.uow() as uow:
         draft = await uow.conversations.get(
-            ctx.actor.platform.value, ctx.actor.user_id, f"draft:{STUDY_FORM}"
+            ctx.actor.platform.value, ctx.actor.user_id, draft_flow(STUDY_FORM)
         )
     await ctx.reply(Reply(blocks=(study_form(ctx, {k: str(v) for k, v in (draft or {}).items()}),)))
 
@@ -135,7 +136,7 @@ async def submit_study(ctx: TurnContext) -> None:
             now=ctx.now(),
         )
         await uow.conversations.clear(
-            ctx.actor.platform.value, ctx.actor.user_id, f"draft:{STUDY_FORM}"
+            ctx.actor.platform.value, ctx.actor.user_id, draft_flow(STUDY_FORM)
         )
         await uow.commit()
     # This instance searches it at once; the others pick it up from the change log.

@@ -32,6 +32,12 @@ def flow_name(purpose: str, key: str) -> str:
     return f"{purpose}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
 
 
+def draft_flow(form_id: str) -> str:
+    """Where a half-filled form is kept: the adapters save it here, the handlers that open and
+    save the form read and clear it here, inside their own unit of work."""
+    return flow_name("draft", form_id)
+
+
 @dataclass(frozen=True, slots=True)
 class ConversationState:
     services: Services
@@ -71,7 +77,7 @@ class ConversationState:
     async def load_draft(
         self, platform: Platform | str, owner: str, form_id: str
     ) -> dict[str, str]:
-        data = await self.get(platform, owner, flow_name("draft", form_id))
+        data = await self.get(platform, owner, draft_flow(form_id))
         return {k: str(v) for k, v in (data or {}).items()}
 
     async def save_draft(
@@ -79,10 +85,10 @@ class ConversationState:
     ) -> bool:
         """Keep a half-filled form with personal data masked: only masked text is ever stored as
         a draft. False when the database is away."""
-        return await self.put(platform, owner, flow_name("draft", form_id), safe_values(values))
+        return await self.put(platform, owner, draft_flow(form_id), safe_values(values))
 
     async def clear_draft(self, platform: Platform | str, owner: str, form_id: str) -> None:
-        await self.clear(platform, owner, flow_name("draft", form_id))
+        await self.clear(platform, owner, draft_flow(form_id))
 
     # --- forms and messages an adapter must find again -------------------------------------
 
