@@ -107,6 +107,13 @@ class Settings(BaseSettings):
         description="Serve /api/messages without an app id, for Microsoft 365 Agents Playground; "
         "binds 127.0.0.1 only and refuses every request that is not from this machine",
     )
+    follow_up_grace_seconds: float = Field(
+        default=45.0,
+        ge=0,
+        description="An answer the Slack adapter delivers after the ack is also kept in the "
+        "outbox; a dispatcher sends it when the adapter has not delivered it after this long "
+        "(the process died between storing and answering)",
+    )
     # Web server
     host: str = "0.0.0.0"  # noqa: S104 - a bot must be reachable by Slack/Teams
     port: int = Field(default=3000, ge=1, le=65535)
