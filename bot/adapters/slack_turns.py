@@ -77,6 +77,15 @@ class SlackTurns:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
+    async def abandon(self) -> None:
+        """Stop all work started after an ack where it stands, as a dying process would: a
+        shutdown that cannot wait, and tests that stop an instance between commit and answer.
+        What was committed and not yet answered is left to the follow-up (turn/follow_up)."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     async def person(self, where: Where, name: str = "") -> Identity:
         """The identity with what Slack says about the account (guest, Slack Connect).
 
