@@ -50,6 +50,12 @@ from storage.db import sync_url, upgrade
 from storage.models import SignalRow
 from tests.slack_support import BOT_TOKEN, SIGNING_SECRET, FakeSlack, running
 
+# The server keeps a Slack answer given after the ack in the outbox, sent when not delivered
+# within this grace (turn/follow_up.py; 45 s by default, shorter here to keep trials short).
+FOLLOW_UP_GRACE = 10.0
+# How long a person waits for the bot's DM after the restart before acting again.
+FOLLOW_UP_WAIT = FOLLOW_UP_GRACE + 20.0
+
 ROOT = Path(__file__).resolve().parent.parent
 T = Catalogue.load().translator("nl")
 SAVED = T("signals.saved", ref="\x00").split("\x00")[0]
@@ -206,9 +212,10 @@ async def trial(
                         SIGNAALBOT_SLACK_BOT_TOKEN=BOT_TOKEN,
                         SIGNAALBOT_SLACK_SIGNING_SECRET=SIGNING_SECRET,
                         SIGNAALBOT_SLACK_API_URL=fake.api_url,
+                        SIGNAALBOT_FOLLOW_UP_GRACE_SECONDS=str(FOLLOW_UP_GRACE),
                     )
                     people: list[Any] = [
-                        SlackPerson(i, session, fake, SAVED, WORKING, FINAL, RETRY)
+                        SlackPerson(i, session, fake, SAVED, WORKING, FINAL, RETRY, FOLLOW_UP_WAIT)
                         for i in range(n)
                     ]
                     result = await run_trial(Server(env, port, logs), people, gap, rng)
@@ -236,6 +243,8 @@ async def trial(
         "confirmed_twice": sum(o.confirmations > 1 for o in outcomes),
         "redeliveries": sum(o.redeliveries for o in outcomes),
         "re_reported": sum(o.re_reported for o in outcomes),
+        "followed_up": sum(o.followed_up > 0 for o in outcomes),
+        "dm_twice": sum(o.dm_confirmations > 1 for o in outcomes),
         "tried_again": sum(o.tried_again for o in outcomes),
         "unexpected": sorted({u for o in outcomes for u in o.unexpected})[:5],
     }
@@ -271,9 +280,10 @@ def main() -> None:
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     print(
         "| platform | database | trial | killed after (sent of N) | finished before kill |"
-        " lost | duplicated | confirmed | redelivered | re-reported | tried again | recovery s |"
+        " lost | duplicated | confirmed | redelivered | re-reported | followed up | DM twice |"
+        " tried again | recovery s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     failed = False
     for platform in platforms:
         for database in databases:
@@ -294,7 +304,7 @@ def main() -> None:
                     f"| {platform} | {database} | {number} | {r['kill_after']} of {n} |"
                     f" {r['done_at_kill']} | {r['lost']} | {r['duplicated']} |"
                     f" {r['confirmed']} of {n} | {r['redeliveries']} | {r['re_reported']} |"
-                    f" {r['tried_again']} |"
+                    f" {r['followed_up']} | {r['dm_twice']} | {r['tried_again']} |"
                     f" {r['recovery_s']:.1f} |",
                     flush=True,
                 )

@@ -8,8 +8,11 @@ What the platform (or the person) does when an answer does not come:
 - Slack: Slack never retries an interaction. A person whose modal submit got no answer sees
   Slack's "trouble connecting" in the modal and presses Submit again: the same view (same view
   id, same hash, same values) with a new trigger id. A person whose modal said "one moment" and
-  was never updated (the process died) closes it and reports again in a new modal. A click on
-  "nee, dit is nieuw" is acked at once; if no answer follows, the person clicks again.
+  was never updated (the process died) waits a while for the bot's direct message (the durable
+  follow-up, turn/follow_up.py: the confirmation, or the similar signals to choose from, which
+  they then answer in the DM); when none comes, they close the modal and report again in a new
+  one. A click on "nee, dit is nieuw" is acked at once; if no answer follows, the person waits
+  the same while for the direct message, then clicks again.
 
 Each person's text is unique, so stored signals can be counted per person afterwards.
 """
@@ -57,6 +60,8 @@ class Outcome:
     tried_again: int = 0  # answered "try again in a minute" (the database was busy)
     unexpected: list[str] = field(default_factory=list)
     answered_before_kill: bool = False
+    followed_up: int = 0  # answers that came as the bot's DM after the process died
+    dm_confirmations: int = 0  # direct messages with the confirmation
 
 
 class QuietConnector(FakeConnector):
@@ -175,6 +180,7 @@ class SlackPerson:
     working: str  # "one moment"
     final: tuple[str, ...]  # texts that answer the click: the confirmation, or a refusal
     retry: str
+    follow_up_wait: float = 0.0  # how long the person waits for the bot's DM after a crash
     view: dict[str, Any] = field(default_factory=dict)
     view_ids: list[str] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)  # what the submit acks showed
@@ -231,8 +237,13 @@ class SlackPerson:
             await self.open_form(gate, outcome)
         button = _new_button(answer or {})
         if button is not None and answer is not None:
-            await self._click_new(gate, outcome, answer["view"], button)
+            await self._click_new(gate, outcome, answer, button)
         outcome.confirmations = sum(self.saved in s for s in self._surfaces())
+        outcome.dm_confirmations = sum(
+            self.saved in json.dumps(c.params, ensure_ascii=False)
+            for c in self.fake.calls
+            if c.method == "chat.postMessage" and c.params.get("channel") == f"D{self.user}"
+        )
         if not outcome.confirmations:
             shown = self._surfaces()
             outcome.unexpected.append(shown[-1][:120] if shown else "(nothing)")
@@ -268,14 +279,52 @@ class SlackPerson:
                 if call.method == "views.update" and call.params.get("view_id") == view_id:
                     return {"response_action": "update", "view": call.params["view"]}
             if gate.generation != generation and time.monotonic() > gate.killed_at + 1.0:
-                return None
+                dm = await self._follow_up(gate, seen, (self.saved, NEW_BUTTON))
+                if dm is not None:
+                    outcome.followed_up += 1
+                return dm
             await asyncio.sleep(0.05)
 
+    async def _follow_up(
+        self, gate: Gate, seen: int, wanted: tuple[str, ...]
+    ) -> dict[str, Any] | None:
+        """After the process died: wait for the restart, then up to ``follow_up_wait`` s for the
+        bot's DM with one of ``wanted``; as an answer (``{"dm": …}``), or None."""
+        await gate.up.wait()
+        deadline = time.monotonic() + self.follow_up_wait
+        while time.monotonic() < deadline:
+            for call in self.fake.calls[seen:]:
+                if call.method != "chat.postMessage" or not self._mine(call):
+                    continue
+                shown = json.dumps(call.params, ensure_ascii=False)
+                if any(w in shown for w in wanted):
+                    return {"dm": call.params}
+            await asyncio.sleep(0.1)
+        return None
+
     async def _click_new(
-        self, gate: Gate, outcome: Outcome, shown: dict[str, Any], button: dict[str, Any]
+        self, gate: Gate, outcome: Outcome, answer: dict[str, Any], button: dict[str, Any]
     ) -> None:
-        """Press "nee, dit is nieuw" in the modal until an answer arrives in the DM."""
+        """Press "nee, dit is nieuw" (in the modal, or in the DM the follow-up brought) until
+        an answer arrives; after a crash first wait for the bot's DM."""
         view_id = self.view_ids[-1]
+        action = {
+            "action_id": button["action_id"], "block_id": "b", "type": "button",
+            "value": button.get("value", ""),
+        }  # fmt: skip
+        where: dict[str, Any]
+        if "dm" in answer:
+            # A button in the DM; without a response_url the answer is posted into the DM.
+            where = {
+                "container": {"type": "message", "channel_id": f"D{self.user}"},
+                "channel": {"id": f"D{self.user}"},
+                "message": {"ts": "1", "blocks": answer["dm"].get("blocks", [])},
+            }
+        else:
+            where = {
+                "container": {"type": "view", "view_id": view_id},
+                "view": {**answer["view"], "id": view_id, "hash": f"h2-{view_id}"},
+            }
         while True:
             seen = len(self.fake.calls)
             payload = {
@@ -284,13 +333,9 @@ class SlackPerson:
                 "user": {"id": self.user, "username": self.user.lower(), "team_id": TEAM},
                 "api_app_id": "A1",
                 "trigger_id": f"trig-{uuid.uuid4().hex[:12]}",
-                "container": {"type": "view", "view_id": view_id},
-                "view": {**shown, "id": view_id, "hash": f"h2-{view_id}"},
-                "actions": [
-                    {"action_id": button["action_id"], "block_id": "b", "type": "button",
-                     "value": button.get("value", ""), "action_ts": f"{time.time():.6f}"}
-                ],
-            }  # fmt: skip
+                **where,
+                "actions": [{**action, "action_ts": f"{time.time():.6f}"}],
+            }
             generation = gate.generation
             await until_2xx(gate, outcome, lambda p=payload: self._post(interactive_body(p)))
             while True:
@@ -302,7 +347,11 @@ class SlackPerson:
                 if answers:
                     return
                 if gate.generation != generation and time.monotonic() > gate.killed_at + 1.0:
-                    break  # acked, but the process died before answering: click again
+                    # Acked, but the process died before answering: the bot's DM, else again.
+                    if await self._follow_up(gate, seen, self.final) is not None:
+                        outcome.followed_up += 1
+                        return
+                    break
                 await asyncio.sleep(0.05)
 
     def _answers_click(self, call: Any) -> bool:
@@ -325,7 +374,8 @@ class SlackPerson:
 
 
 def _new_button(answer: dict[str, Any]) -> dict[str, Any] | None:
-    for block in (answer.get("view") or {}).get("blocks", []):
+    blocks = (answer.get("view") or answer.get("dm") or {}).get("blocks", [])
+    for block in blocks:
         for element in block.get("elements", []) if block.get("type") == "actions" else []:
             if str(element.get("action_id", "")).startswith(NEW_BUTTON):
                 return dict(element)

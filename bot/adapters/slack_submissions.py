@@ -3,8 +3,12 @@
 A submission is the one place where the answer must travel in the ack itself
 (``response_action: errors`` shows validation messages next to the inputs). The handler gets
 ``ack_budget`` seconds (2 s); when it needs longer, the modal shows "one moment" at once and
-``views.update`` brings the result when it is ready. Closing a half-filled modal keeps what
-was typed as a draft, for people the workspace gate lets in only.
+``views.update`` brings the result when it is ready. Either way a copy of the confirmation
+goes to the person's DM. Both come after the ack, from this process only, so the turn also
+keeps a durable follow-up in its commit (:mod:`turn.follow_up`): the DM copy is taken from the
+outbox before it is posted, and if this process dies first a dispatcher sends it after the
+grace. Closing a half-filled modal keeps what was typed as a draft, for people the workspace
+gate lets in only.
 """
 
 from __future__ import annotations
