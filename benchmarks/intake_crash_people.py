@@ -195,7 +195,8 @@ class SlackPerson:
             return r.status, await r.text()
 
     async def open_form(self, gate: Gate, outcome: Outcome) -> None:
-        """``/signaal``: the modal opens (views.open at the fake, found by its trigger id)."""
+        """``/signaal``: the modal opens (views.open at the fake, found by its trigger id) and
+        the form follows into it (views.update of that view)."""
         trigger = f"trig-{uuid.uuid4().hex[:12]}"
         body = slash_body(
             "/signaal", "", user=self.user, trigger_id=trigger, response_url=self.fake.respond_url()
@@ -204,8 +205,14 @@ class SlackPerson:
             generation = gate.generation
             await until_2xx(gate, outcome, lambda b=body: self._post(b))
             for _ in range(600):
-                for call in self.fake.called("views.open"):
-                    if call.params.get("trigger_id") == trigger:
+                # The modal opens as "one moment" and the form follows into it by views.update.
+                opened = [
+                    c.view_id
+                    for c in self.fake.called("views.open")
+                    if c.params.get("trigger_id") == trigger
+                ]
+                for call in self.fake.called("views.update") if opened else ():
+                    if call.params.get("view_id") == opened[0]:
                         self.view = call.params["view"]
                         self.view_ids.append(f"V-{self.index}-{len(self.view_ids)}")
                         return
