@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import sys
 from collections.abc import Callable
@@ -143,7 +142,7 @@ async def _embed(services: Services, stop: Callable[[], bool]) -> None:
     from turn.embedding import embed_pending
     from turn.search_index import encoder_for
 
-    encoder = encoder_for(services.settings, threads=min(2, os.cpu_count() or 1))
+    encoder = encoder_for(services.settings, bulk=True)
     if encoder is None:
         return
     async with services.uow() as uow:
