@@ -35,11 +35,14 @@ def encoder_for(settings: Settings, *, bulk: bool = False) -> Encoder | None:
     The bot's encoder uses ``SIGNAALBOT_MATCHING_ENCODER_THREADS`` cores (1: see
     :class:`matching.E5Encoder`); ``bulk`` is for a job that makes many vectors at once and has
     the machine to itself (``signaalbot import``, ``signaalbot vectors``):
-    ``SIGNAALBOT_MATCHING_BULK_THREADS``, every core by default.
+    ``SIGNAALBOT_MATCHING_BULK_THREADS``, every core by default, at a lower priority, so a bot
+    on the same machine keeps its cores for its replies (``E5Encoder(background=True)``).
     """
     if not settings.matching_semantic:
         return None
-    return E5Encoder(threads=bulk_threads(settings) if bulk else settings.matching_encoder_threads)
+    if bulk:
+        return E5Encoder(threads=bulk_threads(settings), background=True)
+    return E5Encoder(threads=settings.matching_encoder_threads)
 
 
 def bulk_threads(settings: Settings) -> int:

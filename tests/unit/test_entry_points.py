@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-COMMANDS = ("chat", "serve", "cycle", "similar", "import", "privacy", "demo")
+COMMANDS = ("chat", "serve", "cycle", "similar", "import", "vectors", "privacy", "demo")
 #: What `similar` must not import: other commands' libraries, and Alembic once the schema is
 #: current (each costs start-up time of every search from a script).
 NOT_FOR_SIMILAR = ("PIL", "jsonschema", "yaml", "babel", "cryptography", "alembic", "aiohttp")
