@@ -4,6 +4,7 @@ burst of reports on Slack and Teams, a restart on the same database, and what th
 
     PYTHONPATH=. python benchmarks/intake_crash.py [--people 100] [--trials 3]
         [--platform slack|teams|both] [--db sqlite|postgres|both] [--postgres URL]
+        [--ack-budget SECONDS]
 
 The real server runs as a subprocess (``python -m bot serve``); the fake Slack Web API and the
 fake Bot Connector run in this process on loopback. Before the burst every person opens the
@@ -195,7 +196,13 @@ async def burst(
 
 
 async def trial(
-    platform: str, db_url: str, n: int, gap: float, rng: random.Random, keep: Path | None
+    platform: str,
+    db_url: str,
+    n: int,
+    gap: float,
+    rng: random.Random,
+    keep: Path | None,
+    ack_budget: float | None = None,
 ) -> dict[str, Any]:
     upgrade(db_url)
     with tempfile.TemporaryDirectory() as folder:
@@ -214,6 +221,8 @@ async def trial(
                         SIGNAALBOT_SLACK_API_URL=fake.api_url,
                         SIGNAALBOT_FOLLOW_UP_GRACE_SECONDS=str(FOLLOW_UP_GRACE),
                     )
+                    if ack_budget is not None:
+                        env["SIGNAALBOT_SLACK_ACK_BUDGET_SECONDS"] = str(ack_budget)
                     people: list[Any] = [
                         SlackPerson(i, session, fake, SAVED, WORKING, FINAL, RETRY, FOLLOW_UP_WAIT)
                         for i in range(n)
@@ -274,6 +283,11 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--logs", type=Path, help="keep the server logs in this folder")
+    parser.add_argument(
+        "--ack-budget",
+        type=float,
+        help="Slack: seconds a submit's turn may take before 'one moment' (server default 2)",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     platforms = ["slack", "teams"] if args.platform == "both" else [args.platform]
@@ -295,7 +309,10 @@ def main() -> None:
                         else postgres_db(args.postgres)
                     )
                     try:
-                        r = asyncio.run(trial(platform, url, args.people, args.gap, rng, args.logs))
+                        run = trial(
+                            platform, url, args.people, args.gap, rng, args.logs, args.ack_budget
+                        )
+                        r = asyncio.run(run)
                     finally:
                         if database == "postgres":
                             drop(url)

@@ -100,6 +100,13 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    slack_ack_budget_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=2.5,
+        description="How long a modal submission's turn may take before the modal says "
+        "'one moment' and the result follows by views.update (Slack waits 3 s for the ack)",
+    )
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
     slack_token_keys: SecretStr | None = Field(
