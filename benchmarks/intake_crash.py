@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,20 @@ def base_env(db_url: str, port: int, data: Path, level: str) -> dict[str, str]:
     }
 
 
+def stored_count(db_url: str) -> Callable[[str], Awaitable[int]]:
+    """How many signals have this text now (asked when a person reports again)."""
+    engine = create_engine(sync_url(db_url))
+
+    def count(text: str) -> int:
+        with engine.connect() as conn:
+            return len(list(conn.scalars(select(SignalRow.id).where(SignalRow.text == text))))
+
+    async def ask(text: str) -> int:
+        return await asyncio.to_thread(count, text)
+
+    return ask
+
+
 def stored_texts(db_url: str) -> Counter[str]:
     engine = create_engine(sync_url(db_url))
     try:
@@ -223,8 +238,11 @@ async def trial(
                     )
                     if ack_budget is not None:
                         env["SIGNAALBOT_SLACK_ACK_BUDGET_SECONDS"] = str(ack_budget)
+                    count = stored_count(db_url)
                     people: list[Any] = [
-                        SlackPerson(i, session, fake, SAVED, WORKING, FINAL, RETRY, FOLLOW_UP_WAIT)
+                        SlackPerson(
+                            i, session, fake, SAVED, WORKING, FINAL, RETRY, FOLLOW_UP_WAIT, count
+                        )
                         for i in range(n)
                     ]
                     result = await run_trial(Server(env, port, logs), people, gap, rng)
@@ -253,6 +271,7 @@ async def trial(
         "redeliveries": sum(o.redeliveries for o in outcomes),
         "re_reported": sum(o.re_reported for o in outcomes),
         "followed_up": sum(o.followed_up > 0 for o in outcomes),
+        "re_reported_stored": sum(o.re_reported_stored for o in outcomes),
         "dm_twice": sum(o.dm_confirmations > 1 for o in outcomes),
         "tried_again": sum(o.tried_again for o in outcomes),
         "unexpected": sorted({u for o in outcomes for u in o.unexpected})[:5],
@@ -294,10 +313,10 @@ def main() -> None:
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     print(
         "| platform | database | trial | killed after (sent of N) | finished before kill |"
-        " lost | duplicated | confirmed | redelivered | re-reported | followed up | DM twice |"
-        " tried again | recovery s |"
+        " lost | duplicated | confirmed | redelivered | re-reported | of them stored |"
+        " followed up | DM twice | tried again | recovery s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     failed = False
     for platform in platforms:
         for database in databases:
@@ -321,6 +340,7 @@ def main() -> None:
                     f"| {platform} | {database} | {number} | {r['kill_after']} of {n} |"
                     f" {r['done_at_kill']} | {r['lost']} | {r['duplicated']} |"
                     f" {r['confirmed']} of {n} | {r['redeliveries']} | {r['re_reported']} |"
+                    f" {r['re_reported_stored']} |"
                     f" {r['followed_up']} | {r['dm_twice']} | {r['tried_again']} |"
                     f" {r['recovery_s']:.1f} |",
                     flush=True,

@@ -61,6 +61,7 @@ class Outcome:
     unexpected: list[str] = field(default_factory=list)
     answered_before_kill: bool = False
     followed_up: int = 0  # answers that came as the bot's DM after the process died
+    re_reported_stored: int = 0  # reported again although the first report was stored
     dm_confirmations: int = 0  # direct messages with the confirmation
 
 
@@ -181,6 +182,7 @@ class SlackPerson:
     final: tuple[str, ...]  # texts that answer the click: the confirmation, or a refusal
     retry: str
     follow_up_wait: float = 0.0  # how long the person waits for the bot's DM after a crash
+    stored: Callable[[str], Awaitable[int]] | None = None  # signals stored with this text
     view: dict[str, Any] = field(default_factory=dict)
     view_ids: list[str] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)  # what the submit acks showed
@@ -238,6 +240,8 @@ class SlackPerson:
                 break
             if answer is None:
                 outcome.re_reported += 1  # "one moment" never ended: report again, new modal
+                if self.stored is not None and await self.stored(TEXT.format(i=self.index)):
+                    outcome.re_reported_stored += 1  # ... although it was stored: a duplicate
             else:
                 outcome.tried_again += 1  # "het lukt nu even niet": report again
                 await asyncio.sleep(1.0)
