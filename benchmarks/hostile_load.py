@@ -1,11 +1,13 @@
 """A hostile request beside 100 normal ones, against ``signaalbot serve`` in its own process
 (issue 14, must-have 4: no request delays another by more than 100 ms).
 
-Why a separate process: in ``concurrency_load.py --only hostile`` the bot shared its event loop
-with the load generator, so building and sending 51 hostile requests counted as the server's
-time. Here the bot runs as ``python -m bot serve`` (:mod:`benchmarks.serve_process`); this
-process holds the fakes on loopback (Slack Web API, Bot Connector, OpenID key server) and the
-load generator, and prepares every body and signature before the clock starts.
+Why separate processes: in the earlier in-process version (``concurrency_load.py --only
+hostile``, removed) the bot shared its event loop with the load generator, so building and
+sending the hostile requests counted as the server's time. Here the bot runs as ``python -m
+bot serve`` (:mod:`benchmarks.serve_process`); this process holds the fakes on loopback (Slack
+Web API, Bot Connector, OpenID key server) and the normal traffic; the hostile requests come
+from a third process (:mod:`benchmarks.hostile_requests`). Every body and signature is made
+before the clock starts. The load generator's own loop lag is printed with each result.
 
 Two servers per run, each measured "alone" (the normal traffic only) and "beside" (the same
 traffic while the hostile requests are in flight), on SQLite and PostgreSQL:
