@@ -12,6 +12,7 @@ import gc
 import json
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -80,37 +81,48 @@ def forged_token() -> str:
     return jwt.encode(claims, "x" * 32, "HS256", headers={"kid": "forged"})
 
 
+@dataclass(frozen=True)
+class Attack:
+    """Which hostile requests: ``secured`` (forged JWTs) or not; ``only`` those whose names
+    start with one of these (comma-separated); ``control``: the same requests at an ordinary
+    size ("hallo", ``[]``), to tell what the size and shape cost from what any request costs."""
+
+    secured: bool
+    only: str | None = None
+    control: bool = False
+
+
 def hostile_requests(
-    http: aiohttp.ClientSession, base: str, service_url: str, secured: bool, only: str | None
+    http: aiohttp.ClientSession, base: str, service_url: str, attack: Attack
 ) -> dict[str, Send]:
     """The hostile requests of one server, built (and signed) before the clock starts."""
-    token = forged_token() if secured else None
-    nested = "[" * 50_000 + "]" * 50_000
-    slack_big_text = "Jan " * (MB // 4 - 100)  # the privacy guard's slowest input
+
+    def big(unit: str, size: int = MB) -> str:
+        return "hallo" if attack.control else unit * (size // len(unit))
+
+    token = forged_token() if attack.secured else None
+    nested = "[]" if attack.control else "[" * 50_000 + "]" * 50_000
     requests: dict[str, Send] = {}
     events, messages = f"{base}/slack/events", f"{base}/api/messages"
-    requests["slack 1 MB /signaal"] = post(http, events, *slash("UBIG", slack_big_text))
-    over = b"token=x&text=" + b"a" * (3 * MB // 2)
-    requests["slack 1.5 MB body"] = post(
-        http,
-        events,
-        over,
-        {"Content-Type": "application/x-www-form-urlencoded", **sign(over.decode())},
-    )
+    # "Jan ": the privacy guard's slowest input, were it ever scanned
+    requests["slack 1 MB /signaal"] = post(http, events, *slash("UBIG", big("Jan ", MB - 400)))
+    over = b"token=x&text=" + big("a", 3 * MB // 2).encode()
+    form = {"Content-Type": "application/x-www-form-urlencoded", **sign(over.decode())}
+    requests["slack 1.5 MB body"] = post(http, events, over, form)
     nested_headers = {"Content-Type": "application/json", **sign(nested)}
     requests["slack nested JSON"] = post(http, events, nested.encode(), nested_headers)
     requests["teams nested JSON"] = post(http, messages, *teams_request(nested, token))
-    mentions = activity(service_url, 900, "<at>" * (MB // 4))
+    mentions = activity(service_url, 900, big("<at>"))
     requests["teams 1 MB <at>"] = post(http, messages, *teams_request(mentions, token))
-    if secured:
+    if attack.secured:
         small = teams_request(activity(service_url, 901, "hallo"), token)
         for i in range(50):
             requests[f"teams forged JWT {i}"] = post(http, messages, *small)
     else:
-        closed = activity(service_url, 902, "<at>x</at> " * (MB // 11))
+        closed = activity(service_url, 902, big("<at>x</at> "))
         requests["teams 1 MB <at>x</at>"] = post(http, messages, *teams_request(closed))
-    if only:  # e.g. "teams forged,slack 1 MB": to find what costs
-        wanted = tuple(w.strip() for w in only.split(","))
+    if attack.only:  # e.g. "teams forged,slack 1 MB": to find what costs
+        wanted = tuple(w.strip() for w in attack.only.split(","))
         requests = {n: r for n, r in requests.items() if n.startswith(wanted)}
     return requests
 
@@ -161,9 +173,7 @@ class LoopLag:
         self._task.cancel()
 
 
-async def attack(
-    base: str, service_url: str, secured: bool, conn: Connection, only: str | None
-) -> None:
+async def run_attack(base: str, service_url: str, attack: Attack, conn: Connection) -> None:
     """The attacker, in a process of its own: prepares, says "ready", fires on "go", reports.
 
     Why another process: sending 3.5 MB and 50 more requests stalled the load generator's own
@@ -173,7 +183,7 @@ async def attack(
     timeout = aiohttp.ClientTimeout(total=120)
     loop = asyncio.get_running_loop()
     async with aiohttp.ClientSession(connector=limits, timeout=timeout) as http:
-        requests = hostile_requests(http, base, service_url, secured, only)
+        requests = hostile_requests(http, base, service_url, attack)
         conn.send("ready")
         await loop.run_in_executor(None, conn.recv)
         with LoopLag():
@@ -181,10 +191,8 @@ async def attack(
     conn.send(answers)
 
 
-def attacker(
-    base: str, service_url: str, secured: bool, conn: Connection, only: str | None
-) -> None:
-    asyncio.run(attack(base, service_url, secured, conn, only))
+def attacker(base: str, service_url: str, attack: Attack, conn: Connection) -> None:
+    asyncio.run(run_attack(base, service_url, attack, conn))
 
 
 async def fire(requests: dict[str, Send]) -> dict[str, tuple[int, float]]:
