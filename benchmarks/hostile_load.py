@@ -65,15 +65,19 @@ from storage.db import upgrade
 from tests.integration.teams.driver import TENANT
 from tests.slack_support import BOT_TOKEN, SIGNING_SECRET, running
 
+# Normal traffic per server: (Slack /signaal, Teams "help") at once.
+MIX = {"secured": (100, 0), "emulator": (100, 10), "teams": (0, 100)}
 TOO_LONG = Catalogue.load().translator("nl")("core.message_too_long", max=0, length=0)[:20]
 
 
-async def settled(bot: BotProcess, fake: TimedSlack, tag: str, timeout: float = 120.0) -> None:
+async def settled(
+    bot: BotProcess, fake: TimedSlack, tag: str, slack: int, timeout: float = 120.0
+) -> None:
     """Wait until every modal of phase ``tag`` has its form (the turns after the acks are done)
     and the server is idle (under 10 % of a core for half a second), so neither one phase's
     background work nor the start-up's (the demo catalogue's vectors are made in the first
     seconds) runs into the next phase's measurement."""
-    triggers = [f"trig-{tag}-{i}" for i in range(100)]
+    triggers = [f"trig-{tag}-{i}" for i in range(slack)]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and not all(t in fake.form_at for t in triggers):
         await asyncio.sleep(0.05)
@@ -92,7 +96,9 @@ def summary(answers: dict[str, tuple[int, float]], prefix: str) -> dict[str, flo
     return {"p50": statistics.median(times), "p99": pct(times, 0.99), "max": max(times), "bad": bad}
 
 
-async def measure_server(db_url: str, attack: Attack, profile: Path | None) -> dict[str, Any]:
+async def measure_server(
+    db_url: str, server: str, attack: Attack, profile: Path | None
+) -> dict[str, Any]:
     """One server: warm up, normal traffic alone, then beside the hostile requests."""
     keys = HangingKeys()
     keys_server = TestServer(keys.app(), host="127.0.0.1")
@@ -127,7 +133,7 @@ async def measure_server(db_url: str, attack: Attack, profile: Path | None) -> d
                 bot.start()
                 try:
                     await bot.ready()
-                    return await phases(bot, fake, service_url, attack, connector, keys)
+                    return await phases(bot, fake, service_url, server, attack, connector, keys)
                 finally:
                     keys.release.set()
                     bot.stop()
@@ -141,11 +147,12 @@ async def phases(
     bot: BotProcess,
     fake: TimedSlack,
     service_url: str,
+    server: str,
     attack: Attack,
     connector: QuietConnector,
     keys: HangingKeys,
 ) -> dict[str, Any]:
-    teams = 0 if attack.secured else 10
+    mix = MIX[server]
     limits = aiohttp.TCPConnector(limit=0, force_close=True)
     timeout = aiohttp.ClientTimeout(total=120)
     loop = asyncio.get_running_loop()
@@ -157,13 +164,13 @@ async def phases(
     try:
         async with aiohttp.ClientSession(connector=limits, timeout=timeout) as http:
             for tag in ("warm1", "warm2"):  # people created, connections and caches warm
-                await fire(normal_requests(http, bot.base, service_url, teams, tag))
-                await settled(bot, fake, tag)
+                await fire(normal_requests(http, bot.base, service_url, mix, tag))
+                await settled(bot, fake, tag, mix[0])
             await loop.run_in_executor(None, ours.recv)  # the attacker is ready
             with LoopLag() as lag_alone:
-                alone = await fire(normal_requests(http, bot.base, service_url, teams, "alone"))
-            await settled(bot, fake, "alone")
-            normal = normal_requests(http, bot.base, service_url, teams, "beside")
+                alone = await fire(normal_requests(http, bot.base, service_url, mix, "alone"))
+            await settled(bot, fake, "alone", mix[0])
+            normal = normal_requests(http, bot.base, service_url, mix, "beside")
             calls_before = len(connector.calls)
             cpu_before = bot.cpu()
             ours.send("go")
@@ -172,7 +179,7 @@ async def phases(
                 beside = await fire(normal)
             attacked: dict[str, tuple[int, float]] = await loop.run_in_executor(None, ours.recv)
             cpu = bot.cpu() - cpu_before
-            await settled(bot, fake, "beside")
+            await settled(bot, fake, "beside", mix[0])
     finally:
         process.join(timeout=30)
     replies = [json.dumps(c.body, ensure_ascii=False) for c in connector.calls[calls_before:]]
@@ -218,7 +225,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
-    parser.add_argument("--server", choices=["secured", "emulator"])
+    parser.add_argument("--server", choices=list(MIX))
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--profile", type=Path, help="folder for cProfile files of the server")
     parser.add_argument("--hostile", help="only the hostile requests starting with these (a,b)")
@@ -235,7 +242,7 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|---|")
     databases = [args.only] if args.only else ["sqlite", "postgres"]
-    servers = [args.server] if args.server else ["secured", "emulator"]
+    servers = [args.server] if args.server else list(MIX)
     for run in range(1, args.runs + 1):
         for db in databases:
             for server in servers:
@@ -250,7 +257,10 @@ def main() -> None:
                         upgrade(url)
                         r = asyncio.run(
                             measure_server(
-                                url, Attack(server == "secured", args.hostile, args.control), prof
+                                url,
+                                server,
+                                Attack(server == "secured", args.hostile, args.control),
+                                prof,
                             )
                         )
                     finally:

@@ -128,12 +128,13 @@ def hostile_requests(
 
 
 def normal_requests(
-    http: aiohttp.ClientSession, base: str, service_url: str, teams: int, tag: str
+    http: aiohttp.ClientSession, base: str, service_url: str, mix: tuple[int, int], tag: str
 ) -> dict[str, Send]:
-    """100 Slack ``/signaal`` of known people and ``teams`` Teams "help" messages; the Slack
-    trigger ids are ``trig-{tag}-{i}``, so the end of their work after the ack can be seen."""
+    """``mix``: so many Slack ``/signaal`` and Teams "help" of known people; the Slack trigger
+    ids are ``trig-{tag}-{i}``, so the end of their work after the ack can be seen."""
+    slack, teams = mix
     requests: dict[str, Send] = {}
-    for i in range(100):
+    for i in range(slack):
         body = slash(f"UN{i:03d}", trigger=f"trig-{tag}-{i}")
         requests[f"slack {i}"] = post(http, f"{base}/slack/events", *body)
     for i in range(teams):
