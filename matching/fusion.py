@@ -18,8 +18,8 @@ class FusionConfig:
     """How the semantic score is made and mixed in; ``lexical_weight`` 0 = semantic only."""
 
     lexical_weight: float = 0.55
-    floor: float = 0.72
-    ceiling: float = 0.93
+    floor: float = 0.75
+    ceiling: float = 0.96
     #: Semantic candidates added to the lexical pool per query (the scan's top k).
     pool: int = 40
 

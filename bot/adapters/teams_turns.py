@@ -7,7 +7,9 @@ same way, and the invokes live in their own module (:mod:`bot.adapters.teams_inv
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -27,6 +29,10 @@ log = get_logger("signaalbot.teams")
 
 Event = Command | Message | Action | Submit
 RECENT_ACTIVITIES = 1024  # activities whose language is kept (a turn needs it for seconds)
+#: People seen in the database lately: their next turns skip the "is this someone new?" read.
+#: Bounded in time, so a person erased by another process (``signaalbot privacy erase``) is
+#: asked about again, with their Teams profile, within minutes.
+KNOWN_PEOPLE, KNOWN_FOR = 10_000, 600.0
 
 
 def user_id_of(activity: Activity) -> str:
@@ -52,10 +58,17 @@ def email_domain(email: str | None, upn: str | None) -> str | None:
 
 
 class TeamsTurns:
-    """Identity, language and the call into the bot; one per adapter, no state of its own."""
+    """Identity, language and the call into the bot; one per adapter.
 
-    def __init__(self, bot: Signaalbot) -> None:
+    What it remembers is a cache only (recent activities' languages, people known to exist), so
+    two instances, or a restart, behave the same.
+    """
+
+    def __init__(self, bot: Signaalbot, clock: Callable[[], float] = time.monotonic) -> None:
         self.bot = bot
+        self._clock = clock
+        # Who was found in (or written to) the database lately, and when.
+        self._known: OrderedDict[str, float] = OrderedDict()
         # The translator of each recent activity, so its replies need no read of the person.
         self._languages: OrderedDict[str, Translator] = OrderedDict()
 
@@ -104,11 +117,28 @@ class TeamsTurns:
         )
 
     async def _is_new(self, user_id: str) -> bool:
+        """Whether nobody with this id is stored yet (then Teams is asked for the profile).
+
+        Why the cache: a person's burst of messages would each cost a read transaction only
+        to learn what the previous turn already knew (one of the three per Teams turn).
+        """
+        seen = self._known.get(user_id)
+        if seen is not None and self._clock() - seen < KNOWN_FOR:
+            return False
         try:
             async with self.bot.services.uow(read_only=True) as uow:
-                return await uow.people.find_by_identity(PLATFORM, user_id) is None
+                new = await uow.people.find_by_identity(PLATFORM, user_id) is None
         except DatabaseUnavailableError:
             return False
+        if not new:
+            self._remember_known(user_id)
+        return new
+
+    def _remember_known(self, user_id: str) -> None:
+        self._known[user_id] = self._clock()
+        self._known.move_to_end(user_id)
+        while len(self._known) > KNOWN_PEOPLE:
+            self._known.popitem(last=False)
 
     async def _profile(
         self, context: TurnContext, member_id: str
@@ -137,6 +167,8 @@ class TeamsTurns:
             identity, event, conversation_ref=reference if personal else None
         )
         self._remember(activity, result.t)  # after ``taal en`` the replies speak the new one
+        if result.actor is not None:
+            self._remember_known(identity.user_id)  # stored now (a first turn creates them)
         replies = result.replies
         if not personal:
             await self.keep_reference(identity, reference, only_if_missing=True)
