@@ -12,7 +12,11 @@ Steps, each timed as a person would see it (real ``signaalbot`` processes, peak 
    ``SIGNAALBOT_MATCHING_SEMANTIC=false`` (rows, privacy guard, stored analysis), then the same
    file again (every row an update: the import is idempotent by ref);
 2. making vectors for ``--embed`` of them with the real encoder (``embed_pending``, the code
-   the import and the bot use), with 1 and with 2 encoder threads: signals per second;
+   the import and the bot use), with 1 encoder thread (the bot's default) and with the bulk
+   count (``SIGNAALBOT_MATCHING_BULK_THREADS``, every core by default): signals per second;
+   then ``signaalbot import signals`` of ``--embed-import`` new signals into an empty database
+   with the semantic layer on, end to end (process start, model, rows, vectors): signals per
+   second as a person running the import sees it;
 3. the other rows get those same real vectors again, cycled (start-up and memory depend on how
    many vectors there are, not on their values) — said so in the output;
 4. ``signaalbot similar TEXT --json`` with the semantic layer on and off: wall time of the whole
@@ -43,10 +47,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.matching_speed import make_signal  # noqa: E402
+from kernel.settings import Settings  # noqa: E402
 from matching import E5Encoder  # noqa: E402
 from storage.db import Database, upgrade  # noqa: E402
 from storage.uow import unit_of_work  # noqa: E402
-from turn.embedding import embed_pending  # noqa: E402
+from turn.embedding import BATCH, embed_pending  # noqa: E402
+from turn.search_index import bulk_threads  # noqa: E402
 
 CLI = [sys.executable, "-c", "from bot.cli import main; main()"]
 QUERY = "Jongeren in Woensel wachten maanden op jeugdhulp en de problemen thuis lopen op"
@@ -139,6 +145,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--embed", type=int, default=1_000)
+    parser.add_argument(
+        "--embed-import", type=int, default=1_000, help="signals of the import with vectors"
+    )
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--million", action="store_true", help="also the 1M-row CSV (step 5)")
     parser.add_argument("--abort-after", type=float, default=30.0)
@@ -163,14 +172,19 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"{seconds:.1f} s ({args.size / seconds:.0f}/s), CPU {CPU['last']:.1f} s",
                 f"{rss:.0f} MB",
             )
-        for threads in (1, 2):
+        bulk = bulk_threads(Settings(_env_file=None))  # type: ignore[call-arg]
+        for threads in sorted({1, bulk}):
             count = args.embed // 2
             seconds, done = asyncio.run(embed(url, count, threads))
+            who = "the bot's default" if threads == 1 else "the import's: every core"
             row(
-                f"making vectors, {done:,} signals in batches of 32, {threads} thread(s)",
+                f"making vectors, {done:,} signals in batches of {BATCH}, {threads} encoder "
+                f"thread(s) ({who})",
                 f"{seconds:.1f} s ({done / seconds:.0f}/s)",
                 "",
             )
+        if args.embed_import:
+            import_with_vectors(folder, env, args)
         copied = cycle_vectors(db_path)
         row(f"(the other {copied:,} rows get those real vectors again, cycled)", "", "")
         for name, run_env in (("semantic on", env), ("semantic off", lexical_env)):
@@ -191,6 +205,23 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         if args.million:
             million(folder, lexical_env, args)
+
+
+def import_with_vectors(folder: Path, env: dict[str, str], args: argparse.Namespace) -> None:
+    """`signaalbot import` with the semantic layer on, into an empty database, end to end."""
+    small = folder / "with_vectors.csv"
+    write_csv(small, args.embed_import, args.seed + 2)
+    url = f"sqlite:///{folder / 'with_vectors.db'}"
+    upgrade(url)
+    seconds, rss, _ = run_cli(["import", "signals", str(small), "--db", url], env)
+    with sqlite3.connect(folder / "with_vectors.db") as conn:
+        embedded = conn.execute("SELECT count(*) FROM signal WHERE vector IS NOT NULL").fetchone()
+    row(
+        f"`signaalbot import` of {args.embed_import:,} new signals, semantic on (rows + "
+        f"vectors, {embedded[0]:,} made), end to end",
+        f"{seconds:.1f} s ({args.embed_import / seconds:.0f}/s), CPU {CPU['last']:.1f} s",
+        f"{rss:.0f} MB",
+    )
 
 
 def million(folder: Path, env: dict[str, str], args: argparse.Namespace) -> None:

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from kernel.settings import Settings, SettingsError, load_settings
-from storage.db import DatabaseUnavailableError, SchemaOutdatedError, safe_url
+from storage.errors import DatabaseUnavailableError, SchemaOutdatedError
 
 if TYPE_CHECKING:
     from bot.bootstrap import Runtime
     from kernel.core import Identity
+    from kernel.settings import Settings
 
 T = TypeVar("T")
 
@@ -59,6 +59,8 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 def settings_for(db: str | None) -> Settings:
     """Settings with an optional ``--db`` override; bad settings end the command in one line."""
+    from kernel.settings import SettingsError, load_settings
+
     try:
         return load_settings(**({"database_url": db} if db else {}))
     except SettingsError as exc:
@@ -67,6 +69,8 @@ def settings_for(db: str | None) -> Settings:
 
 def run_async(make: Callable[[], Awaitable[T]], settings: Settings) -> T:
     """Run a coroutine, turning database trouble into a clear message and exit code 1."""
+    from storage.db import safe_url
+
     try:
         return asyncio.run(make())  # type: ignore[arg-type]
     except DatabaseUnavailableError:
@@ -78,7 +82,7 @@ def run_async(make: Callable[[], Awaitable[T]], settings: Settings) -> T:
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Migrate the database to the newest schema."""
-    from storage.db import upgrade
+    from storage.db import safe_url, upgrade
 
     settings = settings_for(db)
     try:
@@ -91,7 +95,7 @@ def db_upgrade(db: DbOption = None) -> None:
 @db_app.command("current")
 def db_current(db: DbOption = None) -> None:
     """Show the schema revision of the database and the newest one."""
-    from storage.db import current_revision, head_revision
+    from storage.db import current_revision, head_revision, safe_url
 
     settings = settings_for(db)
     try:

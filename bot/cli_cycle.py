@@ -14,10 +14,9 @@ from zoneinfo import ZoneInfo
 import typer
 
 from bot.cli import DbOption, fail, run_async, settings_for, started_bot
-from kernel.settings import Settings
 
 if TYPE_CHECKING:
-    pass
+    from kernel.settings import Settings
 
 
 def _parse_now(value: str | None, settings: Settings) -> datetime:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import sys
 from collections.abc import Callable
@@ -39,6 +38,7 @@ def register(app: typer.Typer) -> None:
     import_app.command("signals")(import_signals_command)
     import_app.command("studies")(import_studies_command)
     app.command("similar")(similar_command)
+    app.command("vectors")(vectors_command)
 
 
 FileArg = Annotated[Path, typer.Argument(help="CSV file: UTF-8 or cp1252, ',' or ';', header row")]
@@ -134,24 +134,58 @@ def _import(kind: str, file: Path, db: str | None, dry_run: bool) -> None:
         raise typer.Exit(SKIPPED_EXIT)
 
 
-async def _embed(services: Services, stop: Callable[[], bool]) -> None:
-    """Make the vectors of what was imported, in batches, with a progress bar.
+async def _embed(services: Services, stop: Callable[[], bool]) -> int:
+    """Make every missing vector, in batches, with a progress bar; returns how many.
 
     Each batch commits on its own: after Ctrl-C the rows imported so far are complete and
-    searchable by their words, and the running bot makes the remaining vectors.
+    searchable by their words, and the running bot makes the remaining vectors. The encoder is
+    the bulk one (every core, at a lower priority: :func:`turn.search_index.encoder_for`).
     """
     from turn.embedding import embed_pending
     from turn.search_index import encoder_for
 
-    encoder = encoder_for(services.settings, threads=min(2, os.cpu_count() or 1))
+    encoder = encoder_for(services.settings, bulk=True)
     if encoder is None:
-        return
+        return 0
     async with services.uow() as uow:
         todo = await uow.matching.count_unembedded(encoder.name)
     if not todo:
-        return
+        return 0
     with typer.progressbar(length=todo, label="Making vectors", file=sys.stderr) as bar:
-        await embed_pending(services.uow, encoder, progress=bar.update, stop=stop)
+        return await embed_pending(services.uow, encoder, progress=bar.update, stop=stop)
+
+
+def vectors_command(db: DbOption = None) -> None:
+    """Make the missing sentence vectors now, on every core (SIGNAALBOT_MATCHING_BULK_THREADS).
+
+    The running bot makes them too, on one core, 64 a round: this is for a backlog, e.g. after
+    importing with the semantic layer off or after a new encoder. Safe beside a running bot
+    (each batch commits on its own; Ctrl-C stops after the batch, exit code 130).
+    """
+    from bot.bootstrap import bootstrap
+    from matching import MatchIndex
+
+    settings = settings_for(db)
+    if not settings.matching_semantic:
+        raise fail("SIGNAALBOT_MATCHING_SEMANTIC is false: there are no vectors to make", 2)
+    interrupted = asyncio.Event()
+
+    async def main() -> int:
+        # Making vectors searches nothing: an empty index instead of loading every row.
+        runtime = await bootstrap(settings, matcher=MatchIndex())
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGINT, interrupted.set)
+        try:
+            return await _embed(runtime.services, interrupted.is_set)
+        finally:
+            loop.remove_signal_handler(signal.SIGINT)
+            await runtime.close()
+
+    made = run_async(main, settings)
+    typer.echo(f"{made} vectors made")
+    if interrupted.is_set():
+        typer.echo("Stopped (Ctrl-C): run it again for the rest, or let the bot make them.")
+        raise typer.Exit(INTERRUPTED_EXIT)
 
 
 def import_signals_command(

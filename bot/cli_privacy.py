@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from bot.cli import DbOption, fail, run_async, settings_for, started_bot
-from kernel.settings import Settings
 from kernel.text import stdin_lines
 
 if TYPE_CHECKING:
     from bot.bootstrap import Runtime
+    from kernel.settings import Settings
 
 T = TypeVar("T")
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import partial
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
 
-from bot import manifest_check
-from kernel.settings import Settings
+if TYPE_CHECKING:
+    from kernel.settings import Settings
 
 
 def manifest(settings: Settings, socket_mode: bool | None = None) -> dict[str, Any]:
@@ -108,6 +107,9 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Print the Slack app manifest (YAML) for SIGNAALBOT_BASE_URL."""
+        import yaml
+
+        from bot import manifest_check
         from bot.cli import fail, settings_for
 
         settings = settings_for(None)

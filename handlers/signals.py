@@ -31,6 +31,7 @@ from turn import visibility
 from turn.context import TurnContext
 from turn.forms import cleaned, safe_text, validate_submit
 from turn.index_sync import signal_document
+from turn.index_writes import Analysed, analyse, index_written
 from turn.router import Router
 from turn.state import draft_flow
 
@@ -228,6 +229,8 @@ async def answered_by_study(ctx: TurnContext) -> None:
 
 async def store_signal(ctx: TurnContext, values: dict[str, str]) -> Signal:
     theme, sub = values.get("theme", ""), values.get("subdomain", "")
+    # Analysed before the transaction (which holds SQLite's write lock), stored within it.
+    analysed = analyse(ctx.services.matcher, signal_document("", values["text"]))
     async with ctx.uow() as uow:
         theme_keys = {th.key for th in await themes(uow, ctx, "theme")}
         sub_keys = {th.key for th in await themes(uow, ctx, "subdomain")}
@@ -244,6 +247,7 @@ async def store_signal(ctx: TurnContext, values: dict[str, str]) -> Signal:
                 reporter_id=ctx.actor.person_id,
             ),
             ctx.now(),
+            analysis=analysed.stored,
         )
         await uow.audit.record(
             actor_id=ctx.actor.person_id,
@@ -258,7 +262,7 @@ async def store_signal(ctx: TurnContext, values: dict[str, str]) -> Signal:
         # Confirmed before the commit, which keeps the answer with the delivery key.
         await ctx.reply(saved_reply(ctx, signal, where, values))
         await uow.commit()
-    index_signal(ctx, signal)
+    index_signal(ctx, signal.ref, analysed)
     log.info("signal_created", signal=signal.ref, person_id=ctx.actor.person_id)
     return signal
 
@@ -285,9 +289,13 @@ def saved_reply(ctx: TurnContext, signal: Signal, where: str, values: dict[str, 
     return Reply(blocks=tuple(blocks))
 
 
-def index_signal(ctx: TurnContext, signal: Signal) -> None:
-    """Add a new signal to the duplicate index, so the next reporter sees it."""
-    ctx.services.matcher.add(signal_document(signal.ref, signal.text))
+def index_signal(ctx: TurnContext, ref: str, analysed: Analysed) -> None:
+    """Add a stored signal to this instance's duplicate index, so the next reporter sees it.
+
+    With the analysis that was stored with it (``turn.index_writes``); the other instances read
+    that analysis from storage when the change log brings them the signal.
+    """
+    index_written(ctx.services.matcher, analysed, ref)
 
 
 def unindex_signal(ctx: TurnContext, ref: str) -> None:

@@ -19,6 +19,7 @@ from kernel.core import Form, Input, Option, Reply, Role, Submit, Text
 from turn.context import TurnContext
 from turn.forms import cleaned, validate_submit
 from turn.index_sync import study_document
+from turn.index_writes import analyse, index_written
 from turn.router import Router
 from turn.state import draft_flow
 
@@ -119,14 +120,17 @@ async def submit_study(ctx: TurnContext) -> None:
             await ctx.reply(Reply(errors=errors))
             return
         year = values.get("year", "")
+        summary = values.get("summary", "")
+        analysed = analyse(ctx.services.matcher, study_document("", values["title"], summary))
         study = await uow.studies.add(
             title=values["title"],
-            summary=values.get("summary", ""),
+            summary=summary,
             url=values.get("url", ""),
             year=int(year) if year else None,
             source=values.get("source", ""),
             status=values.get("status") or "finished",
             now=ctx.now(),
+            analysis=analysed.stored,
         )
         await uow.audit.record(
             actor_id=ctx.actor.person_id,
@@ -139,8 +143,9 @@ async def submit_study(ctx: TurnContext) -> None:
             ctx.actor.platform.value, ctx.actor.user_id, draft_flow(STUDY_FORM)
         )
         await uow.commit()
-    # This instance searches it at once; the others pick it up from the change log.
-    ctx.services.matcher.add(study_document(study.ref, study.title, study.summary))
+    # This instance searches it at once; the others pick it up from the change log and read
+    # the analysis stored with it.
+    index_written(ctx.services.matcher, analysed, study.ref)
     await ctx.reply(
         Reply(
             blocks=(

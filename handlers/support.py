@@ -26,6 +26,8 @@ from storage.domain import CLOSED_SIGNAL_STATUSES, Signal
 from storage.uow import UnitOfWork
 from turn.context import TurnContext
 from turn.forms import cleaned, validate_submit
+from turn.index_sync import signal_document
+from turn.index_writes import analyse
 from turn.router import Router
 
 SUPPORT_FORM = "signal.support"
@@ -174,7 +176,11 @@ async def add_to_own(ctx: TurnContext) -> None:
             date=ctx.t.date(ctx.now().date()),
             text=values.get("text", ""),
         )
-        updated = await uow.signals.set_text(signal.id, f"{signal.text}\n\n{addition}", ctx.now())
+        text = f"{signal.text}\n\n{addition}"
+        # The whole text is known only here, after reading the signal: analysed in the
+        # transaction (a rare step; a signal's report is analysed before its own).
+        analysed = analyse(ctx.services.matcher, signal_document(signal.ref, text))
+        updated = await uow.signals.set_text(signal.id, text, ctx.now(), analysis=analysed.stored)
         await uow.audit.record(
             actor_id=ctx.actor.person_id,
             action="signal.addition",
@@ -184,8 +190,7 @@ async def add_to_own(ctx: TurnContext) -> None:
         )
         await clear_pending(ctx, uow)
         await uow.commit()
-    unindex_signal(ctx, signal.ref)
-    index_signal(ctx, updated)
+    index_signal(ctx, updated.ref, analysed)  # replaces the indexed text
     await ctx.say("intake.support_kept.added", ref=signal.ref)
 
 

@@ -67,6 +67,20 @@ class Settings(BaseSettings):
         default=True,
         description="Fuse a multilingual sentence encoder with the lexical score (false: lexical only)",
     )
+    matching_encoder_threads: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Cores the running bot's sentence encoder uses (its queries and the vectors "
+        "it makes in the background); 1 keeps a shared server's replies fast",
+    )
+    matching_bulk_threads: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Cores the sentence encoder uses in `signaalbot import` and "
+        "`signaalbot vectors`; 0 = every core of the machine",
+    )
     config_dir: Path | None = Field(
         default=None, description="Folder with your own themes.toml, lexicon.toml, … overrides"
     )
@@ -157,10 +171,10 @@ class Settings(BaseSettings):
     @field_validator("slack_token_keys")
     @classmethod
     def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
-        from cryptography.fernet import Fernet
-
         if value is None:
             return None
+        from cryptography.fernet import Fernet  # only when keys are set: 5 ms for every command
+
         keys = [k.strip() for k in value.get_secret_value().split(",") if k.strip()]
         if not keys:
             raise ValueError("give at least one key")

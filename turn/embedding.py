@@ -30,15 +30,22 @@ async def embed_pending(
 ) -> int:
     """Embed up to ``limit`` rows (all when None) that lack a vector; returns how many.
 
-    ``stop`` is asked before each batch (each batch commits on its own).
+    ``stop`` is asked before each batch (each batch commits on its own). Signals come newest
+    first, and each batch reads on below the last one's ids; a signal that loses its vector
+    meanwhile (an edited text) above that point is left to the next call (the index job's
+    next round).
     """
     done = 0
+    below: int | None = None
     while (limit is None or done < limit) and not (stop is not None and stop()):
         size = batch if limit is None else min(batch, limit - done)
         async with uow() as session:
-            rows = await session.matching.unembedded(encoder.name, size)
+            rows = await session.matching.unembedded(encoder.name, size, below=below)
         if not rows:
             break
+        signal_ids = [r.id for r in rows if r.kind == "signal"]
+        if signal_ids:
+            below = min(signal_ids)
         vectors = await asyncio.to_thread(encoder.encode, [r.text for r in rows])
         by_kind: dict[str, list[tuple[int, bytes]]] = {}
         for row, vector in zip(rows, vectors, strict=True):

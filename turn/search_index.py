@@ -7,6 +7,8 @@ calls its ``catch_up`` so that every instance sees every writer's changes.
 
 from __future__ import annotations
 
+import os
+
 from kernel.settings import Settings
 from matching import DEFAULT_FUSED_THRESHOLDS, E5Encoder, Encoder, MatchIndex
 from turn.index_sync import IndexSync, UowFactory
@@ -27,14 +29,27 @@ def new_index(threshold: float, encoder: Encoder | None = None) -> MatchIndex:
     )
 
 
-def encoder_for(settings: Settings, threads: int = 1) -> Encoder | None:
+def encoder_for(settings: Settings, *, bulk: bool = False) -> Encoder | None:
     """The sentence encoder, or None when ``SIGNAALBOT_MATCHING_SEMANTIC`` is false.
 
-    One thread for the bot (see :class:`matching.E5Encoder`); a batch job such as the import
-    may ask for more (two threads embedded ~35% more signals per second in
-    benchmarks/matching_service.py).
+    The bot's encoder uses ``SIGNAALBOT_MATCHING_ENCODER_THREADS`` cores (1: see
+    :class:`matching.E5Encoder`); ``bulk`` is for a job that makes many vectors at once and has
+    the machine to itself (``signaalbot import``, ``signaalbot vectors``):
+    ``SIGNAALBOT_MATCHING_BULK_THREADS``, every core by default, at a lower priority, so a bot
+    on the same machine keeps its cores for its replies (``E5Encoder(background=True)``).
     """
-    return E5Encoder(threads=threads) if settings.matching_semantic else None
+    if not settings.matching_semantic:
+        return None
+    if bulk:
+        return E5Encoder(threads=bulk_threads(settings), background=True)
+    return E5Encoder(threads=settings.matching_encoder_threads)
+
+
+def bulk_threads(settings: Settings) -> int:
+    """Cores for a bulk job: the setting, or (0) every core this process may run on."""
+    if settings.matching_bulk_threads:
+        return settings.matching_bulk_threads
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 async def load_index(uow: UowFactory, settings: Settings) -> IndexSync:

@@ -110,6 +110,8 @@ class StudyRepository:
             await RefCounter(self._session).seen(ref)  # an imported O-2026-0007 is never reused
             row = StudyRow(ref=ref, created_at=now)
             self._session.add(row)
+        elif (row.title, row.summary) != (title, summary):
+            row.vector, row.vector_model = None, None  # made from the old text: make it again
         row.title, row.summary, row.year = title, summary, year
         row.source, row.url, row.status = source, url, status
         await self._session.flush()
@@ -125,8 +127,12 @@ class StudyRepository:
         source: str = "",
         url: str = "",
         status: str = "finished",
+        analysis: bytes | None = None,
     ) -> Study:
-        """A new study with the next ``O-YYYY-NNNN`` reference (the research desk in the chat)."""
+        """A new study with the next ``O-YYYY-NNNN`` reference (the research desk in the chat).
+
+        ``analysis``: the matcher's stored analysis of title and summary (``turn.index_writes``).
+        """
         row = await RefCounter(self._session).insert_numbered(
             STUDY_PREFIX,
             now.year,
@@ -139,6 +145,7 @@ class StudyRepository:
                 url=url,
                 status=status,
                 created_at=now,
+                analysis=analysis,
             ),
         )
         return to_study(row)

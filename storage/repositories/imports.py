@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, case, func, insert, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import SignalRow
@@ -102,10 +102,16 @@ class ImportRepository:
         await self._session.execute(insert(_table()), values)
 
     async def _update(self, rows: list[tuple[int, ImportedSignal]], now: datetime) -> None:
-        """Text, analysis and time always; theme and creation time only when the row has one."""
+        """Text, analysis and time always; theme and creation time only when the row has one.
+
+        A row whose text changes loses its vector (made from the old text), so the import's
+        vector step and the bot's index job make it again; an unchanged text keeps it.
+        """
         if not rows:
             return
         table = _table()
+        # SET expressions read the row as it was: this compares the stored text with the new.
+        same_text = table.c.text == bindparam("new_text")
         statement = (
             update(table)
             .where(table.c.id == bindparam("row_id"))
@@ -119,6 +125,8 @@ class ImportRepository:
                 ),
                 updated_at=bindparam("new_updated", type_=table.c.updated_at.type),
                 analysis=bindparam("new_analysis", type_=table.c.analysis.type),
+                vector=case((same_text, table.c.vector), else_=null()),
+                vector_model=case((same_text, table.c.vector_model), else_=null()),
             )
         )
         await self._session.execute(

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import IndexChangeRow, SignalRow, StudyRow
@@ -145,8 +145,17 @@ class MatchingRepository:
         )
         await self._session.execute(statement, [{"row_id": i, "blob": b} for i, b in items])
 
-    async def unembedded(self, model: str, limit: int) -> list[Unembedded]:
-        """Rows without a vector from ``model``: studies first (few, shown to everyone)."""
+    async def unembedded(
+        self, model: str, limit: int, *, below: int | None = None
+    ) -> list[Unembedded]:
+        """Rows without a vector from ``model``: studies first (few, shown to everyone), then
+        signals, newest first.
+
+        ``below``: only signals with a smaller id. A caller working through a backlog passes
+        the smallest id it was handed, so each batch reads on where the last one stopped
+        instead of scanning past every row embedded so far (~30 ms a batch at 100,000 rows on
+        SQLite: there is no index on the vector columns).
+        """
         out: list[Unembedded] = []
         missing_study = or_(StudyRow.vector_model.is_(None), StudyRow.vector_model != model)
         for id_, title, summary in await self._session.execute(
@@ -155,6 +164,8 @@ class MatchingRepository:
             out.append(Unembedded("study", id_, f"{title}. {summary}".strip()))
         if len(out) < limit:
             missing = or_(SignalRow.vector_model.is_(None), SignalRow.vector_model != model)
+            if below is not None:
+                missing = and_(missing, SignalRow.id < below)
             for id_, text in await self._session.execute(
                 select(SignalRow.id, SignalRow.text)
                 .where(missing, SignalRow.merged_into_id.is_(None))

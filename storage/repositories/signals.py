@@ -86,9 +86,10 @@ class SignalRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, new: NewSignal, now: datetime) -> Signal:
+    async def add(self, new: NewSignal, now: datetime, *, analysis: bytes | None = None) -> Signal:
         """Store a signal. Its reference is kept as given or numbered S-YYYY-NNNN
-        (:meth:`RefCounter.insert_numbered`)."""
+        (:meth:`RefCounter.insert_numbered`). ``analysis``: the matcher's stored analysis of
+        the text (``turn.index_writes``), written in the same ``INSERT``."""
         created = new.created_at or now
         refs = RefCounter(self._session)
 
@@ -106,6 +107,7 @@ class SignalRepository:
                 reporter_id=new.reporter_id,
                 created_at=created,
                 updated_at=now,
+                analysis=analysis,
             )
 
         if new.ref is None:
@@ -164,12 +166,20 @@ class SignalRepository:
         )
         return [(ref, text) for ref, text in rows]
 
-    async def set_text(self, signal_id: int, text: str, now: datetime) -> Signal:
-        """The reporter's own addition: the whole new text (already checked by the guard)."""
+    async def set_text(
+        self, signal_id: int, text: str, now: datetime, *, analysis: bytes | None = None
+    ) -> Signal:
+        """The reporter's own addition: the whole new text (already checked by the guard).
+
+        ``analysis`` is the new text's stored analysis. A changed text loses its vector, which
+        was made from the old one: that queues the row for the index job's next vector.
+        """
         row = await self._session.get(SignalRow, signal_id)
         if row is None:
             raise LookupError(signal_id)
-        row.text, row.updated_at = text, now
+        if row.text != text:
+            row.vector, row.vector_model = None, None
+        row.text, row.updated_at, row.analysis = text, now, analysis
         await self._session.flush()
         return to_signal(row)
 

@@ -27,7 +27,6 @@ PLACES = {
     ("handlers/triage.py", "triage_card"): "test_a_provider_sees_nothing_unshared::triage",
     # offer_matches keeps only visible_hits, then similar_reply renders them.
     ("handlers/signals.py", "similar_reply"): "test_a_provider_sees_nothing_unshared::suggestions",
-    ("handlers/signals.py", "index_signal"): "the index itself; shown only via offer_matches",
     ("cycle/sessions/votes.py", "propose_automatically"): "tests/sessions (guest agenda)",
     ("cycle/summary.py", "collect_summary"): "test_weekly_summary_for_a_guest",
     ("handlers/support.py", "add_to_own"): "the reporter's own signal only; ::herken",

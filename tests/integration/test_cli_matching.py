@@ -114,3 +114,21 @@ def test_missing_file_and_missing_column_exit_1(sqlite_url: str, tmp_path: Path)
 def test_similar_needs_text_or_stdin(sqlite_url: str) -> None:
     result = runner.invoke(app, ["similar", "--db", sqlite_url])
     assert result.exit_code == 2
+
+
+def test_vectors_makes_the_backlog_of_an_import_without_the_semantic_layer(
+    db_url: str, tmp_path: Path
+) -> None:
+    lines = ["ref,text"] + [f"{r},{t}" for r, t, _ in SIGNALS]
+    csv_file = write(tmp_path / "signalen.csv", "\n".join(lines) + "\n", "utf-8")
+    lexical = {"SIGNAALBOT_MATCHING_SEMANTIC": "false"}
+    imported = runner.invoke(app, ["import", "signals", str(csv_file), "--db", db_url], env=lexical)
+    assert imported.exit_code == 0, imported.output
+    refused = runner.invoke(app, ["vectors", "--db", db_url], env=lexical)
+    assert refused.exit_code == 2 and "SIGNAALBOT_MATCHING_SEMANTIC" in refused.output
+
+    made = runner.invoke(app, ["vectors", "--db", db_url])
+    assert made.exit_code == 0, made.output
+    assert "3 vectors made" in made.output
+    again = runner.invoke(app, ["vectors", "--db", db_url])
+    assert "0 vectors made" in again.output

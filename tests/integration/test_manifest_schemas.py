@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from bot import manifest_check
 from bot.cli import app
 from bot.cli_slack import manifest as slack_manifest
-from bot.cli_teams import build_manifest, localization
+from bot.teams_package import build_manifest, localization
 from kernel.i18n import Catalogue
 from kernel.settings import Settings
 

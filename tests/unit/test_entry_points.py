@@ -11,10 +11,24 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-COMMANDS = ("chat", "serve", "cycle", "similar", "import", "privacy", "demo")
+COMMANDS = ("chat", "serve", "cycle", "similar", "import", "vectors", "privacy", "demo")
+#: What `similar` must not import: other commands' libraries, and Alembic once the schema is
+#: current (each costs start-up time of every search from a script).
+NOT_FOR_SIMILAR = ("PIL", "jsonschema", "yaml", "babel", "cryptography", "alembic", "aiohttp")
+LOADED_BY = """
+import os, sys
+from bot.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+wanted = os.environ["NOT_WANTED"].split(",")
+print("loaded:", *sorted(m for m in wanted if m in sys.modules), file=sys.stderr)
+"""
 
 
 @pytest.mark.parametrize("how", ["signaalbot", "-m bot", "-m bot.cli"])
@@ -36,3 +50,21 @@ def test_each_entry_point_shows_every_command(how: str) -> None:
     assert shown.returncode == 0, shown.stderr[-2000:]
     for command in COMMANDS:
         assert f" {command} " in shown.stdout, (command, shown.stdout)
+
+
+def test_similar_imports_only_what_a_search_needs(tmp_path: Path) -> None:
+    """Start-up of `signaalbot similar` is a third imports: the other commands' stay out."""
+    env = {
+        **os.environ,
+        "SIGNAALBOT_LOG_LEVEL": "warning",
+        "SIGNAALBOT_MATCHING_SEMANTIC": "false",
+        "NOT_WANTED": ",".join(NOT_FOR_SIMILAR),
+    }
+    argv = [sys.executable, "-c", LOADED_BY, "similar", "x", "--db", f"sqlite:///{tmp_path}/s.db"]
+    runs = [
+        subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120, check=False)
+        for _ in range(2)  # the second finds the schema current: no Alembic either
+    ]
+    for run in runs:
+        assert run.returncode == 0, run.stderr[-2000:]
+    assert runs[1].stderr.strip().splitlines()[-1] == "loaded:", runs[1].stderr[-500:]

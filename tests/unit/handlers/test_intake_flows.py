@@ -11,6 +11,7 @@ import pytest
 
 from kernel.clock import ManualClock
 from kernel.core import Action, Reply, Submit
+from matching import Prepared
 from tests.conftest import make_settings
 from tests.helpers import bootstrap_bot, person, say, texts
 from tests.unit.handlers.util import report_new_signal, report_signal, with_role
@@ -227,7 +228,13 @@ class FakeMatcher:
     def worth_showing(self, hit: Hit) -> bool:
         return True
 
-    def add(self, document: object) -> None:
+    def prepare(self, document: object) -> Prepared:
+        return Prepared(weights={}, repeated=(), fuzzy="", words=())
+
+    def pack(self, document: object, prepared: Prepared) -> None:
+        return None  # no analyser here: nothing is stored with the signal
+
+    def add(self, document: object, vector: object = None, prepared: object = None) -> None:
         pass
 
     def remove(self, kind: str, ref: str) -> None:
