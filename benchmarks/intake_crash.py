@@ -19,16 +19,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,13 +39,13 @@ from benchmarks.intake_crash_people import (
     SlackPerson,
     TeamsPerson,
 )
+from benchmarks.serve_process import BotProcess, base_env, free_port
 from benchmarks.slack_ack import drop, postgres_db
 from kernel.i18n import Catalogue
 from storage.db import sync_url, upgrade
 from storage.models import SignalRow
 from tests.slack_support import BOT_TOKEN, SIGNING_SECRET, FakeSlack, running
 
-ROOT = Path(__file__).resolve().parent.parent
 T = Catalogue.load().translator("nl")
 SAVED = T("signals.saved", ref="\x00").split("\x00")[0]
 WORKING = T("slack.working")
@@ -62,76 +57,6 @@ FINAL = (
     T("core.db_unavailable"),
     T("core.error", code="\x00").split("\x00")[0],
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Server:
-    """``python -m bot serve`` as a subprocess, started again after each kill."""
-
-    env: dict[str, str]
-    port: int
-    logs: Path
-    proc: subprocess.Popen[bytes] | None = None
-    starts: int = 0
-
-    def start(self) -> None:
-        self.starts += 1
-        log = (self.logs / f"serve-{self.starts}.log").open("wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve"],
-            env=self.env, cwd=self.logs, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-
-    async def ready(self, timeout: float = 180.0) -> None:
-        deadline = time.monotonic() + timeout
-        async with aiohttp.ClientSession() as session:
-            while time.monotonic() < deadline:
-                assert self.proc is not None
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"serve ended with {self.proc.returncode}; see {self.logs}")
-                try:
-                    async with session.get(f"http://127.0.0.1:{self.port}/readyz") as r:
-                        if r.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.1)
-        raise RuntimeError(f"serve not ready after {timeout} s; see {self.logs}")
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        os.kill(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
-def base_env(db_url: str, port: int, data: Path, level: str) -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items() if not k.startswith("SIGNAALBOT_")}
-    return {
-        **keep,
-        "PYTHONPATH": str(ROOT),
-        "SIGNAALBOT_DATABASE_URL": db_url,
-        "SIGNAALBOT_HOST": "127.0.0.1",
-        "SIGNAALBOT_PORT": str(port),
-        "SIGNAALBOT_DATA_DIR": str(data),
-        "SIGNAALBOT_LOG_LEVEL": level,
-        "SIGNAALBOT_LOG_FORMAT": "json",
-    }
 
 
 def stored_texts(db_url: str) -> Counter[str]:
@@ -154,7 +79,7 @@ async def gather_limited(coros: list[Any], limit: int) -> None:
 
 
 async def burst(
-    server: Server, people: list[Any], gap: float, kill_after: int
+    server: BotProcess, people: list[Any], gap: float, kill_after: int
 ) -> tuple[list[Outcome], dict[str, float]]:
     """Everyone submits (one every ``gap`` s); SIGKILL after ``kill_after`` submits were sent,
     restart, and wait until every person has finished."""
@@ -211,7 +136,7 @@ async def trial(
                         SlackPerson(i, session, fake, SAVED, WORKING, FINAL, RETRY)
                         for i in range(n)
                     ]
-                    result = await run_trial(Server(env, port, logs), people, gap, rng)
+                    result = await run_trial(BotProcess(env, port, logs), people, gap, rng)
             else:
                 connector = QuietConnector()
                 fake_server = TestServer(connector.app(), host="127.0.0.1")
@@ -220,7 +145,7 @@ async def trial(
                 env["SIGNAALBOT_TEAMS_EMULATOR"] = "true"
                 people = [TeamsPerson(i, session, connector, SAVED, RETRY) for i in range(n)]
                 try:
-                    result = await run_trial(Server(env, port, logs), people, gap, rng)
+                    result = await run_trial(BotProcess(env, port, logs), people, gap, rng)
                 finally:
                     await fake_server.close()
     stored = stored_texts(db_url)
@@ -242,7 +167,7 @@ async def trial(
 
 
 async def run_trial(
-    server: Server, people: list[Any], gap: float, rng: random.Random
+    server: BotProcess, people: list[Any], gap: float, rng: random.Random
 ) -> dict[str, Any]:
     server.start()
     try:

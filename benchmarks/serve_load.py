@@ -30,16 +30,12 @@ import argparse
 import asyncio
 import os
 import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +43,12 @@ import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from benchmarks.serve_process import ROOT, BotProcess, base_env, free_port
 from benchmarks.slack_ack import drop, pct, postgres_db
 from storage.db import upgrade
 from tests.integration.teams.driver import BOT, TENANT
 from tests.integration.teams.fake_connector import FakeConnector
 from tests.slack_support import BOT_TOKEN, SIGNING_SECRET, FakeSlack, running, sign, slash_body
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 class TimedSlack(FakeSlack):
@@ -96,30 +91,6 @@ class QuietConnector(FakeConnector):
         return None
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and its children so far (Linux ``/proc``)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-@dataclass
-class Server:
-    base: str
-    pid: int
-
-    def cpu(self) -> float:
-        """CPU of the server: the process, and its workers with ``--workers``."""
-        children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
-        return sum(cpu_seconds(int(p)) for p in [self.pid, *children])
-
-
 @contextmanager
 def server(
     url: str,
@@ -128,50 +99,29 @@ def server(
     profile: str | None,
     workers: int = 1,
     code: Path = ROOT,
-) -> Iterator[Server]:
+) -> Iterator[BotProcess]:
     """``python -m bot serve`` on a free loopback port (the bot's code from ``code``)."""
     port = free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(code),
-        "SIGNAALBOT_DATABASE_URL": url,
-        "SIGNAALBOT_SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SIGNAALBOT_SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SIGNAALBOT_SLACK_API_URL": slack_api,
-        "SIGNAALBOT_TEAMS_EMULATOR": "true",
-        "SIGNAALBOT_HOST": "127.0.0.1",
-        "SIGNAALBOT_PORT": str(port),
-        "SIGNAALBOT_LOG_LEVEL": "error",
-        "SIGNAALBOT_DATA_DIR": data_dir,
-    }
-    command = [sys.executable, "-m", "bot", "serve"]
-    if workers > 1:
-        command += ["--workers", str(workers)]
-    if profile:
-        command = [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", profile, *command[1:]]
-    process = subprocess.Popen(command, env=env, cwd=data_dir)
+    env = base_env(url, port, Path(data_dir), code=code)
+    env.update(
+        SIGNAALBOT_SLACK_BOT_TOKEN=BOT_TOKEN,
+        SIGNAALBOT_SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SIGNAALBOT_SLACK_API_URL=slack_api,
+        SIGNAALBOT_TEAMS_EMULATOR="true",
+    )
+    process = BotProcess(
+        env,
+        port,
+        Path(data_dir),
+        args=["--workers", str(workers)] if workers > 1 else [],
+        wrapper=["-m", "pyinstrument", "-r", "text", "-o", profile] if profile else [],
+        stop_signal=signal.SIGINT,
+    )
+    process.start()
     try:
-        yield Server(f"http://127.0.0.1:{port}", process.pid)
+        yield process
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-async def wait_ready(http: aiohttp.ClientSession, base: str, timeout: float = 180.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            async with http.get(f"{base}/readyz") as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.2)
-    raise RuntimeError("the server did not get ready")
+        process.stop()
 
 
 async def slack_burst(
@@ -267,7 +217,7 @@ async def measure(
             ):
                 limits = aiohttp.TCPConnector(limit=0, force_close=True)
                 async with aiohttp.ClientSession(connector=limits) as http:
-                    await wait_ready(http, bot.base)
+                    await bot.ready()
                     await slack_burst(http, bot.base, fake, 1, "warm")
                     await teams_burst(http, bot.base, service_url, 1)
                     bursts = {

@@ -11,6 +11,7 @@ import ipaddress
 import os
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
@@ -111,6 +112,12 @@ class Settings(BaseSettings):
     teams_app_password: SecretStr | None = None
     teams_tenant_id: str | None = None
     teams_app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = "MultiTenant"
+    teams_openid_metadata_url: str | None = Field(
+        default=None,
+        description="OpenID metadata URL for the signing keys of Bot Framework tokens "
+        "(Bot Framework's BotOpenIdMetadata); default Microsoft's public cloud. For sovereign "
+        "clouds and tests; https, or http on this machine only",
+    )
     # Who is let in (turn/admission.py)
     guest_access: Literal["provider", "refuse"] = Field(
         default="provider",
@@ -178,6 +185,19 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"key {index} is not a Fernet key (make one: signaalbot slack new-key)"
                 ) from None
+        return value
+
+    @field_validator("teams_openid_metadata_url")
+    @classmethod
+    def _metadata_over_https(cls, value: str | None) -> str | None:
+        """The keys behind this URL decide which tokens are genuine: plain http would let anyone
+        on the path hand out keys, so it is only accepted for a server on this machine."""
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        local_http = parts.scheme == "http" and _is_loopback(parts.hostname or "")
+        if not parts.hostname or not (parts.scheme == "https" or local_http):
+            raise ValueError("use an https:// URL (http:// only for 127.0.0.1 or localhost)")
         return value
 
     @field_validator("database_url")

@@ -18,6 +18,7 @@ from bot.adapters import slack_text, slack_views
 from bot.adapters.slack_delivery import Where, text_reply
 from bot.adapters.slack_turns import Ack, Event, SlackTurns
 from kernel.core import Action, Command, Platform
+from turn.router import MAX_MARKED_UP_CHARS, typed
 
 FORM_COMMANDS = frozenset({"signaal", "vraag"})  # commands whose answer is a form
 
@@ -34,16 +35,18 @@ class SlackListeners:
         """``/signaal``, ``/vraag`` and ``/signaalbot [text]`` (the last: text as typed)."""
         await ack()
         name = command["command"].lstrip("/")
-        text = slack_text.from_slack(command.get("text", ""))
+        raw = str(command.get("text", ""))
         key = f"trigger:{command.get('trigger_id')}"
         event: Event
         if name == "signaalbot":
+            text = typed(raw, slack_text.from_slack)
             event = (
                 self.bot.parse_text(text, key)
                 if text.strip()
                 else Command(name=name, idempotency_key=key)
             )
-        else:
+        else:  # the text prefills a form, which keeps its first 2000 characters
+            text = slack_text.from_slack(raw[:MAX_MARKED_UP_CHARS])
             event = Command(name=name, text=text, idempotency_key=key)
         where = Where(
             client=client,
@@ -60,7 +63,8 @@ class SlackListeners:
         """The global and the message shortcut: the signal form, prefilled with the message."""
         await ack()
         user = shortcut.get("user", {})
-        text = slack_text.from_slack(shortcut.get("message", {}).get("text", ""))
+        raw = str(shortcut.get("message", {}).get("text", ""))
+        text = slack_text.from_slack(raw[:MAX_MARKED_UP_CHARS])
         event = Command(
             name="signaal",
             text=text[: slack_text.MAX_INITIAL_VALUE],
@@ -133,7 +137,7 @@ class SlackListeners:
             channel=event.get("channel"),
             user_team=event.get("user_team"),
         )
-        text = slack_text.from_slack(event.get("text", ""))
+        text = typed(str(event.get("text", "")), slack_text.from_slack)
         parsed = self.bot.parse_text(text, f"event:{body.get('event_id')}")
         self.turns.spawn(self.turns.dispatch(where, parsed), "message")
 

@@ -35,7 +35,8 @@ from botbuilder.integration.aiohttp import (
     ConfigurationBotFrameworkAuthentication,
     ConfigurationServiceClientCredentialFactory,
 )
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, CallerIdConstants
+from botframework.connector.auth import AuthenticationConstants
 
 from bot.adapters import http_edge, teams_auth
 from bot.adapters.file_links import FileLinks, public_base
@@ -55,7 +56,15 @@ ROUTE = "/api/messages"
 
 
 class BotFrameworkConfig:
-    """The configuration object botbuilder's ``ConfigurationBotFrameworkAuthentication`` reads."""
+    """The configuration object botbuilder's ``ConfigurationBotFrameworkAuthentication`` reads.
+
+    ``metadata_url`` (``SIGNAALBOT_TEAMS_OPENID_METADATA_URL``, Bot Framework's
+    ``BotOpenIdMetadata``): where the keys that sign incoming tokens are published. botbuilder
+    takes it per instance only in its "parameterized" authentication, which then needs every
+    endpoint spelled out; the others are the public cloud's, as botbuilder's default uses.
+    (``ChannelValidation.open_id_metadata_endpoint`` would do too, but is a class attribute:
+    process-wide state shared by every adapter and test.)
+    """
 
     def __init__(
         self,
@@ -63,11 +72,23 @@ class BotFrameworkConfig:
         password: str | None,
         tenant_id: str | None,
         app_type: str,
+        metadata_url: str | None = None,
     ) -> None:
         self.APP_ID = app_id or None  # upper case: the names botbuilder reads
         self.APP_PASSWORD = password or None
         self.APP_TENANTID = tenant_id or None
         self.APP_TYPE = app_type
+        if metadata_url:
+            constants = AuthenticationConstants
+            self.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = metadata_url
+            self.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER = constants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER
+            self.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL = (
+                constants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL
+            )
+            self.TO_CHANNEL_FROM_BOT_LOGIN_URL = constants.TO_CHANNEL_FROM_BOT_LOGIN_URL_PREFIX
+            self.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE = constants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
+            self.OAUTH_URL = constants.OAUTH_URL
+            self.CALLER_ID = CallerIdConstants.public_azure_channel
 
 
 @dataclass
@@ -222,6 +243,7 @@ def build_teams_adapter(bot: Signaalbot) -> TeamsAdapter:
         password,
         settings.teams_tenant_id,
         settings.teams_app_type,
+        settings.teams_openid_metadata_url,
     )
     teams_auth.install()  # signing keys fetched off the event loop, cached, with back-off
     # Kept connector clients on one HTTP session; the app token awaited off the event loop.

@@ -24,6 +24,7 @@ from bot.adapters.teams_turns import Event, TeamsTurns
 from kernel.core import Command
 from kernel.logging import get_logger
 from turn.pipeline import Signaalbot
+from turn.router import typed
 
 log = get_logger("signaalbot.teams")
 
@@ -50,7 +51,7 @@ class SignaalbotTeamsHandler(TeamsActivityHandler):  # type: ignore[misc]
                 return
         else:
             names = (getattr(activity.recipient, "name", None) or "",)
-            text = inbound.strip_mentions(activity.text or "", names)
+            text = typed(activity.text or "", lambda raw: inbound.strip_mentions(raw, names))
             event = self.turns.bot.parse_text(text, activity.id)
         replies = await self.turns.handle(turn_context, identity, event)
         await self.replies.deliver(turn_context, event, replies, card_id=activity.reply_to_id)

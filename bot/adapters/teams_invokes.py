@@ -21,6 +21,7 @@ from bot.adapters.teams_replies import TeamsReplies, echo_values
 from bot.adapters.teams_turns import Event, TeamsTurns
 from kernel.core import Command, Reply, Submit
 from kernel.i18n import Translator
+from turn.router import MAX_MARKED_UP_CHARS
 
 ADAPTIVE_CARD_RESPONSE = "application/vnd.microsoft.card.adaptive"
 MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
@@ -156,6 +157,7 @@ def _message_payload_text(value: dict[str, Any]) -> str:
     payload = value.get("messagePayload") or {}
     body = payload.get("body") or {} if isinstance(payload, dict) else {}
     content = str(body.get("content") or "") if isinstance(body, dict) else ""
+    content = content[:MAX_MARKED_UP_CHARS]  # 2000 are kept: the clean-up needs no more
     if str(body.get("contentType", "html")).lower() == "html":
         content = inbound.html_to_text(content)
     return inbound.strip_mentions(content)[:2000]

@@ -31,6 +31,9 @@ def test_environment_wins_over_toml(monkeypatch: pytest.MonkeyPatch, tmp_path: P
         ("SIGNAALBOT_PORT", "zero"),
         ("SIGNAALBOT_TIMEZONE", "Mars/Olympus"),
         ("SIGNAALBOT_DATABASE_URL", "mysql://x"),
+        ("SIGNAALBOT_TEAMS_OPENID_METADATA_URL", "http://keys.example.nl/metadata"),
+        ("SIGNAALBOT_TEAMS_OPENID_METADATA_URL", "ftp://127.0.0.1/metadata"),
+        ("SIGNAALBOT_TEAMS_OPENID_METADATA_URL", "https:///metadata"),
     ],
 )
 def test_invalid_setting_is_one_line_naming_it(
@@ -52,3 +55,19 @@ def test_secrets_are_never_printed(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert "xoxb-very-secret" not in repr(settings)
     assert "xoxb-very-secret" not in str(settings.model_dump())
     assert settings.slack_enabled
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://login.botframework.azure.us/v1/.well-known/openidconfiguration",
+        "http://127.0.0.1:8080/metadata",
+        "http://localhost/metadata",
+    ],
+)
+def test_the_openid_metadata_url_is_https_or_this_machine(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, url: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SIGNAALBOT_TEAMS_OPENID_METADATA_URL", url)
+    assert load_settings().teams_openid_metadata_url == url
