@@ -34,6 +34,7 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from typing_extensions import override
 
 from benchmarks.slack_ack import drop, pct, postgres_db
 from bot.bootstrap import Runtime, bootstrap
@@ -68,6 +69,7 @@ class TimedSlack(FakeSlack):
         super().__init__()
         self.opened_at: dict[str, float] = {}
 
+    @override
     async def _api(self, request: web.Request) -> web.Response:
         if request.match_info["method"] == "views.open":
             raw = await request.text()
@@ -77,7 +79,7 @@ class TimedSlack(FakeSlack):
 
 
 async def slack_app(url: str, fake: FakeSlack) -> tuple[Runtime, Any, TestClient[Any, Any]]:
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         database_url=url,
         slack_bot_token=BOT_TOKEN,  # type: ignore[arg-type]
         slack_signing_secret=SIGNING_SECRET,  # type: ignore[arg-type]
@@ -183,6 +185,7 @@ async def latency(url: str, n: int = 200) -> dict[str, float]:
     upgrade(url)
     results: dict[str, float] = {}
     async with running(TimedSlack()) as fake:
+        assert isinstance(fake, TimedSlack)
         bot, adapter, client = await slack_app(url, fake)
         try:
             acks: list[float] = []
@@ -227,7 +230,7 @@ async def latency(url: str, n: int = 200) -> dict[str, float]:
 async def teams_app(
     url: str, fake: FakeConnector, app_id: str | None = None
 ) -> tuple[Runtime, TestClient[Any, Any]]:
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         database_url=url,
         teams_app_id=app_id,
         teams_tenant_id=TENANT if app_id else None,

@@ -105,8 +105,8 @@ async def analyze(url: str) -> None:
 
     db = Database(url)
     async with db.engine.connect() as connection:
-        await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await connection.execute(text("ANALYZE"))
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.execute(text("ANALYZE"))
     await db.dispose()
 
 
@@ -136,7 +136,7 @@ async def run(url: str, n: int) -> dict[str, object]:
     results["tick_noop_inserted"] = second.inserted
 
     api = FakeApi()
-    messenger = HttpMessenger(api.url)
+    messenger = HttpMessenger(await api.start())
     dispatcher = Dispatcher(
         bot.services, {"console": messenger}, AlwaysOpen(), kit.rules, worker_id="bench"
     )
@@ -151,7 +151,7 @@ async def run(url: str, n: int) -> dict[str, object]:
     results["rss_start_mb"] = round(rss0, 1)
     results["rss_peak_mb"] = round(rss_mb(), 1)
     await messenger.close()
-    await api.services.db.dispose()
+    await api.stop()
     await bot.services.db.dispose()
     return results
 

@@ -34,7 +34,7 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from typing_extensions import override
 
 from benchmarks.serve_process import ROOT, BotProcess, base_env, free_port
 from benchmarks.slack_ack import drop, pct, postgres_db
@@ -61,6 +62,7 @@ class TimedSlack(FakeSlack):
         self.form_at: dict[str, float] = {}
         self._trigger_of: dict[str, str] = {}
 
+    @override
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         response = await super()._api(request)
@@ -87,6 +89,7 @@ class TimedSlack(FakeSlack):
 class QuietConnector(FakeConnector):
     """The fake Bot Connector without the card schema check (client CPU, not the bot's)."""
 
+    @override
     def check_cards(self, body: Any) -> None:
         return None
 
@@ -220,7 +223,7 @@ async def measure(
                     await bot.ready()
                     await slack_burst(http, bot.base, fake, 1, "warm")
                     await teams_burst(http, bot.base, service_url, 1)
-                    bursts = {
+                    bursts: dict[str, Callable[[], Awaitable[dict[str, float]]]] = {
                         "slack_new": lambda: slack_burst(http, bot.base, fake, n, "a"),
                         "slack_known": lambda: slack_burst(http, bot.base, fake, n, "b"),
                         "teams_new": lambda: teams_burst(http, bot.base, service_url, n),

@@ -29,7 +29,7 @@ async def main(n: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         runtime = await bootstrap(
-            Settings(database_url=url, log_level="error", teams_emulator=True)  # type: ignore[call-arg]
+            Settings(database_url=url, log_level="error", teams_emulator=True)
         )
         fake = FakeConnector()
         connector = TestServer(fake.app(), host="127.0.0.1")

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from bot.adapters.slack_text import from_slack
 from bot.adapters.teams_inbound import html_to_text, strip_mentions
 from handlers.intake import neutralise
-from privacy.guard import scan
+from privacy import scan
 from turn.router import Router
 
 CASES: list[tuple[str, Callable[[str], object], str]] = [

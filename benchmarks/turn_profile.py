@@ -50,7 +50,7 @@ async def profile_turns(url: str, n: int, profile: bool) -> None:
     await connector.start_server()
     connector_fake.url = str(connector.make_url("/"))  # type: ignore[attr-defined]
     async with running(TimedSlack()) as fake:
-        settings = Settings(  # type: ignore[call-arg]
+        settings = Settings(
             database_url=url,
             slack_bot_token=BOT_TOKEN,  # type: ignore[arg-type]
             slack_signing_secret=SIGNING_SECRET,  # type: ignore[arg-type]

@@ -24,7 +24,7 @@ from handlers.intake import (
 from handlers.signals import unindex_signal
 from kernel.core import Button, Buttons, Form, Input, Reply, Submit, Text
 from kernel.i18n import Translator
-from storage.domain import CLOSED_SIGNAL_STATUSES, Signal
+from storage.domain import CLOSED_SIGNAL_STATUSES, WITHDRAWN_STATUS, Signal
 from storage.uow import UnitOfWork
 from turn.context import TurnContext
 from turn.forms import cleaned, text_errors, validate_submit
@@ -43,7 +43,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "ingetrokken": (),
 }
 REASON_REQUIRED = {"niet_opgepakt"}
-WITHDRAWN = "ingetrokken"
+WITHDRAWN = WITHDRAWN_STATUS
 CLOSED = CLOSED_SIGNAL_STATUSES
 
 

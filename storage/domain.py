@@ -27,6 +27,8 @@ SIGNAL_STATUSES = (
 )
 # Nothing more happens to a signal in one of these (the desk may reopen all but the last two).
 CLOSED_SIGNAL_STATUSES = frozenset({"afgerond", "niet_opgepakt", "samengevoegd", "ingetrokken"})
+#: Withdrawn by its reporter: kept for the record, but no longer offered as a match anywhere.
+WITHDRAWN_STATUS = "ingetrokken"
 
 
 @dataclass(frozen=True, slots=True)

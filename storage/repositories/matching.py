@@ -10,11 +10,16 @@ from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import IndexChangeRow, SignalRow, StudyRow
+from storage.repositories.signals import matchable
 
 
 @dataclass(frozen=True, slots=True)
 class Searchable:
-    """One row as the index needs it. ``active`` False: merged away, take it out of the index."""
+    """One row as the index needs it.
+
+    ``active`` False: no longer matchable (merged away or withdrawn, see
+    :func:`storage.repositories.signals.matchable`): take it out of the index.
+    """
 
     kind: str
     ref: str
@@ -33,18 +38,6 @@ class Unembedded:
     kind: str
     id: int
     text: str
-
-
-def _signal(
-    ref: str, text: str, merged: int | None, vector: bytes | None, model: str | None
-) -> Searchable:
-    return Searchable("signal", ref, "", text, merged is None, vector, model)
-
-
-def _study(
-    ref: str, title: str, summary: str, vector: bytes | None, model: str | None
-) -> Searchable:
-    return Searchable("study", ref, title, summary, True, vector, model)
 
 
 def _columns(model: type[SignalRow] | type[StudyRow]) -> Any:
@@ -89,29 +82,31 @@ class MatchingRepository:
         """Rows of ``kind`` to index, by id: all active ones, or the named ones (active or not).
 
         ``after`` and ``limit`` page through the active rows (ids above ``after``), so that
-        loading 100,000 rows never holds them all at once.
+        loading 100,000 rows never holds them all at once. A signal is active by
+        :func:`~storage.repositories.signals.matchable`, for the loader and the follower alike:
+        what a restart leaves out, a follow round takes out.
         """
         if kind == "signal":
             sig = _columns(SignalRow)
             signals = select(
                 sig.ref,
                 sig.text,
-                sig.merged_into_id,
+                matchable().label("active"),
                 sig.vector,
                 sig.vector_model,
                 sig.id,
                 sig.analysis,
             ).order_by(sig.id)
             signals = (
-                signals.where(sig.merged_into_id.is_(None), sig.id > after)
+                signals.where(matchable(), sig.id > after)
                 if refs is None
                 else signals.where(sig.ref.in_(refs))
             )
             if limit is not None:
                 signals = signals.limit(limit)
             return [
-                Searchable("signal", ref, "", text, merged is None, vector, model, id_, analysis)
-                for ref, text, merged, vector, model, id_, analysis in await self._session.execute(
+                Searchable("signal", ref, "", text, bool(active), vector, model, id_, analysis)
+                for ref, text, active, vector, model, id_, analysis in await self._session.execute(
                     signals
                 )
             ]
@@ -149,7 +144,7 @@ class MatchingRepository:
         self, model: str, limit: int, *, below: int | None = None
     ) -> list[Unembedded]:
         """Rows without a vector from ``model``: studies first (few, shown to everyone), then
-        signals, newest first.
+        matchable signals, newest first (a withdrawn one is searched by nobody).
 
         ``below``: only signals with a smaller id. A caller working through a backlog passes
         the smallest id it was handed, so each batch reads on where the last one stopped
@@ -168,7 +163,7 @@ class MatchingRepository:
                 missing = and_(missing, SignalRow.id < below)
             for id_, text in await self._session.execute(
                 select(SignalRow.id, SignalRow.text)
-                .where(missing, SignalRow.merged_into_id.is_(None))
+                .where(missing, matchable())
                 .order_by(SignalRow.id.desc())
                 .limit(limit - len(out))
             ):
@@ -179,7 +174,7 @@ class MatchingRepository:
         """How many rows :meth:`unembedded` would still hand out."""
         missing = or_(SignalRow.vector_model.is_(None), SignalRow.vector_model != model)
         signals = await self._session.scalar(
-            select(func.count(SignalRow.id)).where(missing, SignalRow.merged_into_id.is_(None))
+            select(func.count(SignalRow.id)).where(missing, matchable())
         )
         missing_study = or_(StudyRow.vector_model.is_(None), StudyRow.vector_model != model)
         studies = await self._session.scalar(select(func.count(StudyRow.id)).where(missing_study))

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy import ColumnElement, Select, Table, and_, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.domain import NewSignal, ResearchQuestion, Signal, Support
+from storage.domain import WITHDRAWN_STATUS, NewSignal, ResearchQuestion, Signal, Support
 from storage.models import (
     ResearchQuestionRow,
     SignalRow,
@@ -42,6 +42,20 @@ def to_signal(row: SignalRow) -> Signal:
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
+
+
+def matchable() -> ColumnElement[bool]:
+    """The one rule for "this signal can still be matched": not merged away, not withdrawn.
+
+    Why one SQL expression for everyone: the index's loader pages through it, the follower
+    selects it as a column for each changed ref (true: index it, false: take it out) and the
+    embedder skips what it rules out. Two copies of the rule drifted apart once (the loader
+    skipped only merged signals, so a withdrawn one came back at every start). Plain table
+    columns, so that Core selects stay free of the ORM's result processing.
+    """
+    table = SignalRow.__table__
+    assert isinstance(table, Table)
+    return and_(table.c.merged_into_id.is_(None), table.c.status != WITHDRAWN_STATUS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,11 +173,7 @@ class SignalRepository:
 
     async def active_for_index(self) -> list[tuple[str, str]]:
         """(ref, text) of every signal that can still be matched: not merged, not withdrawn."""
-        rows = await self._session.execute(
-            select(SignalRow.ref, SignalRow.text).where(
-                SignalRow.merged_into_id.is_(None), SignalRow.status != "ingetrokken"
-            )
-        )
+        rows = await self._session.execute(select(SignalRow.ref, SignalRow.text).where(matchable()))
         return [(ref, text) for ref, text in rows]
 
     async def set_text(
