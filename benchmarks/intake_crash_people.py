@@ -25,9 +25,11 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import aiohttp
+from typing_extensions import override
 
 from tests.integration.teams.driver import TeamsChat, last_form
 from tests.integration.teams.fake_connector import FakeConnector, activity_text, cards_of, find
@@ -68,6 +70,7 @@ class Outcome:
 class QuietConnector(FakeConnector):
     """The fake Bot Connector without the card schema check (it costs CPU the server needs)."""
 
+    @override
     def check_cards(self, body: Any) -> None:
         return None
 
@@ -134,7 +137,7 @@ class TeamsPerson:
             seen = len(self._calls())
             submit = self.chat.activity(value={**self.form_data, **values}, replyToId=self.card_id)
             gate.sent += attempt == 0
-            await until_2xx(gate, outcome, lambda a=submit: self._post(a))
+            await until_2xx(gate, outcome, partial(self._post, submit))
             if not self._told_to_retry(seen):
                 break
             outcome.tried_again += 1  # "het lukt nu even niet": the card is sent again
@@ -145,7 +148,7 @@ class TeamsPerson:
                 break
             seen = len(self._calls())
             click = self.chat.activity(value=button[1], replyToId=button[0])
-            await until_2xx(gate, outcome, lambda a=click: self._post(a))
+            await until_2xx(gate, outcome, partial(self._post, click))
             if not self._told_to_retry(seen):
                 break
             outcome.tried_again += 1
@@ -205,7 +208,7 @@ class SlackPerson:
         )
         while True:
             generation = gate.generation
-            await until_2xx(gate, outcome, lambda b=body: self._post(b))
+            await until_2xx(gate, outcome, partial(self._post, body))
             for _ in range(600):
                 # The modal opens as "one moment" and the form follows into it by views.update.
                 opened = [
@@ -348,7 +351,7 @@ class SlackPerson:
                 "actions": [{**action, "action_ts": f"{time.time():.6f}"}],
             }
             generation = gate.generation
-            await until_2xx(gate, outcome, lambda p=payload: self._post(interactive_body(p)))
+            await until_2xx(gate, outcome, partial(self._post, interactive_body(payload)))
             while True:
                 answers = [c for c in self.fake.calls[seen:] if self._answers_click(c)]
                 if answers and self.retry in json.dumps(answers[0].params, ensure_ascii=False):
