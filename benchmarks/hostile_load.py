@@ -97,7 +97,7 @@ def summary(answers: dict[str, tuple[int, float]], prefix: str) -> dict[str, flo
 
 
 async def measure_server(
-    db_url: str, server: str, attack: Attack, profile: Path | None
+    db_url: str, server: str, attack: Attack, profile: Path | None, pace: float = 0.0
 ) -> dict[str, Any]:
     """One server: warm up, normal traffic alone, then beside the hostile requests."""
     keys = HangingKeys()
@@ -133,7 +133,9 @@ async def measure_server(
                 bot.start()
                 try:
                     await bot.ready()
-                    return await phases(bot, fake, service_url, server, attack, connector, keys)
+                    return await phases(
+                        bot, fake, service_url, server, attack, connector, keys, pace
+                    )
                 finally:
                     keys.release.set()
                     bot.stop()
@@ -151,6 +153,7 @@ async def phases(
     attack: Attack,
     connector: QuietConnector,
     keys: HangingKeys,
+    pace: float = 0.0,
 ) -> dict[str, Any]:
     mix = MIX[server]
     limits = aiohttp.TCPConnector(limit=0, force_close=True)
@@ -168,7 +171,7 @@ async def phases(
                 await settled(bot, fake, tag, mix[0])
             await loop.run_in_executor(None, ours.recv)  # the attacker is ready
             with LoopLag() as lag_alone:
-                alone = await fire(normal_requests(http, bot.base, service_url, mix, "alone"))
+                alone = await fire(normal_requests(http, bot.base, service_url, mix, "alone"), pace)
             await settled(bot, fake, "alone", mix[0])
             normal = normal_requests(http, bot.base, service_url, mix, "beside")
             calls_before = len(connector.calls)
@@ -176,7 +179,7 @@ async def phases(
             ours.send("go")
             with LoopLag() as lag_beside:
                 await asyncio.sleep(0.005)  # the hostile bodies are on their way first
-                beside = await fire(normal)
+                beside = await fire(normal, pace)
             attacked: dict[str, tuple[int, float]] = await loop.run_in_executor(None, ours.recv)
             cpu = bot.cpu() - cpu_before
             await settled(bot, fake, "beside", mix[0])
@@ -232,6 +235,12 @@ def main() -> None:
     parser.add_argument(
         "--control", action="store_true", help="the same requests at an ordinary size"
     )
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=0.0,
+        help="ms between the normal requests' starts (default 0: all at once)",
+    )
     args = parser.parse_args()
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
@@ -261,6 +270,7 @@ def main() -> None:
                                 server,
                                 Attack(server == "secured", args.hostile, args.control),
                                 prof,
+                                args.pace / 1000,
                             )
                         )
                     finally:
@@ -268,7 +278,9 @@ def main() -> None:
                             drop(url)
                 report(
                     "SQLite" if db == "sqlite" else "PostgreSQL",
-                    server + (" (control)" if args.control else ""),
+                    server
+                    + (" (control)" if args.control else "")
+                    + (f" paced {args.pace:g} ms" if args.pace else ""),
                     run,
                     r,
                 )

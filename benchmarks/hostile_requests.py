@@ -196,7 +196,19 @@ def attacker(base: str, service_url: str, attack: Attack, conn: Connection) -> N
     asyncio.run(run_attack(base, service_url, attack, conn))
 
 
-async def fire(requests: dict[str, Send]) -> dict[str, tuple[int, float]]:
+async def fire(requests: dict[str, Send], pace: float = 0.0) -> dict[str, tuple[int, float]]:
+    """Send every request, all at once, or with ``pace`` seconds between starts (in order).
+
+    Why a pace: a burst of Teams turns queues behind the bot's turn gate, and that queueing
+    (0.6-2 s, different in every burst) hides any delay a hostile request adds. Paced, each
+    normal request meets an otherwise idle server, so what it waits for is the hostile one.
+    """
     names = list(requests)
-    answers = await asyncio.gather(*(requests[n]() for n in names))
+
+    async def in_turn(number: int, name: str) -> tuple[int, float]:
+        if pace:
+            await asyncio.sleep(number * pace)
+        return await requests[name]()
+
+    answers = await asyncio.gather(*(in_turn(i, n) for i, n in enumerate(names)))
     return dict(zip(names, answers, strict=True))

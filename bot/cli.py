@@ -132,6 +132,7 @@ def chat(
     from bot.adapters.console_messenger import ConsoleInbox
     from bot.adapters.console_terminal import TerminalLines
     from bot.bootstrap import running
+    from bot.heap import freeze_startup_heap
     from kernel.core import Identity, Platform, Role
     from kernel.logging import configure_logging
 
@@ -157,6 +158,7 @@ def chat(
                 live=sys.stdin.isatty(),
                 terminal=TerminalLines() if sys.stdin.isatty() else None,
             )
+            freeze_startup_heap()  # the scheduler's rounds run beside the person's turns
             await adapter.run()
 
     run_async(main, settings)
@@ -207,6 +209,7 @@ def serve(
     from aiohttp import web
 
     from bot.bootstrap import running
+    from bot.heap import freeze_startup_heap
     from bot.web import build_web_app
     from kernel.logging import configure_logging, get_logger
 
@@ -221,9 +224,10 @@ def serve(
         async with running(settings, scheduler=True, demo_catalogue=True) as runtime:
             runner = web.AppRunner(build_web_app(runtime))
             await runner.setup()
+            frozen = freeze_startup_heap()
             site = web.TCPSite(runner, settings.host, settings.port, reuse_port=reuse_port)
             await site.start()
-            log.info("serving", host=settings.host, port=settings.port)
+            log.info("serving", host=settings.host, port=settings.port, frozen_objects=frozen)
             try:
                 await asyncio.Event().wait()
             finally:
