@@ -4,6 +4,7 @@ burst of reports on Slack and Teams, a restart on the same database, and what th
 
     PYTHONPATH=. python benchmarks/intake_crash.py [--people 100] [--trials 3]
         [--platform slack|teams|both] [--db sqlite|postgres|both] [--postgres URL]
+        [--ack-budget SECONDS]
 
 The real server runs as a subprocess (``python -m bot serve``); the fake Slack Web API and the
 fake Bot Connector run in this process on loopback. Before the burst every person opens the
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,12 @@ from storage.db import sync_url, upgrade
 from storage.models import SignalRow
 from tests.slack_support import BOT_TOKEN, SIGNING_SECRET, FakeSlack, running
 
+# The server keeps a Slack answer given after the ack in the outbox, sent when not delivered
+# within this grace (turn/follow_up.py; 45 s by default, shorter here to keep trials short).
+FOLLOW_UP_GRACE = 10.0
+# How long a person waits for the bot's DM after the restart before acting again.
+FOLLOW_UP_WAIT = FOLLOW_UP_GRACE + 20.0
+
 T = Catalogue.load().translator("nl")
 SAVED = T("signals.saved", ref="\x00").split("\x00")[0]
 WORKING = T("slack.working")
@@ -57,6 +65,20 @@ FINAL = (
     T("core.db_unavailable"),
     T("core.error", code="\x00").split("\x00")[0],
 )
+
+
+def stored_count(db_url: str) -> Callable[[str], Awaitable[int]]:
+    """How many signals have this text now (asked when a person reports again)."""
+    engine = create_engine(sync_url(db_url))
+
+    def count(text: str) -> int:
+        with engine.connect() as conn:
+            return len(list(conn.scalars(select(SignalRow.id).where(SignalRow.text == text))))
+
+    async def ask(text: str) -> int:
+        return await asyncio.to_thread(count, text)
+
+    return ask
 
 
 def stored_texts(db_url: str) -> Counter[str]:
@@ -114,7 +136,13 @@ async def burst(
 
 
 async def trial(
-    platform: str, db_url: str, n: int, gap: float, rng: random.Random, keep: Path | None
+    platform: str,
+    db_url: str,
+    n: int,
+    gap: float,
+    rng: random.Random,
+    keep: Path | None,
+    ack_budget: float | None = None,
 ) -> dict[str, Any]:
     upgrade(db_url)
     with tempfile.TemporaryDirectory() as folder:
@@ -131,9 +159,15 @@ async def trial(
                         SIGNAALBOT_SLACK_BOT_TOKEN=BOT_TOKEN,
                         SIGNAALBOT_SLACK_SIGNING_SECRET=SIGNING_SECRET,
                         SIGNAALBOT_SLACK_API_URL=fake.api_url,
+                        SIGNAALBOT_FOLLOW_UP_GRACE_SECONDS=str(FOLLOW_UP_GRACE),
                     )
+                    if ack_budget is not None:
+                        env["SIGNAALBOT_SLACK_ACK_BUDGET_SECONDS"] = str(ack_budget)
+                    count = stored_count(db_url)
                     people: list[Any] = [
-                        SlackPerson(i, session, fake, SAVED, WORKING, FINAL, RETRY)
+                        SlackPerson(
+                            i, session, fake, SAVED, WORKING, FINAL, RETRY, FOLLOW_UP_WAIT, count
+                        )
                         for i in range(n)
                     ]
                     result = await run_trial(BotProcess(env, port, logs), people, gap, rng)
@@ -161,6 +195,9 @@ async def trial(
         "confirmed_twice": sum(o.confirmations > 1 for o in outcomes),
         "redeliveries": sum(o.redeliveries for o in outcomes),
         "re_reported": sum(o.re_reported for o in outcomes),
+        "followed_up": sum(o.followed_up > 0 for o in outcomes),
+        "re_reported_stored": sum(o.re_reported_stored for o in outcomes),
+        "dm_twice": sum(o.dm_confirmations > 1 for o in outcomes),
         "tried_again": sum(o.tried_again for o in outcomes),
         "unexpected": sorted({u for o in outcomes for u in o.unexpected})[:5],
     }
@@ -190,15 +227,21 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--logs", type=Path, help="keep the server logs in this folder")
+    parser.add_argument(
+        "--ack-budget",
+        type=float,
+        help="Slack: seconds a submit's turn may take before 'one moment' (server default 2)",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     platforms = ["slack", "teams"] if args.platform == "both" else [args.platform]
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     print(
         "| platform | database | trial | killed after (sent of N) | finished before kill |"
-        " lost | duplicated | confirmed | redelivered | re-reported | tried again | recovery s |"
+        " lost | duplicated | confirmed | redelivered | re-reported | of them stored |"
+        " followed up | DM twice | tried again | recovery s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     failed = False
     for platform in platforms:
         for database in databases:
@@ -210,7 +253,10 @@ def main() -> None:
                         else postgres_db(args.postgres)
                     )
                     try:
-                        r = asyncio.run(trial(platform, url, args.people, args.gap, rng, args.logs))
+                        run = trial(
+                            platform, url, args.people, args.gap, rng, args.logs, args.ack_budget
+                        )
+                        r = asyncio.run(run)
                     finally:
                         if database == "postgres":
                             drop(url)
@@ -219,7 +265,8 @@ def main() -> None:
                     f"| {platform} | {database} | {number} | {r['kill_after']} of {n} |"
                     f" {r['done_at_kill']} | {r['lost']} | {r['duplicated']} |"
                     f" {r['confirmed']} of {n} | {r['redeliveries']} | {r['re_reported']} |"
-                    f" {r['tried_again']} |"
+                    f" {r['re_reported_stored']} |"
+                    f" {r['followed_up']} | {r['dm_twice']} | {r['tried_again']} |"
                     f" {r['recovery_s']:.1f} |",
                     flush=True,
                 )

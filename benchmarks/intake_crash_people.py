@@ -8,8 +8,11 @@ What the platform (or the person) does when an answer does not come:
 - Slack: Slack never retries an interaction. A person whose modal submit got no answer sees
   Slack's "trouble connecting" in the modal and presses Submit again: the same view (same view
   id, same hash, same values) with a new trigger id. A person whose modal said "one moment" and
-  was never updated (the process died) closes it and reports again in a new modal. A click on
-  "nee, dit is nieuw" is acked at once; if no answer follows, the person clicks again.
+  was never updated (the process died) waits a while for the bot's direct message (the durable
+  follow-up, turn/follow_up.py: the confirmation, or the similar signals to choose from, which
+  they then answer in the DM); when none comes, they close the modal and report again in a new
+  one. A click on "nee, dit is nieuw" is acked at once; if no answer follows, the person waits
+  the same while for the direct message, then clicks again.
 
 Each person's text is unique, so stored signals can be counted per person afterwards.
 """
@@ -22,9 +25,11 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import aiohttp
+from typing_extensions import override
 
 from tests.integration.teams.driver import TeamsChat, last_form
 from tests.integration.teams.fake_connector import FakeConnector, activity_text, cards_of, find
@@ -57,11 +62,15 @@ class Outcome:
     tried_again: int = 0  # answered "try again in a minute" (the database was busy)
     unexpected: list[str] = field(default_factory=list)
     answered_before_kill: bool = False
+    followed_up: int = 0  # answers that came as the bot's DM after the process died
+    re_reported_stored: int = 0  # reported again although the first report was stored
+    dm_confirmations: int = 0  # direct messages with the confirmation
 
 
 class QuietConnector(FakeConnector):
     """The fake Bot Connector without the card schema check (it costs CPU the server needs)."""
 
+    @override
     def check_cards(self, body: Any) -> None:
         return None
 
@@ -128,7 +137,7 @@ class TeamsPerson:
             seen = len(self._calls())
             submit = self.chat.activity(value={**self.form_data, **values}, replyToId=self.card_id)
             gate.sent += attempt == 0
-            await until_2xx(gate, outcome, lambda a=submit: self._post(a))
+            await until_2xx(gate, outcome, partial(self._post, submit))
             if not self._told_to_retry(seen):
                 break
             outcome.tried_again += 1  # "het lukt nu even niet": the card is sent again
@@ -139,7 +148,7 @@ class TeamsPerson:
                 break
             seen = len(self._calls())
             click = self.chat.activity(value=button[1], replyToId=button[0])
-            await until_2xx(gate, outcome, lambda a=click: self._post(a))
+            await until_2xx(gate, outcome, partial(self._post, click))
             if not self._told_to_retry(seen):
                 break
             outcome.tried_again += 1
@@ -175,6 +184,8 @@ class SlackPerson:
     working: str  # "one moment"
     final: tuple[str, ...]  # texts that answer the click: the confirmation, or a refusal
     retry: str
+    follow_up_wait: float = 0.0  # how long the person waits for the bot's DM after a crash
+    stored: Callable[[str], Awaitable[int]] | None = None  # signals stored with this text
     view: dict[str, Any] = field(default_factory=dict)
     view_ids: list[str] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)  # what the submit acks showed
@@ -189,17 +200,24 @@ class SlackPerson:
             return r.status, await r.text()
 
     async def open_form(self, gate: Gate, outcome: Outcome) -> None:
-        """``/signaal``: the modal opens (views.open at the fake, found by its trigger id)."""
+        """``/signaal``: the modal opens (views.open at the fake, found by its trigger id) and
+        the form follows into it (views.update of that view)."""
         trigger = f"trig-{uuid.uuid4().hex[:12]}"
         body = slash_body(
             "/signaal", "", user=self.user, trigger_id=trigger, response_url=self.fake.respond_url()
         )
         while True:
             generation = gate.generation
-            await until_2xx(gate, outcome, lambda b=body: self._post(b))
+            await until_2xx(gate, outcome, partial(self._post, body))
             for _ in range(600):
-                for call in self.fake.called("views.open"):
-                    if call.params.get("trigger_id") == trigger:
+                # The modal opens as "one moment" and the form follows into it by views.update.
+                opened = [
+                    c.view_id
+                    for c in self.fake.called("views.open")
+                    if c.params.get("trigger_id") == trigger
+                ]
+                for call in self.fake.called("views.update") if opened else ():
+                    if call.params.get("view_id") == opened[0]:
                         self.view = call.params["view"]
                         self.view_ids.append(f"V-{self.index}-{len(self.view_ids)}")
                         return
@@ -225,14 +243,21 @@ class SlackPerson:
                 break
             if answer is None:
                 outcome.re_reported += 1  # "one moment" never ended: report again, new modal
+                if self.stored is not None and await self.stored(TEXT.format(i=self.index)):
+                    outcome.re_reported_stored += 1  # ... although it was stored: a duplicate
             else:
                 outcome.tried_again += 1  # "het lukt nu even niet": report again
                 await asyncio.sleep(1.0)
             await self.open_form(gate, outcome)
         button = _new_button(answer or {})
         if button is not None and answer is not None:
-            await self._click_new(gate, outcome, answer["view"], button)
+            await self._click_new(gate, outcome, answer, button)
         outcome.confirmations = sum(self.saved in s for s in self._surfaces())
+        outcome.dm_confirmations = sum(
+            self.saved in json.dumps(c.params, ensure_ascii=False)
+            for c in self.fake.calls
+            if c.method == "chat.postMessage" and c.params.get("channel") == f"D{self.user}"
+        )
         if not outcome.confirmations:
             shown = self._surfaces()
             outcome.unexpected.append(shown[-1][:120] if shown else "(nothing)")
@@ -268,14 +293,52 @@ class SlackPerson:
                 if call.method == "views.update" and call.params.get("view_id") == view_id:
                     return {"response_action": "update", "view": call.params["view"]}
             if gate.generation != generation and time.monotonic() > gate.killed_at + 1.0:
-                return None
+                dm = await self._follow_up(gate, seen, (self.saved, NEW_BUTTON))
+                if dm is not None:
+                    outcome.followed_up += 1
+                return dm
             await asyncio.sleep(0.05)
 
+    async def _follow_up(
+        self, gate: Gate, seen: int, wanted: tuple[str, ...]
+    ) -> dict[str, Any] | None:
+        """After the process died: wait for the restart, then up to ``follow_up_wait`` s for the
+        bot's DM with one of ``wanted``; as an answer (``{"dm": …}``), or None."""
+        await gate.up.wait()
+        deadline = time.monotonic() + self.follow_up_wait
+        while time.monotonic() < deadline:
+            for call in self.fake.calls[seen:]:
+                if call.method != "chat.postMessage" or not self._mine(call):
+                    continue
+                shown = json.dumps(call.params, ensure_ascii=False)
+                if any(w in shown for w in wanted):
+                    return {"dm": call.params}
+            await asyncio.sleep(0.1)
+        return None
+
     async def _click_new(
-        self, gate: Gate, outcome: Outcome, shown: dict[str, Any], button: dict[str, Any]
+        self, gate: Gate, outcome: Outcome, answer: dict[str, Any], button: dict[str, Any]
     ) -> None:
-        """Press "nee, dit is nieuw" in the modal until an answer arrives in the DM."""
+        """Press "nee, dit is nieuw" (in the modal, or in the DM the follow-up brought) until
+        an answer arrives; after a crash first wait for the bot's DM."""
         view_id = self.view_ids[-1]
+        action = {
+            "action_id": button["action_id"], "block_id": "b", "type": "button",
+            "value": button.get("value", ""),
+        }  # fmt: skip
+        where: dict[str, Any]
+        if "dm" in answer:
+            # A button in the DM; without a response_url the answer is posted into the DM.
+            where = {
+                "container": {"type": "message", "channel_id": f"D{self.user}"},
+                "channel": {"id": f"D{self.user}"},
+                "message": {"ts": "1", "blocks": answer["dm"].get("blocks", [])},
+            }
+        else:
+            where = {
+                "container": {"type": "view", "view_id": view_id},
+                "view": {**answer["view"], "id": view_id, "hash": f"h2-{view_id}"},
+            }
         while True:
             seen = len(self.fake.calls)
             payload = {
@@ -284,15 +347,11 @@ class SlackPerson:
                 "user": {"id": self.user, "username": self.user.lower(), "team_id": TEAM},
                 "api_app_id": "A1",
                 "trigger_id": f"trig-{uuid.uuid4().hex[:12]}",
-                "container": {"type": "view", "view_id": view_id},
-                "view": {**shown, "id": view_id, "hash": f"h2-{view_id}"},
-                "actions": [
-                    {"action_id": button["action_id"], "block_id": "b", "type": "button",
-                     "value": button.get("value", ""), "action_ts": f"{time.time():.6f}"}
-                ],
-            }  # fmt: skip
+                **where,
+                "actions": [{**action, "action_ts": f"{time.time():.6f}"}],
+            }
             generation = gate.generation
-            await until_2xx(gate, outcome, lambda p=payload: self._post(interactive_body(p)))
+            await until_2xx(gate, outcome, partial(self._post, interactive_body(payload)))
             while True:
                 answers = [c for c in self.fake.calls[seen:] if self._answers_click(c)]
                 if answers and self.retry in json.dumps(answers[0].params, ensure_ascii=False):
@@ -302,7 +361,11 @@ class SlackPerson:
                 if answers:
                     return
                 if gate.generation != generation and time.monotonic() > gate.killed_at + 1.0:
-                    break  # acked, but the process died before answering: click again
+                    # Acked, but the process died before answering: the bot's DM, else again.
+                    if await self._follow_up(gate, seen, self.final) is not None:
+                        outcome.followed_up += 1
+                        return
+                    break
                 await asyncio.sleep(0.05)
 
     def _answers_click(self, call: Any) -> bool:
@@ -325,7 +388,8 @@ class SlackPerson:
 
 
 def _new_button(answer: dict[str, Any]) -> dict[str, Any] | None:
-    for block in (answer.get("view") or {}).get("blocks", []):
+    blocks = (answer.get("view") or answer.get("dm") or {}).get("blocks", [])
+    for block in blocks:
         for element in block.get("elements", []) if block.get("type") == "actions" else []:
             if str(element.get("action_id", "")).startswith(NEW_BUTTON):
                 return dict(element)

@@ -101,6 +101,13 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    slack_ack_budget_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=2.5,
+        description="How long a modal submission's turn may take before the modal says "
+        "'one moment' and the result follows by views.update (Slack waits 3 s for the ack)",
+    )
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
     slack_token_keys: SecretStr | None = Field(
@@ -127,6 +134,13 @@ class Settings(BaseSettings):
         default=False,
         description="Serve /api/messages without an app id, for Microsoft 365 Agents Playground; "
         "binds 127.0.0.1 only and refuses every request that is not from this machine",
+    )
+    follow_up_grace_seconds: float = Field(
+        default=45.0,
+        ge=0,
+        description="An answer the Slack adapter delivers after the ack is also kept in the "
+        "outbox; a dispatcher sends it when the adapter has not delivered it after this long "
+        "(the process died between storing and answering)",
     )
     # Web server
     host: str = "0.0.0.0"  # noqa: S104 - a bot must be reachable by Slack/Teams

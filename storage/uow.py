@@ -6,7 +6,7 @@ land together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,6 +48,9 @@ class DeliveryClaim:
     storing the same signal twice. ``answer`` gives what the turn has answered by then; it is
     kept with the key in that same commit, so a crash right after the commit still leaves the
     redelivery the answer (the confirmation of a stored signal, the choice it waits for).
+    ``with_key`` is more work for that same transaction (the follow-up of an answer the
+    adapter delivers after the platform's ack, :mod:`turn.follow_up`): what commits the key
+    commits it too, so neither outlives the other.
     """
 
     key: str
@@ -55,6 +58,7 @@ class DeliveryClaim:
     claimed: bool = False
     answer: Callable[[], list[dict[str, Any]]] | None = None
     kept: list[dict[str, Any]] | None = None  # the answer that went in with the key
+    with_key: Callable[[UnitOfWork], Awaitable[None]] | None = None
 
 
 class UnitOfWork:
@@ -87,6 +91,8 @@ class UnitOfWork:
             if not await self.processed.first_time(claim.key, claim.received_at, answer or None):
                 await self._session.rollback()
                 raise AlreadyHandledError(claim.key)
+            if claim.with_key is not None:
+                await claim.with_key(self)
             await self._session.commit()
             claim.claimed = True
             claim.kept = answer or None

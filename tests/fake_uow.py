@@ -25,7 +25,7 @@ from kernel.messenger import Address
 from kernel.settings import Settings
 from matching import MatchIndex
 from storage.db import Database
-from storage.domain import Person, Study
+from storage.domain import OutboxMessage, Person, Study
 from storage.repositories.catalogue import STUDY_PREFIX
 from storage.repositories.refs import format_ref
 from storage.uow import AlreadyHandledError, DeliveryClaim
@@ -46,6 +46,8 @@ class Store:
     processed: dict[str, list[dict[str, Any]] | None] = field(default_factory=dict)
     conversations: dict[StateKey, dict[str, Any]] = field(default_factory=dict)
     studies: dict[int, Study] = field(default_factory=dict)
+    outbox: dict[str, OutboxMessage] = field(default_factory=dict)  # by key
+    leases: dict[str, tuple[str, datetime]] = field(default_factory=dict)  # key: (token, until)
     commits: int = 0
 
 
@@ -115,6 +117,86 @@ class FakeProcessed:
         self._work.released.add(key)
 
 
+class FakeOutbox:
+    """The outbox calls of the turn's follow-up (turn/follow_up.py), with the real meaning:
+    unique keys, a lease that excludes every other sender, only pending messages dropped."""
+
+    def __init__(self, work: FakeUnitOfWork) -> None:
+        self._work = work
+
+    async def enqueue(
+        self,
+        *,
+        key: str,
+        person_id: int,
+        payload: dict[str, Any],
+        now: datetime,
+        not_before: datetime | None = None,
+        office_hours_only: bool = True,
+    ) -> bool:
+        if key in self._work.staged_outbox:
+            return False
+        self._work.staged_outbox[key] = OutboxMessage(
+            id=max((m.id for m in self._work.staged_outbox.values()), default=0) + 1,
+            key=key,
+            person_id=person_id,
+            payload=payload,
+            status="pending",
+            attempts=0,
+            not_before=not_before or now,
+            platform=None,
+            platform_message_id=None,
+            last_error="",
+            created_at=now,
+            sent_at=None,
+            office_hours_only=office_hours_only,
+        )
+        return True
+
+    async def drop_pending(self, key: str) -> None:
+        found = self._work.staged_outbox.get(key)
+        if found is not None and found.status == "pending" and key not in self._work.leases:
+            del self._work.staged_outbox[key]
+
+    async def take(
+        self, key: str, *, token: str, now: datetime, until: datetime
+    ) -> tuple[bool, OutboxMessage | None]:
+        found = self._work.staged_outbox.get(key)
+        if found is None:
+            return False, None
+        lease = self._work.leases.get(key)
+        if found.status != "pending" or (lease is not None and lease[1] >= now):
+            return True, None
+        self._work.leases[key] = (token, until)
+        return True, found
+
+    async def finish(
+        self,
+        message_id: int,
+        token: str,
+        *,
+        status: str,
+        now: datetime,
+        platform: str | None = None,
+        error: str = "",
+        attempted: bool = True,
+        **_: Any,
+    ) -> bool:
+        for key, message in self._work.staged_outbox.items():
+            if message.id == message_id and self._work.leases.get(key, ("",))[0] == token:
+                self._work.staged_outbox[key] = dataclasses.replace(
+                    message,
+                    status=status,
+                    platform=platform or message.platform,
+                    last_error=error,
+                    attempts=message.attempts + attempted,
+                    sent_at=now if status == "sent" else message.sent_at,
+                )
+                del self._work.leases[key]
+                return True
+        return False
+
+
 class FakeConversations:
     def __init__(self, work: FakeUnitOfWork) -> None:
         self._work = work
@@ -171,11 +253,14 @@ class FakeUnitOfWork:
         self.released: set[str] = set()
         self.staged_conversations = dict(store.conversations)
         self.staged_studies = dict(store.studies)
+        self.staged_outbox = dict(store.outbox)
+        self.leases = store.leases  # outbox leases, kept at once (as their own commit would)
         self.people = FakePeople(self)
         self.conversations = FakeConversations(self)
         self.studies = FakeStudies(self)
         self.audit = FakeAudit(self)
         self.processed = FakeProcessed(self)
+        self.outbox = FakeOutbox(self)
 
     def __getattr__(self, name: str) -> Any:
         raise AttributeError(f"the fake unit of work has no {name!r}: test this on a database")
@@ -188,11 +273,14 @@ class FakeUnitOfWork:
                 raise AlreadyHandledError(claim.key)
             answer = claim.answer() if claim.answer is not None else None
             self.staged_processed.setdefault(claim.key, answer or None)
+            if claim.with_key is not None:
+                await claim.with_key(self)  # type: ignore[arg-type]
             claim.claimed = True
             claim.kept = answer or None
         self.store.people = dict(self.staged_people)
         self.store.conversations = dict(self.staged_conversations)
         self.store.studies = dict(self.staged_studies)
+        self.store.outbox = dict(self.staged_outbox)
         self.store.audit.extend(self.staged_audit)
         self.store.processed.update(self.staged_processed)
         for key in self.released:
@@ -204,6 +292,7 @@ class FakeUnitOfWork:
         self.staged_people = dict(self.store.people)
         self.staged_conversations = dict(self.store.conversations)
         self.staged_studies = dict(self.store.studies)
+        self.staged_outbox = dict(self.store.outbox)
         self.staged_audit, self.staged_processed, self.released = [], {}, set()
 
 

@@ -11,6 +11,7 @@ scenario (who, what they send, what must appear) can be replayed against the rea
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import itertools
@@ -62,6 +63,7 @@ class FakeSlack:
         self._script: dict[str, list[Scripted]] = {}
         self._ts = itertools.count(1)
         self._views = itertools.count(1)
+        self._held: dict[str, asyncio.Event] = {}
         self.server: TestServer | None = None
 
     # --- control ---------------------------------------------------------------------------
@@ -71,6 +73,11 @@ class FakeSlack:
     ) -> None:
         body: dict[str, Any] = {"ok": error is None} | ({"error": error} if error else {})
         self._script.setdefault(method, []).append(Scripted(status, body, dict(headers)))
+
+    def hold(self, method: str) -> asyncio.Event:
+        """From now on a call of ``method`` is recorded and then waits, unanswered, until the
+        returned event is set: Slack hanging, so a test can stop the bot while it waits."""
+        return self._held.setdefault(method, asyncio.Event())
 
     def fail_next_response(self, *, status: int, **headers: str) -> None:
         """The next POST to a ``response_url`` answers ``status``."""
@@ -128,6 +135,8 @@ class FakeSlack:
                 params[key] = json.loads(params[key])
         auth = request.headers.get("Authorization", "")
         self.calls.append(Call(method, params, auth.removeprefix("Bearer ") or None))
+        if method in self._held:
+            await self._held[method].wait()
         queue = self._script.get(method)
         if queue:
             scripted = queue.pop(0)

@@ -21,8 +21,8 @@ from kernel.i18n import Translator, normalise_locale
 from kernel.logging import get_logger
 from storage.db import DatabaseUnavailableError
 from storage.domain import Person
-from storage.uow import AlreadyHandledError, DeliveryClaim
-from turn import admission
+from storage.uow import AlreadyHandledError, DeliveryClaim, UnitOfWork
+from turn import admission, follow_up
 from turn.context import Services
 from turn.router import Event, Route
 
@@ -47,6 +47,8 @@ class Turn:
     admission: admission.Decision | None = None
     prefetched: Prefetched | None = None
     replies: list[Reply] = field(default_factory=list)  # the handler's, as it adds them
+    follow_up: bool = False  # the adapter answers after the ack: keep a durable follow-up
+    follow_up_key: str | None = None  # set when one may be in the outbox (turn/follow_up.py)
 
     @property
     def key(self) -> str | None:
@@ -138,17 +140,28 @@ class Idempotency:
         else:
             async with self.services.uow(read_only=True) as uow:
                 seen, answer = await uow.processed.answer(key)
+        keep = isinstance(turn.event, ANSWERED_AGAIN)
         if seen:
             log.info("duplicate_event", event_key=key)
-            return _replies(answer) if isinstance(turn.event, ANSWERED_AGAIN) else []
+            if not keep:
+                return []
+            replies = _replies(answer)
+            if turn.follow_up and follow_up.messages(replies):
+                turn.follow_up_key = key  # the first delivery's follow-up may still wait
+            return replies
         # Only forms and clicks are answered again, so only their answer is kept: what the
         # handler has answered by its first commit goes into that commit with the key (a crash
         # right after it still leaves the answer), the final answer afterwards if it differs.
-        keep = isinstance(turn.event, ANSWERED_AGAIN)
+        # With it, when the adapter asks, the follow-up that outlives a crash (turn/follow_up).
         claim = DeliveryClaim(
             key=key,
             received_at=self.services.clock.now(),
             answer=(lambda: _dumped(turn.replies)) if keep else None,
+            with_key=(
+                (lambda uow: self._follow_up(uow, turn, turn.replies))
+                if keep and turn.follow_up
+                else None
+            ),
         )
         turn.claim = claim
         try:
@@ -156,12 +169,15 @@ class Idempotency:
         except AlreadyHandledError:
             log.info("duplicate_event_lost_race", event_key=key)
             async with self.services.uow(read_only=True) as uow:
-                return _replies((await uow.processed.answer(key))[1])
+                replies = _replies((await uow.processed.answer(key))[1])
+            if turn.follow_up and follow_up.messages(replies):
+                turn.follow_up_key = key
+            return replies
         except BaseException:
-            await self._release(claim)
+            await self._release(claim, turn)
             raise
         if any(r.errors for r in replies):
-            await self._release(claim)  # a refused form may be sent again with the same key
+            await self._release(claim, turn)  # a refused form may be sent again with the key
             return replies
         stored = _dumped(replies) if keep else []
         if claim.claimed and (not keep or stored == claim.kept):
@@ -171,18 +187,42 @@ class Idempotency:
                 try:
                     await uow.commit()  # claims the key: the turn itself wrote nothing
                 except AlreadyHandledError:
+                    turn.follow_up_key = None
                     return []
             if keep and stored != claim.kept:
                 await uow.processed.keep_answer(key, stored)
+                if claim.with_key is not None:
+                    await self._follow_up(uow, turn, replies, again=True)
                 await uow.commit()
         return replies
 
-    async def _release(self, claim: DeliveryClaim) -> None:
+    async def _follow_up(
+        self, uow: UnitOfWork, turn: Turn, replies: list[Reply], *, again: bool = False
+    ) -> None:
+        """The follow-up of this turn's answer, in the transaction that claims (or re-keeps) it."""
+        if turn.key is None or turn.actor is None:
+            return
+        if await follow_up.keep(
+            uow,
+            turn.key,
+            person_id=turn.actor.person_id,
+            replies=replies,
+            services=self.services,
+            again=again,
+        ):
+            turn.follow_up_key = turn.key
+        elif again:
+            turn.follow_up_key = None
+
+    async def _release(self, claim: DeliveryClaim, turn: Turn) -> None:
         if not claim.claimed:
             return
         try:
             async with self.services.uow() as uow:
                 await uow.processed.release(claim.key)
+                if turn.follow_up_key is not None:
+                    await follow_up.drop(uow, claim.key)
+                    turn.follow_up_key = None
                 await uow.commit()
         except DatabaseUnavailableError:
             log.warning("idempotency_key_not_released", event_key=claim.key)

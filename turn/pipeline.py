@@ -16,6 +16,7 @@ from kernel.i18n import Translator, normalise_locale
 from kernel.logging import get_logger
 from kernel.settings import Settings
 from turn.context import Services, TurnContext
+from turn.follow_up import FollowUps
 from turn.gate import TurnGate
 from turn.middleware import Middleware, Next, Turn
 from turn.router import Event, Router
@@ -35,6 +36,9 @@ class TurnResult:
     replies: list[Reply]
     t: Translator
     actor: Actor | None
+    # The delivery key whose follow-up may wait in the outbox (``follow_up=True`` only): the
+    # adapter takes it before showing the replies (turn/follow_up.py).
+    follow_up_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +72,13 @@ class Signaalbot:
         event: Event,
         *,
         conversation_ref: dict[str, Any] | None = None,
+        follow_up: bool = False,
     ) -> TurnResult:
-        """As :meth:`handle`, with the person's translator for what the adapter adds."""
+        """As :meth:`handle`, with the person's translator for what the adapter adds.
+
+        ``follow_up``: the adapter shows the answer only after the platform's ack, so a form's
+        or click's answer is also kept in the outbox in the turn's commit and sent by the
+        dispatcher if the adapter never takes it (:mod:`turn.follow_up`)."""
         fallback = normalise_locale(identity.locale, self.settings.default_locale)
         turn = Turn(
             identity=identity,
@@ -77,10 +86,21 @@ class Signaalbot:
             route=self.router.route_for(event),
             fallback_t=self.services.translator(fallback),
             conversation_ref=conversation_ref,
+            follow_up=follow_up,
         )
         async with self.gate.slot():
             replies = await self._run(turn, 0)
-        return TurnResult(replies=replies, t=self._translator(turn), actor=turn.actor)
+        return TurnResult(
+            replies=replies,
+            t=self._translator(turn),
+            actor=turn.actor,
+            follow_up_key=turn.follow_up_key,
+        )
+
+    @property
+    def follow_ups(self) -> FollowUps:
+        """Where an adapter takes a turn's follow-up before it delivers the answer itself."""
+        return FollowUps(self.services)
 
     def _translator(self, turn: Turn) -> Translator:
         if turn.actor is not None:

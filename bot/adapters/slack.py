@@ -102,7 +102,7 @@ class SlackAdapter:
         bot: Signaalbot,
         *,
         client: AsyncWebClient | None = None,
-        ack_budget: float = 2.0,
+        ack_budget: float | None = None,
     ) -> None:
         self.bot = bot
         settings = bot.settings
@@ -174,7 +174,9 @@ class SlackAdapter:
             self.app.enable_token_revocation_listeners()
         self.turns = SlackTurns(bot, SlackDelivery(bot), oauth=self.oauth)
         self.listeners = SlackListeners(self.turns)
-        self.submissions = SlackSubmissions(self.turns, ack_budget=ack_budget)
+        self.submissions = SlackSubmissions(
+            self.turns, ack_budget=ack_budget or settings.slack_ack_budget_seconds
+        )
         self.home = SlackHome(self.turns)
         self._register()
 

@@ -81,12 +81,13 @@ class SlackDelivery:
 
     async def deliver(
         self, where: Where, replies: list[Reply], t: Translator | None = None
-    ) -> None:
+    ) -> bool:
         """The first form opens as a modal when there is a trigger id; the rest is posted.
 
-        ``t``: the person's translator when the turn already knows it (no second read)."""
+        ``t``: the person's translator when the turn already knows it (no second read).
+        False when Slack refused the message for now and it went into the outbox instead."""
         if not replies:
-            return
+            return True
         forms = [b for r in replies for b in r.blocks if isinstance(b, Form)]
         rest = [
             Reply(blocks=tuple(b for b in r.blocks if not isinstance(b, Form)), errors=r.errors)
@@ -98,13 +99,14 @@ class SlackDelivery:
             # The modal opened before the turn; it shows the answer (a refusal, a notice).
             view = slack_views.result_view(rest, t, t("slack.working_title"))
             await where.client.views_update(view_id=where.modal_id, view=view)
-            return
+            return True
         if forms and (where.trigger_id or where.modal_id):
             opened = await self.open_form(where, forms[0], t)
             forms = forms[1:] if opened else forms
         if rest or forms:
             extra = [Reply(blocks=(f,)) for f in forms]
-            await self.post(where, [*rest, *extra], t)
+            return await self.post(where, [*rest, *extra], t)
+        return True
 
     async def open_form(self, where: Where, form: Form, t: Translator) -> bool:
         """Open (or, inside a modal, push) the form with the person's draft; False if refused.
@@ -142,8 +144,10 @@ class SlackDelivery:
         view = answer.get("view")
         return str(view.get("id") or "") or None if isinstance(view, dict) else None
 
-    async def post(self, where: Where, replies: list[Reply], t: Translator) -> None:
-        """Post the replies as one message; local images follow as files in the DM."""
+    async def post(self, where: Where, replies: list[Reply], t: Translator) -> bool:
+        """Post the replies as one message; local images follow as files in the DM.
+
+        False when Slack refused it for now and the outbox got it (it sends it later)."""
         rendered = kit.BlockRenderer(t, upload_files=True).render(replies)
         for form in rendered.forms:
             await self.bot.state.remember_form(Platform.SLACK, where.identity_user, form)
@@ -160,9 +164,10 @@ class SlackDelivery:
                     retry_after=failure.retry_after,
                     reason=str(failure),
                 )
-                return  # the outbox sends everything, images included
+                return False  # the outbox sends everything, images included
         if rendered.uploads:
             await self._upload(where, rendered.uploads)
+        return True
 
     async def _upload(self, where: Where, uploads: list[kit.Upload]) -> None:
         """Local images go into the person's DM as files (a response_url cannot carry one)."""

@@ -3,8 +3,12 @@
 A submission is the one place where the answer must travel in the ack itself
 (``response_action: errors`` shows validation messages next to the inputs). The handler gets
 ``ack_budget`` seconds (2 s); when it needs longer, the modal shows "one moment" at once and
-``views.update`` brings the result when it is ready. Closing a half-filled modal keeps what
-was typed as a draft, for people the workspace gate lets in only.
+``views.update`` brings the result when it is ready. Either way a copy of the confirmation
+goes to the person's DM. Both come after the ack, from this process only, so the turn also
+keeps a durable follow-up in its commit (:mod:`turn.follow_up`): the DM copy is taken from the
+outbox before it is posted, and if this process dies first a dispatcher sends it after the
+grace. Closing a half-filled modal keeps what was typed as a draft, for people the workspace
+gate lets in only.
 """
 
 from __future__ import annotations
@@ -12,15 +16,20 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters import slack_text, slack_views
 from bot.adapters.slack_delivery import Where
 from bot.adapters.slack_turns import Ack, SlackTurns, conversation_ref, slack_identity
-from kernel.core import Identity, Platform, Reply, Submit
+from kernel.core import Platform, Reply, Submit
 from kernel.i18n import Translator
+from kernel.logging import get_logger
 from turn import admission
 from turn.forms import safe_values
+from turn.pipeline import TurnResult
+
+log = get_logger("signaalbot.slack")
 
 # What a view keeps when it is shown again with the errors on top (``views.update``).
 VIEW_KEYS = (
@@ -63,8 +72,12 @@ class SlackSubmissions:
             # person presses Submit once more): a new trigger id, the same view id and hash.
             idempotency_key=f"view:{view.get('id') or body.get('trigger_id')}:{view.get('hash')}",
         )
+        # The answer may come after the ack ("one moment", the DM copy): a durable follow-up
+        # in the turn's commit reaches the person even if this process dies before it.
         work = asyncio.ensure_future(
-            self.bot.handle(identity, event, conversation_ref=conversation_ref(where))
+            self.bot.handle_turn(
+                identity, event, conversation_ref=conversation_ref(where), follow_up=True
+            )
         )
         done, _ = await asyncio.wait({work}, timeout=self.ack_budget)
         title = str(view.get("title", {}).get("text", ""))
@@ -75,7 +88,8 @@ class SlackSubmissions:
                 self._finish_slow_submit(where, view, event, work, title), "slow_submit"
             )
             return
-        replies = work.result()
+        result = work.result()
+        replies = result.replies
         t = await self.delivery.translator(where)
         for next_form in (r.form for r in replies if r.form is not None):
             if slack_views.needs_suggestions(next_form):
@@ -84,28 +98,33 @@ class SlackSubmissions:
         await ack(**response)
         if follow_up:
             self.turns.spawn(
-                self._after_submit(where, identity, event.form_id, follow_up), "submitted"
+                self._after_submit(where, event.form_id, follow_up, result.follow_up_key),
+                "submitted",
             )
 
     async def _after_submit(
-        self, where: Where, identity: Identity, form_id: str, replies: list[Reply]
+        self, where: Where, form_id: str, replies: list[Reply], follow_up_key: str | None
     ) -> None:
-        """A copy of the confirmation in the DM: the reference number stays findable there."""
+        """A copy of the confirmation in the DM: the reference number stays findable there.
+
+        Taken from the outbox first: a dispatcher that already sent it (this submit was late,
+        or delivered again) leaves nothing to post here."""
+        identity = slack_identity(where.team_id, where.user_id)
         await self.bot.state.clear_draft(identity.platform, identity.user_id, form_id)
-        await self.delivery.post(
-            where.but(channel=None), replies, await self.delivery.translator(where)
-        )
+        t = await self.delivery.translator(where)
+        await self.turns.show(where.but(channel=None, response_url=None), replies, t, follow_up_key)
 
     async def _finish_slow_submit(
         self,
         where: Where,
         view: dict[str, Any],
         event: Submit,
-        work: asyncio.Future[list[Reply]],
+        work: asyncio.Future[TurnResult],
         title: str,
     ) -> None:
         """The "one moment" view becomes the result, or the form again with its errors."""
-        replies = await work
+        result = await work
+        replies = result.replies
         t = await self.delivery.translator(where)
         errors = {k: v for r in replies for k, v in r.errors.items()}
         if errors:
@@ -121,11 +140,12 @@ class SlackSubmissions:
             return
         response, follow_up = _submit_response(replies, view, t, title, where)
         if "view" in response:
-            await where.client.views_update(view_id=view["id"], view=response["view"])
+            try:
+                await where.client.views_update(view_id=view["id"], view=response["view"])
+            except SlackApiError as exc:  # closed meanwhile: the DM below still tells them
+                log.warning("slow_submit_view_gone", error=exc.response.get("error"))
         if follow_up:
-            await self._after_submit(
-                where, slack_identity(where.team_id, where.user_id), event.form_id, follow_up
-            )
+            await self._after_submit(where, event.form_id, follow_up, result.follow_up_key)
 
     async def on_view_closed(
         self,

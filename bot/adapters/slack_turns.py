@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack_delivery import SlackDelivery, Where
 from bot.adapters.slack_people import SlackProfiles
 from kernel.core import Action, Command, Identity, Message, Platform, Reply, Submit
+from kernel.i18n import Translator
 from kernel.logging import get_logger
 from turn import admission
 from turn.pipeline import Signaalbot
@@ -76,6 +77,15 @@ class SlackTurns:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
+    async def abandon(self) -> None:
+        """Stop all work started after an ack where it stands, as a dying process would: a
+        shutdown that cannot wait, and tests that stop an instance between commit and answer.
+        What was committed and not yet answered is left to the follow-up (turn/follow_up)."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     async def person(self, where: Where, name: str = "") -> Identity:
         """The identity with what Slack says about the account (guest, Slack Connect).
 
@@ -133,10 +143,29 @@ class SlackTurns:
         return result.replies
 
     async def dispatch(self, where: Where, event: Event, name: str = "") -> list[Reply]:
-        """Hand one event to the bot and show its replies (in the language the turn knows)."""
+        """Hand one event to the bot and show its replies (in the language the turn knows).
+
+        A click's answer comes after the ack, so it gets a durable follow-up (a message or
+        command gets none: their answers are not kept with the key, see turn/follow_up.py)."""
         identity = await self.person(where, name)
         result = await self.bot.handle_turn(
-            identity, event, conversation_ref=conversation_ref(where)
+            identity,
+            event,
+            conversation_ref=conversation_ref(where),
+            follow_up=isinstance(event, Action),
         )
-        await self.delivery.deliver(where, result.replies, result.t)
+        await self.show(where, result.replies, result.t, result.follow_up_key)
         return result.replies
+
+    async def show(
+        self, where: Where, replies: list[Reply], t: Translator, follow_up_key: str | None
+    ) -> None:
+        """Show a turn's replies, its follow-up taken first, so the person gets the answer once:
+        what a dispatcher already sent (the grace was over) is not posted again."""
+        handover = await self.bot.follow_ups.take(Platform.SLACK.value, follow_up_key, replies)
+        try:
+            posted = await self.delivery.deliver(where, handover.replies, t)
+        except Exception:
+            await handover.failed()  # the dispatcher sends it after the grace
+            raise
+        await handover.sent(directly=posted)

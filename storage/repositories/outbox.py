@@ -77,6 +77,46 @@ class OutboxRepository:
             return False
         return True
 
+    async def take(
+        self, key: str, *, token: str, now: datetime, until: datetime
+    ) -> tuple[bool, OutboxMessage | None]:
+        """Lease the message with ``key`` for ``token`` whether it is due or not, as the
+        dispatcher's claim would; (whether the key exists, the message when it was taken).
+
+        Why: a sender that would deliver this message itself (the adapter, right after the
+        turn) takes it first, so the dispatcher cannot send it at the same time; one that finds
+        it taken or sent leaves it. The conditional UPDATE makes the two claims exclusive.
+        """
+        claimable = and_(
+            OutboxRow.key == key,
+            OutboxRow.status == "pending",
+            or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until < now),
+        )
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(claimable)
+            .values(claimed_by=token, claimed_until=until)
+            .execution_options(synchronize_session=False)
+        )
+        if not getattr(result, "rowcount", 0):
+            return await self.has(key), None
+        row = await self._session.scalar(
+            select(OutboxRow)
+            .where(OutboxRow.key == key, OutboxRow.claimed_by == token)
+            .execution_options(populate_existing=True)
+        )
+        return True, to_outbox(row) if row is not None else None
+
+    async def drop_pending(self, key: str) -> None:
+        """Forget the message with ``key`` unless a sender holds it or it went out."""
+        await self._session.execute(
+            delete(OutboxRow).where(
+                OutboxRow.key == key,
+                OutboxRow.status == "pending",
+                OutboxRow.claimed_by.is_(None),
+            )
+        )
+
     async def get(self, message_id: int) -> OutboxMessage | None:
         row = await self._session.get(OutboxRow, message_id)
         return to_outbox(row) if row else None
