@@ -3,7 +3,8 @@
 Runs one kind of turn ``--n`` times in a row, one at a time, through the real aiohttp app on
 loopback (fakes in this process, so the CPU includes theirs: a few tenths of a millisecond per
 HTTP call): a Slack ``/signaal`` command until its ``views.open`` arrived, a Slack view
-submission (a new signal), a Teams "help". Known people (each kind warms up first). Prints per
+submission (a new signal), a Teams "help" (known people; each kind warms up first), and a
+Teams "help" from someone new each time (profile request, person created). Prints per
 turn: CPU milliseconds (process time), transactions begun (write / read-only), HTTP calls to
 the fakes; with ``--profile`` the top functions by own time (cProfile).
 
@@ -88,6 +89,16 @@ async def profile_turns(url: str, n: int, profile: bool) -> None:
         async def teams() -> None:
             await chat.say("help")
 
+        async def teams_new() -> None:
+            someone = uuid.uuid4().hex[:8]
+            await TeamsChat(
+                client=client,
+                connector=connector_fake,
+                user_id=f"29:{someone}",
+                aad=f"aad-{someone}",
+                conversation_id=f"a:personal-{someone}",
+            ).say("help")
+
         try:
             await command()
             view.update(fake.modal())
@@ -95,6 +106,7 @@ async def profile_turns(url: str, n: int, profile: bool) -> None:
                 ("slack /signaal until views.open", command),
                 ("slack view submission (new signal)", submit),
                 ("teams help", teams),
+                ("teams help, someone new each time", teams_new),
             ]
             for name, turn in kinds:
                 await turn()  # warm up
