@@ -9,7 +9,6 @@ event would cost the 3-second ack budget and the rate limit. A profile is kept f
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from kernel.logging import get_logger
+from kernel.recent import Recent
 
 log = get_logger("signaalbot.slack.people")
 
@@ -54,18 +54,13 @@ class SlackProfiles:
         max_entries: int = MAX_ENTRIES,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._ttl = ttl
-        self._max = max_entries
-        self._clock = clock
-        self._cache: OrderedDict[tuple[str, str], tuple[float, Profile]] = OrderedDict()
+        self._cache: Recent[tuple[str, str], Profile] = Recent(max_entries, ttl, clock)
 
     async def lookup(self, client: AsyncWebClient, team_id: str, user_id: str) -> Profile:
         key = (team_id, user_id)
-        now = self._clock()
         hit = self._cache.get(key)
-        if hit is not None and hit[0] > now:
-            self._cache.move_to_end(key)
-            return hit[1]
+        if hit is not None:
+            return hit
         try:
             response = await client.users_info(user=user_id)
         except SlackApiError as exc:
@@ -79,9 +74,4 @@ class SlackProfiles:
         user = response.get("user")
         if not isinstance(user, dict):
             return UNKNOWN
-        profile = profile_from(user, team_id)
-        self._cache[key] = (now + self._ttl, profile)
-        self._cache.move_to_end(key)
-        while len(self._cache) > self._max:
-            self._cache.popitem(last=False)
-        return profile
+        return self._cache.put(key, profile_from(user, team_id))

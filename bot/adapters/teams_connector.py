@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -49,6 +48,7 @@ from msrest.universal_http.aiohttp import AioHttpClientResponse
 from typing_extensions import override
 
 from kernel.logging import get_logger
+from kernel.recent import Recent
 
 log = get_logger("signaalbot.teams.connector")
 
@@ -227,8 +227,8 @@ class PooledConnectors(ConnectorFactory):  # type: ignore[misc]
         self._audience = audience
         self._tokens = tokens
         self._session = session
-        self._clients: OrderedDict[tuple[str, str], tuple[ConnectorClient, BearerToken]] = (
-            OrderedDict()
+        self._clients: Recent[tuple[str, str], tuple[ConnectorClient, BearerToken]] = Recent(
+            MAX_CLIENTS
         )
 
     @override
@@ -238,10 +238,7 @@ class PooledConnectors(ConnectorFactory):  # type: ignore[misc]
         key = (service_url, audience)
         found = self._clients.get(key)
         if found is None:
-            found = self._clients[key] = self._build(service_url)
-            while len(self._clients) > MAX_CLIENTS:
-                self._clients.popitem(last=False)
-        self._clients.move_to_end(key)
+            found = self._clients.put(key, self._build(service_url))
         client, bearer = found
         bearer.token = token
         return client

@@ -8,7 +8,6 @@ same way, and the invokes live in their own module (:mod:`bot.adapters.teams_inv
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +21,7 @@ from bot.adapters.teams_messenger import is_personal, reference_data, tenant_of
 from kernel.core import Action, Command, Identity, Message, Platform, Reply, Submit
 from kernel.i18n import Translator
 from kernel.logging import get_logger
+from kernel.recent import Recent
 from storage.db import DatabaseUnavailableError
 from turn.pipeline import Signaalbot
 
@@ -66,11 +66,10 @@ class TeamsTurns:
 
     def __init__(self, bot: Signaalbot, clock: Callable[[], float] = time.monotonic) -> None:
         self.bot = bot
-        self._clock = clock
-        # Who was found in (or written to) the database lately, and when.
-        self._known: OrderedDict[str, float] = OrderedDict()
+        # Who was found in (or written to) the database lately.
+        self._known: Recent[str, bool] = Recent(KNOWN_PEOPLE, KNOWN_FOR, clock)
         # The translator of each recent activity, so its replies need no read of the person.
-        self._languages: OrderedDict[str, Translator] = OrderedDict()
+        self._languages: Recent[str, Translator] = Recent(RECENT_ACTIVITIES)
 
     async def translator(self, activity: Activity) -> Translator:
         """The person's chosen language (``taal en``); the client's locale until they choose."""
@@ -84,10 +83,7 @@ class TeamsTurns:
     def _remember(self, activity: Activity, t: Translator) -> None:
         if not activity.id:
             return
-        self._languages[activity.id] = t
-        self._languages.move_to_end(activity.id)
-        while len(self._languages) > RECENT_ACTIVITIES:
-            self._languages.popitem(last=False)
+        self._languages.put(activity.id, t)
 
     async def identity(self, context: TurnContext) -> Identity:
         """Who is talking, with what Teams says about them for the tenant gate.
@@ -122,8 +118,7 @@ class TeamsTurns:
         Why the cache: a person's burst of messages would each cost a read transaction only
         to learn what the previous turn already knew (one of the three per Teams turn).
         """
-        seen = self._known.get(user_id)
-        if seen is not None and self._clock() - seen < KNOWN_FOR:
+        if self._known.get(user_id):
             return False
         try:
             async with self.bot.services.uow(read_only=True) as uow:
@@ -131,14 +126,8 @@ class TeamsTurns:
         except DatabaseUnavailableError:
             return False
         if not new:
-            self._remember_known(user_id)
+            self._known.put(user_id, True)
         return new
-
-    def _remember_known(self, user_id: str) -> None:
-        self._known[user_id] = self._clock()
-        self._known.move_to_end(user_id)
-        while len(self._known) > KNOWN_PEOPLE:
-            self._known.popitem(last=False)
 
     async def _profile(
         self, context: TurnContext, member_id: str
@@ -168,7 +157,7 @@ class TeamsTurns:
         )
         self._remember(activity, result.t)  # after ``taal en`` the replies speak the new one
         if result.actor is not None:
-            self._remember_known(identity.user_id)  # stored now (a first turn creates them)
+            self._known.put(identity.user_id, True)  # stored now (a first turn creates them)
         replies = result.replies
         if not personal:
             await self.keep_reference(identity, reference, only_if_missing=True)
