@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import IndexChangeRow, SignalRow, StudyRow
 from storage.repositories.signals import matchable
@@ -129,16 +130,7 @@ class MatchingRepository:
 
         ``analysis`` is no column of the change-log triggers: writing it is no news for anyone.
         """
-        if not items:
-            return
-        table = SignalRow.__table__ if kind == "signal" else StudyRow.__table__
-        assert isinstance(table, Table)
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("row_id"))
-            .values(analysis=bindparam("blob"))
-        )
-        await self._session.execute(statement, [{"row_id": i, "blob": b} for i, b in items])
+        await self._update_by_id(kind, items, analysis=bindparam("blob"))
 
     async def unembedded(
         self, model: str, limit: int, *, below: int | None = None
@@ -152,13 +144,14 @@ class MatchingRepository:
         SQLite: there is no index on the vector columns).
         """
         out: list[Unembedded] = []
-        missing_study = or_(StudyRow.vector_model.is_(None), StudyRow.vector_model != model)
         for id_, title, summary in await self._session.execute(
-            select(StudyRow.id, StudyRow.title, StudyRow.summary).where(missing_study).limit(limit)
+            select(StudyRow.id, StudyRow.title, StudyRow.summary)
+            .where(_without_vector(StudyRow, model))
+            .limit(limit)
         ):
             out.append(Unembedded("study", id_, f"{title}. {summary}".strip()))
         if len(out) < limit:
-            missing = or_(SignalRow.vector_model.is_(None), SignalRow.vector_model != model)
+            missing = _without_vector(SignalRow, model)
             if below is not None:
                 missing = and_(missing, SignalRow.id < below)
             for id_, text in await self._session.execute(
@@ -172,25 +165,32 @@ class MatchingRepository:
 
     async def count_unembedded(self, model: str) -> int:
         """How many rows :meth:`unembedded` would still hand out."""
-        missing = or_(SignalRow.vector_model.is_(None), SignalRow.vector_model != model)
         signals = await self._session.scalar(
-            select(func.count(SignalRow.id)).where(missing, matchable())
+            select(func.count(SignalRow.id)).where(_without_vector(SignalRow, model), matchable())
         )
-        missing_study = or_(StudyRow.vector_model.is_(None), StudyRow.vector_model != model)
-        studies = await self._session.scalar(select(func.count(StudyRow.id)).where(missing_study))
+        studies = await self._session.scalar(
+            select(func.count(StudyRow.id)).where(_without_vector(StudyRow, model))
+        )
         return int(signals or 0) + int(studies or 0)
 
     async def store_vectors(
         self, kind: str, vectors: Sequence[tuple[int, bytes]], model: str
     ) -> None:
         """Write vectors (row id, blob) made by ``model``, in one statement per batch."""
-        if not vectors:
+        await self._update_by_id(kind, vectors, vector=bindparam("blob"), vector_model=model)
+
+    async def _update_by_id(
+        self, kind: str, items: Sequence[tuple[int, bytes]], **values: Any
+    ) -> None:
+        """One UPDATE of ``kind``'s table for every (row id, blob) in ``items``."""
+        if not items:
             return
         table = SignalRow.__table__ if kind == "signal" else StudyRow.__table__
         assert isinstance(table, Table)
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("row_id"))
-            .values(vector=bindparam("blob"), vector_model=model)
-        )
-        await self._session.execute(statement, [{"row_id": i, "blob": b} for i, b in vectors])
+        statement = update(table).where(table.c.id == bindparam("row_id")).values(**values)
+        await self._session.execute(statement, [{"row_id": i, "blob": b} for i, b in items])
+
+
+def _without_vector(row: type[SignalRow] | type[StudyRow], model: str) -> ColumnElement[bool]:
+    """Rows whose vector is missing or was made by another model (``model`` makes it again)."""
+    return or_(row.vector_model.is_(None), row.vector_model != model)
