@@ -6,12 +6,15 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
 
 from bot.adapters.teams import TeamsAdapter
 from bot.bootstrap import Runtime
 from bot.web import build_web_app
 from tests.integration.teams.driver import TeamsChat
 from tests.integration.teams.fake_connector import FakeConnector
+from tests.integration.teams.test_app_tokens import FakeEntra
+from tests.integration.teams.test_signing_keys import FakeOpenId
 
 
 @pytest.fixture
@@ -59,3 +62,31 @@ async def sqlite_teams(
         yield TeamsChat(client=client, connector=connector)
     finally:
         await client.close()
+
+
+@pytest.fixture
+async def openid() -> AsyncIterator[FakeOpenId]:
+    """Microsoft's OpenID metadata and signing keys on loopback (``fake.url + "metadata"``)."""
+    fake = FakeOpenId()
+    server = TestServer(fake.app(), host="127.0.0.1")
+    await server.start_server()
+    fake.url = str(server.make_url("/"))
+    try:
+        yield fake
+    finally:
+        JwtTokenExtractor.metadataCache.pop(fake.url + "metadata", None)
+        await server.close()
+
+
+@pytest.fixture
+async def entra() -> AsyncIterator[FakeEntra]:
+    """Entra ID's token endpoint on loopback; a held request is let go at the end."""
+    fake = FakeEntra()
+    server = TestServer(fake.app(), host="127.0.0.1")
+    await server.start_server()
+    fake.url = str(server.make_url("/token"))
+    try:
+        yield fake
+    finally:
+        fake.release.set()
+        await server.close()

@@ -82,19 +82,6 @@ class BlockingCredentials:
         return str(answer.json()["access_token"])
 
 
-@pytest.fixture
-async def entra() -> AsyncIterator[FakeEntra]:
-    fake = FakeEntra()
-    server = TestServer(fake.app(), host="127.0.0.1")
-    await server.start_server()
-    fake.url = str(server.make_url("/token"))
-    try:
-        yield fake
-    finally:
-        fake.release.set()
-        await server.close()
-
-
 def tokens_for(creds: BlockingCredentials, timeout: float = 5.0) -> AppTokens:
     async def credentials(_audience: str) -> Any:
         return creds

@@ -16,8 +16,6 @@ from typing import Any
 
 import jwt
 import pytest
-from aiohttp.test_utils import TestServer
-from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.adapters.teams_connector import PooledAuthentication
@@ -29,31 +27,6 @@ from tests.integration.teams.driver import TENANT, TeamsChat
 from tests.integration.teams.fake_connector import FakeConnector
 from tests.integration.teams.test_app_tokens import BlockingCredentials, FakeEntra
 from tests.integration.teams.test_signing_keys import APP_ID, BASE_URL, ISSUER, FakeOpenId
-
-
-@pytest.fixture
-async def openid() -> AsyncIterator[FakeOpenId]:
-    fake = FakeOpenId()
-    server = TestServer(fake.app(), host="127.0.0.1")
-    await server.start_server()
-    fake.url = str(server.make_url("/"))
-    try:
-        yield fake
-    finally:
-        JwtTokenExtractor.metadataCache.pop(fake.url + "metadata", None)
-        await server.close()
-
-
-@pytest.fixture
-async def entra() -> AsyncIterator[FakeEntra]:
-    fake = FakeEntra()
-    server = TestServer(fake.app(), host="127.0.0.1")
-    await server.start_server()
-    fake.url = str(server.make_url("/token"))
-    try:
-        yield fake
-    finally:
-        await server.close()
 
 
 @pytest.fixture

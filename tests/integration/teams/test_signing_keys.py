@@ -17,7 +17,6 @@ from typing import Any
 import jwt
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestServer
 from botbuilder.schema import Activity
 from botframework.connector.auth import AuthenticationConstants, ChannelValidation
 from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
@@ -94,18 +93,6 @@ class Tick:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-async def openid() -> AsyncIterator[FakeOpenId]:
-    fake = FakeOpenId()
-    server = TestServer(fake.app(), host="127.0.0.1")
-    await server.start_server()
-    fake.url = str(server.make_url("/"))
-    try:
-        yield fake
-    finally:
-        await server.close()
 
 
 @pytest.fixture
