@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.domain import AuditEvent
 from storage.models import AuditEventRow, ConversationStateRow, ProcessedEventRow
+from storage.repositories.upsert import insert_for
 
 
 class ConversationStateRepository:
@@ -61,21 +61,31 @@ class ProcessedEventRepository:
     async def first_time(
         self, key: str, now: datetime, replies: list[dict[str, Any]] | None = None
     ) -> bool:
-        """Claim an idempotency key, with the answer so far; False when handled before."""
-        try:
-            async with self._session.begin_nested():
-                self._session.add(ProcessedEventRow(key=key, received_at=now, replies=replies))
-                await self._session.flush()
-        except IntegrityError:
-            return False
-        return True
+        """Claim an idempotency key, with the answer so far; False when handled before.
+
+        One ``INSERT … ON CONFLICT DO NOTHING``: every turn with a key claims it, and a
+        savepoint around an ORM insert cost three statements and a flush."""
+        statement = (
+            insert_for(self._session, ProcessedEventRow)
+            .values(key=key, received_at=now, replies=replies)
+            .on_conflict_do_nothing(index_elements=[ProcessedEventRow.key])
+            .returning(ProcessedEventRow.key)
+        )
+        return await self._session.scalar(statement) is not None
 
     async def answer(self, key: str) -> tuple[bool, list[dict[str, Any]] | None]:
         """(seen, replies): whether ``key`` was committed before, and what the turn answered."""
-        row = await self._session.get(ProcessedEventRow, key)
+        row = (
+            await self._session.execute(
+                select(ProcessedEventRow.key, ProcessedEventRow.replies).where(
+                    ProcessedEventRow.key == key
+                )
+            )
+        ).first()
         if row is None:
             return False, None
-        return True, list(row.replies) if row.replies is not None else None
+        replies = row[1]
+        return True, list(replies) if replies is not None else None
 
     async def keep_answer(self, key: str, replies: list[dict[str, Any]]) -> None:
         await self._session.execute(

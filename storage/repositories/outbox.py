@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.domain import OutboxMessage
 from storage.models import OutboxRow
+from storage.repositories.upsert import insert_for
 
 CHUNK = 500
 
@@ -140,12 +141,6 @@ class OutboxRepository:
         """
         if not rows:
             return set()
-        bind = self._session.get_bind()
-        insert_fn: Any
-        if bind.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as insert_fn
-        else:
-            from sqlalchemy.dialects.sqlite import insert as insert_fn
         added: set[str] = set()
         for start in range(0, len(rows), CHUNK):
             values = [
@@ -162,7 +157,7 @@ class OutboxRepository:
                 for r in rows[start : start + CHUNK]
             ]
             statement = (
-                insert_fn(OutboxRow)
+                insert_for(self._session, OutboxRow)
                 .values(values)
                 .on_conflict_do_nothing(index_elements=["key"])
                 .returning(OutboxRow.key)

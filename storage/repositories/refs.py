@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import case
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import RefCounterRow
+from storage.repositories.upsert import insert_for
 
 Row = TypeVar("Row")
 #: Numbers tried per insert. Only a number taken by a row the counter never saw (written before
@@ -51,17 +52,6 @@ def parse_ref(ref: str) -> tuple[str, int, int] | None:
     return prefix, year, number
 
 
-def _upsert(session: AsyncSession) -> Any:
-    """The dialect's ``insert`` with ``on_conflict_do_update`` (PostgreSQL or SQLite)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert
-
-
 class RefCounter:
     """Hands out the next number per prefix and year inside the caller's transaction."""
 
@@ -70,12 +60,15 @@ class RefCounter:
 
     async def next(self, prefix: str, year: int) -> str:
         """The next free reference; the number is taken when the transaction commits."""
-        insert = _upsert(self._session)
-        statement = insert(RefCounterRow).values(prefix=prefix, year=year, last=1)
-        statement = statement.on_conflict_do_update(
-            index_elements=[RefCounterRow.prefix, RefCounterRow.year],
-            set_={"last": RefCounterRow.last + 1},
-        ).returning(RefCounterRow.last)
+        statement = (
+            insert_for(self._session, RefCounterRow)
+            .values(prefix=prefix, year=year, last=1)
+            .on_conflict_do_update(
+                index_elements=[RefCounterRow.prefix, RefCounterRow.year],
+                set_={"last": RefCounterRow.last + 1},
+            )
+            .returning(RefCounterRow.last)
+        )
         number = await self._session.scalar(statement)
         assert number is not None  # RETURNING always yields the row it wrote
         return format_ref(prefix, year, int(number))
@@ -86,8 +79,9 @@ class RefCounter:
         if parsed is None:
             return
         prefix, year, number = parsed
-        insert = _upsert(self._session)
-        statement = insert(RefCounterRow).values(prefix=prefix, year=year, last=number)
+        statement = insert_for(self._session, RefCounterRow).values(
+            prefix=prefix, year=year, last=number
+        )
         statement = statement.on_conflict_do_update(
             index_elements=[RefCounterRow.prefix, RefCounterRow.year],
             set_={

@@ -112,6 +112,35 @@ async def test_roles_and_erasure(bot: Signaalbot) -> None:
     )
 
 
+async def test_a_person_found_by_identity_is_the_whole_person(bot: Signaalbot) -> None:
+    """One query (person ⋈ identities ⋈ roles) gives what loading the entity gave: every
+    identity once, every role once, the address and flags as stored, in either order."""
+    ref = {"conversation": {"id": "a:personal-els"}}
+    async with bot.services.uow() as uow:
+        p = await uow.people.create(
+            platform="teams", user_id="tenant:aad", now=START, display_name="Els", locale="en"
+        )
+        await uow.people.set_roles(p.id, frozenset({"research_desk", "admin", "provider"}))
+        await uow.people.add_identity(p.id, "slack", "T1:U1", START + timedelta(days=1), "T1")
+        await uow.people.touch("teams", "tenant:aad", START, ref)
+        await uow.people.mark_unreachable("slack", "T1:U1", START)
+        await uow.commit()
+    async with bot.services.uow(read_only=True) as uow:
+        by_teams = await uow.people.find_by_identity("teams", "tenant:aad")
+        by_slack = await uow.people.find_by_identity("slack", "T1:U1")
+        nobody = await uow.people.find_by_identity("teams", "T1:U1")
+        loaded = await uow.people.get(p.id)
+    assert by_teams == by_slack == loaded
+    assert nobody is None
+    assert by_teams is not None
+    assert by_teams.roles == {"research_desk", "admin", "provider"}
+    assert (by_teams.display_name, by_teams.locale) == ("Els", "en")
+    teams, slack = by_teams.identity("teams"), by_teams.identity("slack")
+    assert teams is not None and teams.conversation_ref == ref and teams.last_seen_at == START
+    assert slack is not None and slack.tenant == "T1" and slack.unreachable_since == START
+    assert len(by_teams.identities) == 2
+
+
 @pytest.mark.parametrize("processed_twice", [True])
 async def test_idempotency_keys(bot: Signaalbot, processed_twice: bool) -> None:
     async with bot.services.uow() as uow:
