@@ -3,7 +3,7 @@
 Each middleware gets the :class:`Turn` and a ``next_`` to call the rest of the chain; it may
 answer instead (a refusal, a replayed answer, a friendly error). The order is fixed by
 :func:`default_middleware`: errors outermost, so every failure below becomes a reply; then
-the tenant and workspace gate (admission), one read of what every turn needs first (prefetch),
+one read of what every turn needs first (prefetch), the tenant and workspace gate (admission),
 idempotency, person resolution and the role check. Each one is testable alone: without the
 prefetch, idempotency and person resolution read for themselves.
 """
@@ -29,6 +29,9 @@ from turn.router import Event, Route
 log = get_logger("signaalbot.turn")
 
 Next = Callable[[], Awaitable[list[Reply]]]
+#: What the platform says of someone we have not stored yet (Teams: e-mail domain, guest), asked
+#: by the adapter only when the pipeline's first read found nobody: see :class:`Admission`.
+CompleteIdentity = Callable[[Identity], Awaitable[Identity]]
 SEEN_REFRESH = timedelta(minutes=10)  # how stale "last seen" may get before a turn writes it
 ANSWERED_AGAIN = (Submit, Action)  # delivered again after a commit: the same answer again
 
@@ -49,6 +52,7 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)  # the handler's, as it adds them
     follow_up: bool = False  # the adapter answers after the ack: keep a durable follow-up
     follow_up_key: str | None = None  # set when one may be in the outbox (turn/follow_up.py)
+    complete_identity: CompleteIdentity | None = None  # for someone new, before the gate
 
     @property
     def key(self) -> str | None:
@@ -240,11 +244,26 @@ def _replies(stored: Sequence[dict[str, Any]] | None) -> list[Reply]:
 class Admission:
     """The tenant and workspace gate (:mod:`turn.admission`), before anything is stored: someone
     not let in gets one kind message in their platform's language and leaves one audit line,
-    no person, no idempotency key, no state."""
+    no person, no idempotency key, no state.
+
+    Someone not stored yet is first completed with what the platform says of them
+    (``turn.complete_identity``): the gate needs it only for new people, and only the
+    prefetch's read knows who is new, so the adapter need not read the person a second time
+    to decide whether to ask the platform (Teams did, for every new person's first turn)."""
 
     services: Services
 
     async def __call__(self, turn: Turn, next_: Next) -> list[Reply]:
+        if turn.complete_identity is not None and (
+            turn.prefetched is None or turn.prefetched.person is None
+        ):
+            completed = await turn.complete_identity(turn.identity)
+            if (completed.platform, completed.user_id) != (
+                turn.identity.platform,
+                turn.identity.user_id,
+            ):
+                raise ValueError("complete_identity must keep the platform and user id")
+            turn.identity = completed
         policy = admission.Policy.from_settings(self.services.settings)
         decision = admission.decide(turn.identity, policy)
         turn.admission = decision
@@ -289,6 +308,7 @@ class PersonResolution:
                     org_type=decision.org_type.value,
                     roles=frozenset({decision.role.value}),
                     timezone=self.services.settings.timezone,
+                    conversation_ref=turn.conversation_ref,  # seen now, reachable here
                 )
                 await uow.audit.record(
                     actor_id=person.id,
@@ -297,9 +317,10 @@ class PersonResolution:
                     entity_id=person.id,
                     now=now,
                 )
-            await uow.people.touch(
-                identity.platform.value, identity.user_id, now, turn.conversation_ref
-            )
+            else:
+                await uow.people.touch(
+                    identity.platform.value, identity.user_id, now, turn.conversation_ref
+                )
             await uow.commit()
         turn.actor = self._actor(identity, person, decision.cap)
         return await next_()
@@ -358,8 +379,8 @@ def default_middleware(services: Services) -> tuple[Middleware, ...]:
     """The chain every turn runs through, outermost first."""
     return (
         ErrorMapping(services),
-        Admission(services),
         Prefetch(services),
+        Admission(services),
         Idempotency(services),
         PersonResolution(services),
         RoleCheck(services),

@@ -18,7 +18,7 @@ from kernel.settings import Settings
 from turn.context import Services, TurnContext
 from turn.follow_up import FollowUps
 from turn.gate import TurnGate
-from turn.middleware import Middleware, Next, Turn
+from turn.middleware import CompleteIdentity, Middleware, Next, Turn
 from turn.router import Event, Router
 from turn.state import ConversationState
 
@@ -73,12 +73,15 @@ class Signaalbot:
         *,
         conversation_ref: dict[str, Any] | None = None,
         follow_up: bool = False,
+        complete_identity: CompleteIdentity | None = None,
     ) -> TurnResult:
         """As :meth:`handle`, with the person's translator for what the adapter adds.
 
         ``follow_up``: the adapter shows the answer only after the platform's ack, so a form's
         or click's answer is also kept in the outbox in the turn's commit and sent by the
-        dispatcher if the adapter never takes it (:mod:`turn.follow_up`)."""
+        dispatcher if the adapter never takes it (:mod:`turn.follow_up`).
+        ``complete_identity``: asked once if nobody is stored for ``identity`` yet, before the
+        tenant gate decides (it must keep the platform and user id)."""
         fallback = normalise_locale(identity.locale, self.settings.default_locale)
         turn = Turn(
             identity=identity,
@@ -87,6 +90,7 @@ class Signaalbot:
             fallback_t=self.services.translator(fallback),
             conversation_ref=conversation_ref,
             follow_up=follow_up,
+            complete_identity=complete_identity,
         )
         async with self.gate.slot():
             replies = await self._run(turn, 0)

@@ -7,8 +7,6 @@ same way, and the invokes live in their own module (:mod:`bot.adapters.teams_inv
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -29,10 +27,6 @@ log = get_logger("signaalbot.teams")
 
 Event = Command | Message | Action | Submit
 RECENT_ACTIVITIES = 1024  # activities whose language is kept (a turn needs it for seconds)
-#: People seen in the database lately: their next turns skip the "is this someone new?" read.
-#: Bounded in time, so a person erased by another process (``signaalbot privacy erase``) is
-#: asked about again, with their Teams profile, within minutes.
-KNOWN_PEOPLE, KNOWN_FOR = 10_000, 600.0
 
 
 def user_id_of(activity: Activity) -> str:
@@ -60,14 +54,12 @@ def email_domain(email: str | None, upn: str | None) -> str | None:
 class TeamsTurns:
     """Identity, language and the call into the bot; one per adapter.
 
-    What it remembers is a cache only (recent activities' languages, people known to exist), so
-    two instances, or a restart, behave the same.
+    What it remembers is a cache only (recent activities' languages), so two instances, or a
+    restart, behave the same.
     """
 
-    def __init__(self, bot: Signaalbot, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, bot: Signaalbot) -> None:
         self.bot = bot
-        # Who was found in (or written to) the database lately.
-        self._known: Recent[str, bool] = Recent(KNOWN_PEOPLE, KNOWN_FOR, clock)
         # The translator of each recent activity, so its replies need no read of the person.
         self._languages: Recent[str, Translator] = Recent(RECENT_ACTIVITIES)
 
@@ -88,46 +80,40 @@ class TeamsTurns:
     async def identity(self, context: TurnContext) -> Identity:
         """Who is talking, with what Teams says about them for the tenant gate.
 
-        The profile (e-mail domain, guest role) is asked from Teams for a new person, and for
-        anyone from another tenant: a provider let in by e-mail domain must be recognised on
-        every turn, not only the first.
+        The profile (e-mail domain, guest role) is asked from Teams here for anyone from
+        another tenant: a provider let in by e-mail domain must be recognised on every turn,
+        not only the first. For a new person of our own tenant the bot asks for it
+        (:meth:`handle` passes :meth:`with_profile`), once its first read found nobody.
         """
         activity = context.activity
         sender = activity.from_property
-        tenant = tenant_of(activity) or None
-        user_id = user_id_of(activity)
-        own = (self.bot.settings.teams_tenant_id or "").lower()
-        domain: str | None = None
-        guest: bool | None = None
-        if await self._is_new(user_id) or (own and (tenant or "").lower() != own):
-            member_tenant, domain, guest = await self._profile(context, sender.id)
-            tenant = tenant or member_tenant
-        return Identity(
+        identity = Identity(
             platform=Platform.TEAMS,
-            user_id=user_id,
+            user_id=user_id_of(activity),
             display_name=(sender.name or "")[:200],
             locale=activity.locale,
-            tenant=tenant,
-            email_domain=domain,
-            guest=guest,
+            tenant=tenant_of(activity) or None,
         )
+        if self._other_tenant(identity):
+            return await self.with_profile(context, identity)
+        return identity
 
-    async def _is_new(self, user_id: str) -> bool:
-        """Whether nobody with this id is stored yet (then Teams is asked for the profile).
+    def _other_tenant(self, identity: Identity) -> bool:
+        own = (self.bot.settings.teams_tenant_id or "").lower()
+        return bool(own) and (identity.tenant or "").lower() != own
 
-        Why the cache: a person's burst of messages would each cost a read transaction only
-        to learn what the previous turn already knew (one of the three per Teams turn).
-        """
-        if self._known.get(user_id):
-            return False
-        try:
-            async with self.bot.services.uow(read_only=True) as uow:
-                new = await uow.people.find_by_identity(PLATFORM, user_id) is None
-        except DatabaseUnavailableError:
-            return False
-        if not new:
-            self._known.put(user_id, True)
-        return new
+    async def with_profile(self, context: TurnContext, identity: Identity) -> Identity:
+        """``identity`` with what Teams says of the person (tenant, e-mail domain, guest)."""
+        member_tenant, domain, guest = await self._profile(
+            context, context.activity.from_property.id
+        )
+        return identity.model_copy(
+            update={
+                "tenant": identity.tenant or member_tenant,
+                "email_domain": domain,
+                "guest": guest,
+            }
+        )
 
     async def _profile(
         self, context: TurnContext, member_id: str
@@ -153,11 +139,15 @@ class TeamsTurns:
         reference = reference_data(activity)
         personal = is_personal(activity)
         result = await self.bot.handle_turn(
-            identity, event, conversation_ref=reference if personal else None
+            identity,
+            event,
+            conversation_ref=reference if personal else None,
+            # Someone from another tenant was asked about already, in ``identity``.
+            complete_identity=None
+            if self._other_tenant(identity)
+            else (lambda known: self.with_profile(context, known)),
         )
         self._remember(activity, result.t)  # after ``taal en`` the replies speak the new one
-        if result.actor is not None:
-            self._known.put(identity.user_id, True)  # stored now (a first turn creates them)
         replies = result.replies
         if not personal:
             await self.keep_reference(identity, reference, only_if_missing=True)

@@ -1,13 +1,12 @@
 """What a Teams turn costs in transactions and profile look-ups (issue 14: fast under load).
 
-A known person's message reads once (delivery key and person, in the pipeline) and writes once;
-the "is this someone new?" question that decides whether Teams is asked for the profile is
-answered from what the previous turn learnt, for a while (``KNOWN_FOR``), not from another read.
+A known person's message reads once (delivery key and person, in the pipeline) and writes once.
+A new person's first message also reads only once: that read is what tells the pipeline the
+person is new, and only then is Teams asked for the profile the tenant gate needs.
 """
 
 from __future__ import annotations
 
-from bot.adapters.teams_turns import KNOWN_FOR, TeamsTurns
 from bot.bootstrap import Runtime
 from tests.integration.teams.driver import TENANT, TeamsChat
 from tests.integration.teams.fake_connector import FakeConnector
@@ -16,6 +15,16 @@ from tests.integration.test_turn_transactions import count_transactions
 
 def profile_lookups(connector: FakeConnector) -> int:
     return sum(1 for call in connector.calls if "/members/" in call.path)
+
+
+async def test_a_new_persons_first_message_reads_once_and_asks_teams_once(
+    runtime: Runtime, teams: TeamsChat, connector: FakeConnector
+) -> None:
+    begun = count_transactions(runtime)
+    assert await teams.say("help")
+    assert profile_lookups(connector) == 1
+    # One read (key and person), one write creating Anna, one claiming the delivery key.
+    assert begun == {"read": 1, "write": 2}, dict(begun)
 
 
 async def test_a_known_persons_message_reads_once_and_writes_once(
@@ -32,22 +41,21 @@ async def test_a_known_persons_message_reads_once_and_writes_once(
     assert profile_lookups(connector) == 1, "a known person's profile is not asked again"
 
 
-async def test_someone_unknown_is_asked_about_on_every_turn_until_stored(
+async def test_someone_erased_elsewhere_is_asked_about_again_on_their_next_turn(
     sqlite_runtime: Runtime, sqlite_teams: TeamsChat, connector: FakeConnector
 ) -> None:
-    """An erased person (``signaalbot privacy erase`` in another process) becomes new again: the
-    cache only says "known" for ``KNOWN_FOR`` seconds after the database did."""
-    now = [1000.0]
-    turns = TeamsTurns(sqlite_runtime.bot, clock=lambda: now[0])
-    user_id = f"{TENANT}:aad-anna"
-    assert await turns._is_new(user_id)
+    """``signaalbot privacy erase`` in another process: nothing in this one remembers Anna,
+    so her next message is a new person's (profile asked, stored again), at once."""
     await sqlite_teams.say("help")
-    assert not await turns._is_new(user_id)
+    user_id = f"{TENANT}:aad-anna"
     async with sqlite_runtime.bot.services.uow() as uow:
         stored = await uow.people.find_by_identity("teams", user_id)
         assert stored is not None
         await uow.people.erase(stored.id)
         await uow.commit()
-    assert not await turns._is_new(user_id), "within KNOWN_FOR the cache answers"
-    now[0] += KNOWN_FOR + 1
-    assert await turns._is_new(user_id), "after it, the database is asked again"
+    assert profile_lookups(connector) == 1
+    assert await sqlite_teams.say("help")
+    assert profile_lookups(connector) == 2
+    async with sqlite_runtime.bot.services.uow(read_only=True) as uow:
+        again = await uow.people.find_by_identity("teams", user_id)
+    assert again is not None and again.id != stored.id
