@@ -13,7 +13,8 @@ Here instead:
   with a timeout, one request at a time, cached for minutes (MSAL keeps it valid for at least
   five more), and after a failure not asked again for a while (back-off);
 - :class:`PooledConnectors`: one ``ConnectorClient`` per service URL and audience, kept, whose
-  msrest pipeline sends over one aiohttp session and sets the cached bearer token;
+  msrest pipeline sends over one aiohttp session and sets the cached bearer token (and whose
+  bodies are written without msrest's reflection, :mod:`bot.adapters.teams_wire`);
 - :class:`PooledAuthentication`: botbuilder's authentication with those two. Validating the
   tokens Teams sends us is unchanged (its signing keys: :mod:`bot.adapters.teams_auth`).
 """
@@ -47,6 +48,7 @@ from msrest.pipeline.universal import RawDeserializer
 from msrest.universal_http.aiohttp import AioHttpClientResponse
 from typing_extensions import override
 
+from bot.adapters.teams_wire import PlainConnectorClient
 from kernel.logging import get_logger
 from kernel.recent import Recent
 
@@ -244,7 +246,7 @@ class PooledConnectors(ConnectorFactory):  # type: ignore[misc]
         return client
 
     def _build(self, service_url: str) -> tuple[ConnectorClient, BearerToken]:
-        client = ConnectorClient(MicrosoftAppCredentials.empty(), base_url=service_url)
+        client = PlainConnectorClient(MicrosoftAppCredentials.empty(), base_url=service_url)
         config = client.config
         bearer = BearerToken()
         config.pipeline = AsyncPipeline(
