@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.domain import WITHDRAWN_STATUS
 from storage.models import OutboxRow, PersonIdentityRow, PersonRow, SignalRow
 
 
@@ -60,7 +61,8 @@ class SummaryQueries:
     async def signal_themes_between(
         self, since: datetime, until: datetime
     ) -> list[tuple[datetime, str | None]]:
-        """(created_at, theme or sub-domain key) of every signal in the period, not merged."""
+        """(created_at, theme or sub-domain key) of every signal in the period: not merged into
+        another, not withdrawn by its reporter (then it is no signal any more)."""
         rows = await self._session.execute(
             select(
                 SignalRow.created_at, func.coalesce(SignalRow.theme_key, SignalRow.subdomain_key)
@@ -68,6 +70,7 @@ class SummaryQueries:
                 SignalRow.created_at >= since,
                 SignalRow.created_at < until,
                 SignalRow.merged_into_id.is_(None),
+                SignalRow.status != WITHDRAWN_STATUS,
             )
         )
         return [(created, key) for created, key in rows]

@@ -15,7 +15,7 @@ from cycle.summary_schedule import due_week, summary_due
 from kernel.clock import ManualClock
 from kernel.core import Image, Reply
 from kernel.i18n import Catalogue, placeholders
-from storage.domain import NewSignal
+from storage.domain import WITHDRAWN_STATUS, NewSignal
 from tests.conftest import START, make_settings
 from tests.helpers import bootstrap_bot
 from turn.pipeline import Signaalbot
@@ -41,6 +41,11 @@ async def _fill(bot: Signaalbot) -> None:
             if n == 0:
                 await uow.signals.add_support(signal.id, leader.id, "municipality", "", now)
                 await uow.signals.add_support(signal.id, gone.id, "municipality", "", now)
+        # Withdrawn by its reporter the same week: no longer a signal, so not counted.
+        taken_back = await uow.signals.add(
+            NewSignal(text="Per ongeluk gemeld over wachttijden", theme_key="leren"), now
+        )
+        await uow.signals.set_status(taken_back.id, WITHDRAWN_STATUS, "", now)
         await uow.questions.add(question="Werkt de nieuwe toegang beter?", now=now)
         h, _ = await uow.meetings.plan(
             key="H:x",
