@@ -221,6 +221,7 @@ async def measure(
                 limits = aiohttp.TCPConnector(limit=0, force_close=True)
                 async with aiohttp.ClientSession(connector=limits) as http:
                     await bot.ready()
+                    await bot.settled(workers if workers > 1 else 0)
                     await slack_burst(http, bot.base, fake, 1, "warm")
                     await teams_burst(http, bot.base, service_url, 1)
                     bursts: dict[str, Callable[[], Awaitable[dict[str, float]]]] = {

@@ -107,6 +107,19 @@ class BotProcess:
                 await asyncio.sleep(0.1)
         raise RuntimeError(f"serve not ready after {timeout} s; see {self.logs}")
 
+    async def settled(self, children: int = 0, quiet: float = 0.05, timeout: float = 180.0) -> None:
+        """Wait until the server has ``children`` worker processes (``--workers N``: N) and uses
+        under ``quiet`` of a core for a second: the workers start after the first one listens
+        and then load their match index, which would otherwise share the first burst's cores."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            running = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+            before = self.cpu()
+            await asyncio.sleep(1.0)
+            if len(running) >= children and self.cpu() - before < quiet:
+                return
+        raise RuntimeError(f"serve still busy after {timeout} s; see {self.logs}")
+
     def cpu(self) -> float:
         """CPU seconds of the server so far: the process, and its workers with ``--workers``."""
         children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.domain import AuditEvent
@@ -54,6 +54,12 @@ class ConversationStateRepository:
         )
 
 
+# Every turn with a delivery key reads it: built once (building cost as much as running it).
+_ANSWER = select(ProcessedEventRow.key, ProcessedEventRow.replies).where(
+    ProcessedEventRow.key == bindparam("key")
+)
+
+
 class ProcessedEventRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -75,13 +81,7 @@ class ProcessedEventRepository:
 
     async def answer(self, key: str) -> tuple[bool, list[dict[str, Any]] | None]:
         """(seen, replies): whether ``key`` was committed before, and what the turn answered."""
-        row = (
-            await self._session.execute(
-                select(ProcessedEventRow.key, ProcessedEventRow.replies).where(
-                    ProcessedEventRow.key == key
-                )
-            )
-        ).first()
+        row = (await self._session.execute(_ANSWER, {"key": key})).first()
         if row is None:
             return False, None
         replies = row[1]
