@@ -27,6 +27,7 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 from bot.adapters import teams_cards as cards
 from bot.adapters import teams_limits as limits
 from bot.adapters.file_links import FileLinks
+from bot.adapters.teams_wire import plain
 from kernel.core import Form, Reply
 from kernel.i18n import Translator
 from kernel.logging import get_logger
@@ -52,7 +53,7 @@ def reference_data(activity: Activity) -> dict[str, Any]:
         "v": REFERENCE_VERSION,
         "scope": scope,
         "tenant_id": tenant_of(activity),
-        "reference": reference.serialize(),
+        "reference": plain(reference),  # as reference.serialize(), without msrest's reflection
     }
 
 

@@ -17,7 +17,7 @@ from botframework.connector import models
 from msrest.serialization import Serializer
 
 from bot.adapters import teams_cards as cards
-from bot.adapters.teams_messenger import reply_activity
+from bot.adapters.teams_messenger import reference_data, reply_activity
 from bot.adapters.teams_replies import reply_card_activity
 from bot.adapters.teams_wire import PlainSerializer, plain
 from kernel.core import Button, Buttons, FieldItem, Fields, Form, Input, Reply, Text
@@ -99,6 +99,15 @@ def test_our_body_is_msrests(kind: str, activity: Activity) -> None:
     expected = Serializer(CLASSES).body(activity, "Activity")  # type: ignore[no-untyped-call]
     ours = PlainSerializer(CLASSES).body(activity, "Activity")
     assert json.dumps(ours, sort_keys=True) == json.dumps(expected, sort_keys=True), kind
+
+
+def test_a_stored_conversation_reference_is_msrests() -> None:
+    """Stored with every person and compared on every turn: a different dict would be a write
+    per turn (and every stored reference would look stale after the upgrade)."""
+    reference = TurnContext.get_conversation_reference(incoming())
+    reference.activity_id = None
+    assert plain(reference) == reference.serialize()
+    assert reference_data(incoming())["reference"] == reference.serialize()
 
 
 def test_anything_but_a_model_is_left_to_msrest() -> None:
