@@ -17,7 +17,7 @@ from kernel.logging import get_logger
 from kernel.settings import Settings
 from turn.context import Services, TurnContext
 from turn.follow_up import FollowUps
-from turn.gate import TurnGate
+from turn.gate import Slot, TurnGate
 from turn.middleware import CompleteIdentity, Middleware, Next, Turn
 from turn.router import Event, Router
 from turn.state import ConversationState
@@ -81,7 +81,8 @@ class Signaalbot:
         or click's answer is also kept in the outbox in the turn's commit and sent by the
         dispatcher if the adapter never takes it (:mod:`turn.follow_up`).
         ``complete_identity``: asked once if nobody is stored for ``identity`` yet, before the
-        tenant gate decides (it must keep the platform and user id)."""
+        tenant gate decides (it must keep the platform and user id); it waits outside the turn
+        gate, as a request to the platform does not use what the gate protects."""
         fallback = normalise_locale(identity.locale, self.settings.default_locale)
         turn = Turn(
             identity=identity,
@@ -90,9 +91,10 @@ class Signaalbot:
             fallback_t=self.services.translator(fallback),
             conversation_ref=conversation_ref,
             follow_up=follow_up,
-            complete_identity=complete_identity,
         )
-        async with self.gate.slot():
+        async with self.gate.slot() as slot:
+            if complete_identity is not None:
+                turn.complete_identity = _outside(slot, complete_identity)
             replies = await self._run(turn, 0)
         return TurnResult(
             replies=replies,
@@ -145,3 +147,13 @@ class Signaalbot:
         turn.actor = ctx.actor  # a handler may change it (``taal en``)
         logger.info("handled", replies=len(ctx.replies))
         return ctx.replies
+
+
+def _outside(slot: Slot, complete: CompleteIdentity) -> CompleteIdentity:
+    """``complete`` (a request to the platform) waiting outside the turn gate."""
+
+    async def completed(identity: Identity) -> Identity:
+        async with slot.outside():
+            return await complete(identity)
+
+    return completed
