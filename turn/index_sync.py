@@ -61,6 +61,9 @@ class IndexSync:
         self.uow = uow
         self.index = index
         self.generation = 0
+        #: Change-log entries seen so far (gaps filled late included): a row that may need a
+        #: vector (a new or edited text) always writes one, see :class:`turn.index_jobs.IndexJobs`.
+        self.changes_seen = 0
         self._gaps: dict[int, float] = {}
         self._clock = clock
         #: Analyses made here that storage does not hold yet: kind -> [(row id, blob)].
@@ -131,6 +134,7 @@ class IndexSync:
                 changes = await uow.matching.changes(self.generation, self._gaps.keys())
                 if not changes:
                     break
+                self.changes_seen += len(changes)
                 applied += await self._apply_changes(uow, changes)
             if len(changes) < 5000:
                 break
