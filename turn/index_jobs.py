@@ -51,9 +51,10 @@ class IndexJobs:
         paid every second. A new text gets its vector one round after its change is applied.
         """
         encoder = self.sync.index.encoder
-        if encoder is not None and self._looked_at != self.sync.changes_seen:
-            self._looked_at = self.sync.changes_seen
+        seen = self.sync.changes_seen
+        if encoder is not None and self._looked_at != seen:
             await embed_pending(self.sync.uow, encoder, limit=self.per_round)
+            self._looked_at = seen  # only now: a failed look (database away) is tried again
         applied = await self.sync.catch_up()
         for step in self.after:
             await step()

@@ -9,11 +9,14 @@ at the driver.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
+import pytest
+from numpy.typing import NDArray
 from sqlalchemy import event
 
 from matching import E5Encoder, Encoder
@@ -106,3 +109,31 @@ async def test_a_backlog_is_worked_through_round_after_round(db_url: str) -> Non
             await here.jobs.run_once()
             async with unit_of_work(here.db) as uow:
                 assert await uow.matching.count_unembedded(TinyEncoder.name) == 0
+
+
+class FailsOnce(TinyEncoder):
+    """Encodes like TinyEncoder, but the first call fails (the database or the model away)."""
+
+    def __init__(self) -> None:
+        self.failed = False
+
+    def encode(self, texts: Sequence[str], *, query: bool = False) -> NDArray[np.float32]:
+        if not self.failed:
+            self.failed = True
+            raise ConnectionError("away for a moment")
+        return super().encode(texts, query=query)
+
+
+async def test_a_failed_look_is_tried_again_at_the_next_round(db_url: str) -> None:
+    upgrade(db_url)
+    writer = Instance(db_url)
+    with instances(writer):
+        [ref] = await add(writer.db, "Mantelzorgers raken overbelast")
+        here = Instance(db_url, FailsOnce())
+        with instances(here):
+            await here.sync.load()
+            with pytest.raises(ConnectionError):
+                await here.jobs.run_once()
+            await here.jobs.run_once()  # nothing new in the log, but the last look failed
+            await here.jobs.run_once()
+            assert here.sync.index.has_vector("signal", ref)
