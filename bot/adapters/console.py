@@ -71,6 +71,7 @@ class ConsoleAdapter:
         self._pending: list[tuple[str, Action]] = []
         self._eof = False
         self.last_form: Form | None = None  # the form asked last (its labels name errors)
+        self._last_t: Translator | None = None
 
     # --- input/output ---------------------------------------------------------------------
 
@@ -96,9 +97,17 @@ class ConsoleAdapter:
 
     async def _t(self) -> Translator:
         """The person's own language (after ``taal en`` too), asked of the bot each time."""
-        return await person_translator(
+        self._last_t = await person_translator(
             self.bot, self.identity.platform, self.identity.user_id, self.identity.locale
         )
+        return self._last_t
+
+    def _known_t(self) -> Translator:
+        """The language last asked, without the database: Ctrl-C closes the chat at once,
+        also while the database is away or a read of it is what was interrupted."""
+        if self._last_t is not None:
+            return self._last_t
+        return self.bot.services.translator(self.identity.locale)
 
     # --- the loop ---------------------------------------------------------------------------
 
@@ -117,7 +126,7 @@ class ConsoleAdapter:
                 raise
             # Ctrl-C on a terminal: the chat closes at once (a form's answers stay as a draft).
             self._write()
-            self._write((await self._t())("core.console_goodbye"))
+            self._write(self._known_t()("core.console_goodbye"))
         finally:
             if poller is not None:
                 poller.cancel()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+
+from sqlalchemy import event
 
 from bot.adapters.console import ConsoleAdapter
 from bot.adapters.console_messenger import ConsoleInbox
@@ -100,3 +103,42 @@ async def test_under_serve_a_console_person_is_queued_not_unreachable(
     assert [Reply.model_validate(m.payload).plain_text for m in waiting] == [
         "Je signaal is opgepakt"
     ]
+
+
+class StuckTerminal:
+    """A terminal whose person types nothing: ``read`` waits until the chat is cancelled."""
+
+    def __init__(self) -> None:
+        self.asked = asyncio.Event()
+
+    async def read(self, prompt: str) -> str | None:
+        self.asked.set()
+        await asyncio.Event().wait()
+        return None
+
+    def redraw(self, prompt: str) -> None: ...
+
+    def restore(self) -> None: ...
+
+
+async def test_ctrl_c_says_goodbye_without_asking_the_database(sqlite_runtime: Runtime) -> None:
+    """Ctrl-C closes the chat at once: also when the database is away or locked, the goodbye
+    (in the person's language, as last known) needs no read of it."""
+    out, terminal = io.StringIO(), StuckTerminal()
+    identity = Identity(platform=Platform.CONSOLE, user_id="ans", display_name="ans")
+    adapter = ConsoleAdapter(
+        sqlite_runtime.bot,
+        identity,
+        io.StringIO(""),
+        out,
+        terminal=terminal,  # type: ignore[arg-type]
+    )
+    chat = asyncio.create_task(adapter.run())
+    await asyncio.wait_for(terminal.asked.wait(), timeout=5)
+    statements: list[str] = []
+    engine = sqlite_runtime.services.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    chat.cancel()  # what asyncio does with the main task on Ctrl-C
+    await asyncio.wait_for(chat, timeout=5)
+    assert "Tot ziens!" in out.getvalue()
+    assert statements == []
