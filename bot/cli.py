@@ -130,7 +130,7 @@ def chat(
     """
     from bot.adapters.console import ConsoleAdapter
     from bot.adapters.console_messenger import ConsoleInbox
-    from bot.adapters.console_terminal import TerminalLines
+    from bot.adapters.console_terminal import TerminalLines, ctrl_c_from_own_terminal
     from bot.bootstrap import running
     from bot.heap import freeze_startup_heap
     from kernel.core import Identity, Platform, Role
@@ -161,6 +161,8 @@ def chat(
             freeze_startup_heap()  # the scheduler's rounds run beside the person's turns
             await adapter.run()
 
+    if sys.stdin.isatty():
+        ctrl_c_from_own_terminal(sys.stdin.fileno())
     run_async(main, settings)
 
 

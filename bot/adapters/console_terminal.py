@@ -15,7 +15,9 @@ settings are put back when the chat ends, however it ends.
 from __future__ import annotations
 
 import asyncio
+import os
 import readline  # GNU readline, part of Python on Linux and macOS: input() edits lines
+import signal
 import sys
 import termios
 import threading
@@ -62,3 +64,20 @@ class TerminalLines:
         if self._saved is not None:
             with suppress(termios.error):
                 termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved)
+
+
+def ctrl_c_from_own_terminal(fd: int) -> None:
+    """Ctrl-C works when the chat is the terminal's foreground program, however it was started.
+
+    A shell without job control (a script, CI, ``cmd &`` in ``sh -c``) starts its background
+    programs with SIGINT ignored, and Python keeps an ignored SIGINT ignored: a chat started
+    from there and then given a terminal (``setsid`` and a pty, as a terminal emulator does)
+    would ignore the person's Ctrl-C. In the foreground of its own terminal the key is meant
+    for the chat, so the default handler is put back (before ``asyncio.run``, which then turns
+    Ctrl-C into cancelling the chat); anywhere else it is left alone.
+    """
+    with suppress(OSError):
+        if os.tcgetpgrp(fd) != os.getpgrp():
+            return
+        if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+            signal.signal(signal.SIGINT, signal.default_int_handler)

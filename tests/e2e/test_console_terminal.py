@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import signal
 import subprocess
 import termios
 import time
@@ -64,6 +65,38 @@ def test_a_terminal_edits_lines_keeps_history_takes_a_paste_and_stops_at_ctrl_c(
         shown += read_until(controller, "> ", 10)
         assert f"het waren er {len(pasted.strip())}" in shown, shown[-400:]
         # Ctrl-C: goodbye and the process ends, without waiting for Enter.
+        type_keys(controller, CTRL_C)
+        assert "Tot ziens!" in read_until(controller, "Tot ziens!", 30)
+        assert chat.wait(timeout=30) == 0
+    finally:
+        if chat.poll() is None:
+            chat.kill()
+            chat.wait(timeout=10)
+        os.close(controller)
+
+
+def _controlling_terminal_with_ctrl_c_ignored() -> None:
+    """As a shell without job control starts a background program (a script, CI): SIGINT
+    ignored, which Python keeps; then the chat gets a terminal of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _controlling_terminal()
+
+
+def test_ctrl_c_works_on_its_own_terminal_even_if_started_with_it_ignored(
+    tmp_path: Path,
+) -> None:
+    controller, terminal = pty.openpty()
+    chat = subprocess.Popen(
+        chat_command(tmp_path / "signaalbot.db", "tess"),
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env=environment(tmp_path),
+        preexec_fn=_controlling_terminal_with_ctrl_c_ignored,
+    )
+    os.close(terminal)
+    try:
+        assert "signaalbot" in read_until(controller, "> ", 90).lower()
         type_keys(controller, CTRL_C)
         assert "Tot ziens!" in read_until(controller, "Tot ziens!", 30)
         assert chat.wait(timeout=30) == 0
