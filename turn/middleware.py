@@ -52,7 +52,7 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)  # the handler's, as it adds them
     follow_up: bool = False  # the adapter answers after the ack: keep a durable follow-up
     follow_up_key: str | None = None  # set when one may be in the outbox (turn/follow_up.py)
-    complete_identity: CompleteIdentity | None = None  # for someone new, before the gate
+    complete_identity: CompleteIdentity | None = None  # someone new, before the tenant gate
 
     @property
     def key(self) -> str | None:
