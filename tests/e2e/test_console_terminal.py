@@ -14,6 +14,8 @@ import signal
 import subprocess
 import termios
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.e2e.test_console_live import chat_command, environment, read_until
@@ -33,9 +35,11 @@ def type_keys(fd: int, keys: str) -> None:
         time.sleep(0.02)
 
 
-def test_a_terminal_edits_lines_keeps_history_takes_a_paste_and_stops_at_ctrl_c(
-    tmp_path: Path,
-) -> None:
+@contextmanager
+def chat_on_a_terminal(
+    tmp_path: Path, prepare: Callable[[], None] = _controlling_terminal
+) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """``signaalbot chat`` on a pty of its own; yields the terminal's other end and the chat."""
     controller, terminal = pty.openpty()
     chat = subprocess.Popen(
         chat_command(tmp_path / "signaalbot.db", "tess"),
@@ -43,10 +47,22 @@ def test_a_terminal_edits_lines_keeps_history_takes_a_paste_and_stops_at_ctrl_c(
         stdout=terminal,
         stderr=terminal,
         env=environment(tmp_path),
-        preexec_fn=_controlling_terminal,
+        preexec_fn=prepare,
     )
     os.close(terminal)
     try:
+        yield controller, chat
+    finally:
+        if chat.poll() is None:
+            chat.kill()
+            chat.wait(timeout=10)
+        os.close(controller)
+
+
+def test_a_terminal_edits_lines_keeps_history_takes_a_paste_and_stops_at_ctrl_c(
+    tmp_path: Path,
+) -> None:
+    with chat_on_a_terminal(tmp_path) as (controller, chat):
         assert "signaalbot" in read_until(controller, "> ", 90).lower()
         # "elp", back to the start of the line, "h": the command is "help", not "elp^[[Dh".
         type_keys(controller, f"elp{CTRL_A}h\r")
@@ -68,11 +84,6 @@ def test_a_terminal_edits_lines_keeps_history_takes_a_paste_and_stops_at_ctrl_c(
         type_keys(controller, CTRL_C)
         assert "Tot ziens!" in read_until(controller, "Tot ziens!", 30)
         assert chat.wait(timeout=30) == 0
-    finally:
-        if chat.poll() is None:
-            chat.kill()
-            chat.wait(timeout=10)
-        os.close(controller)
 
 
 def _controlling_terminal_with_ctrl_c_ignored() -> None:
@@ -85,23 +96,11 @@ def _controlling_terminal_with_ctrl_c_ignored() -> None:
 def test_ctrl_c_works_on_its_own_terminal_even_if_started_with_it_ignored(
     tmp_path: Path,
 ) -> None:
-    controller, terminal = pty.openpty()
-    chat = subprocess.Popen(
-        chat_command(tmp_path / "signaalbot.db", "tess"),
-        stdin=terminal,
-        stdout=terminal,
-        stderr=terminal,
-        env=environment(tmp_path),
-        preexec_fn=_controlling_terminal_with_ctrl_c_ignored,
-    )
-    os.close(terminal)
-    try:
+    with chat_on_a_terminal(tmp_path, _controlling_terminal_with_ctrl_c_ignored) as (
+        controller,
+        chat,
+    ):
         assert "signaalbot" in read_until(controller, "> ", 90).lower()
         type_keys(controller, CTRL_C)
         assert "Tot ziens!" in read_until(controller, "Tot ziens!", 30)
         assert chat.wait(timeout=30) == 0
-    finally:
-        if chat.poll() is None:
-            chat.kill()
-            chat.wait(timeout=10)
-        os.close(controller)

@@ -13,8 +13,9 @@ from tests.fake_uow import Store, fake_bot
 from turn.gate import TurnGate
 
 
-async def test_no_more_than_the_limit_at_once() -> None:
-    gate, inside, most = TurnGate(limit=2), [0], [0]
+async def most_at_once(gate: TurnGate, turns: int) -> int:
+    """How many of ``turns`` short turns were inside ``gate`` at the same time, at most."""
+    inside, most = [0], [0]
 
     async def turn() -> None:
         async with gate.slot():
@@ -23,8 +24,12 @@ async def test_no_more_than_the_limit_at_once() -> None:
             await asyncio.sleep(0.01)
             inside[0] -= 1
 
-    await asyncio.gather(*(turn() for _ in range(6)))
-    assert most[0] == 2
+    await asyncio.gather(*(turn() for _ in range(turns)))
+    return most[0]
+
+
+async def test_no_more_than_the_limit_at_once() -> None:
+    assert await most_at_once(TurnGate(limit=2), 6) == 2
 
 
 async def test_a_turn_waiting_outside_holds_no_place() -> None:
@@ -68,17 +73,7 @@ async def test_cancelled_while_queueing_again_gives_back_nothing_twice() -> None
     holder_out.set()
     await first
     # One place, free once: two turns at once would mean a place was given back twice.
-    most, inside = [0], [0]
-
-    async def turn() -> None:
-        async with gate.slot():
-            inside[0] += 1
-            most[0] = max(most[0], inside[0])
-            await asyncio.sleep(0.01)
-            inside[0] -= 1
-
-    await asyncio.gather(*(turn() for _ in range(3)))
-    assert most[0] == 1
+    assert await most_at_once(gate, 3) == 1
 
 
 async def test_the_pipeline_asks_the_platform_outside_the_gate(tmp_path: Path) -> None:
