@@ -27,9 +27,24 @@ from urllib.parse import parse_qsl, urlencode
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from kernel.settings import Settings
+from tests.conftest import make_settings
+
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
 TEAM = "T0001"
+
+
+def slack_settings(db_url: str, api_url: str, **overrides: Any) -> Settings:
+    """A single-workspace Slack bot (bot token, signing secret) on ``db_url``, whose Web API
+    is the fake at ``api_url``; the settings every Slack test and runner starts from."""
+    return make_settings(
+        db_url,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=api_url,
+        **overrides,
+    )
 
 
 @dataclass

@@ -43,16 +43,14 @@ from cycle.scheduler import CycleScheduler
 from kernel.clock import ManualClock
 from kernel.core import Command, Identity, Platform
 from storage.db import upgrade
-from tests.conftest import make_settings
 from tests.e2e.scenario_intake import Expect, Fill, Msg, Person, Step, follow_index
 from tests.slack_support import (
-    BOT_TOKEN,
-    SIGNING_SECRET,
     TEAM,
     Call,
     FakeSlack,
     SlackDriver,
     running,
+    slack_settings,
     submission,
 )
 from turn.pipeline import Signaalbot
@@ -79,13 +77,7 @@ async def slack_stack(db_url: str, clock: ManualClock) -> AsyncIterator[Slack]:
     """The real bot and aiohttp app with Slack mounted, talking to a fake Slack on loopback."""
     upgrade(db_url)
     async with running(FakeSlack()) as fake:
-        settings = make_settings(
-            db_url,
-            slack_bot_token=BOT_TOKEN,
-            slack_signing_secret=SIGNING_SECRET,
-            slack_api_url=fake.api_url,
-        )
-        runtime = await bootstrap(settings, clock)
+        runtime = await bootstrap(slack_settings(db_url, fake.api_url), clock)
         bot = runtime.bot
         try:
             web_app = build_web_app(runtime)

@@ -21,10 +21,15 @@ from bot.web import build_web_app
 from kernel.clock import ManualClock
 from storage.db import upgrade
 from storage.models import Base
-from tests.conftest import START, make_settings
+from tests.conftest import START
 from tests.integration.teams.driver import TENANT, TeamsChat
 from tests.integration.teams.fake_connector import FakeConnector
-from tests.slack_support import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackDriver, running
+from tests.slack_support import (
+    FakeSlack,
+    SlackDriver,
+    running,
+    slack_settings,
+)
 from turn.pipeline import Signaalbot
 
 # Tables a turn may touch for an admitted person; everything else must stay as it was.
@@ -122,14 +127,7 @@ async def stack(db_url: str, **overrides: Any) -> AsyncIterator[Stack]:
         server = TestServer(connector.app(), host="127.0.0.1")
         await server.start_server()
         connector.url = str(server.make_url("/"))  # type: ignore[attr-defined]
-        settings = make_settings(
-            db_url,
-            slack_bot_token=BOT_TOKEN,
-            slack_signing_secret=SIGNING_SECRET,
-            slack_api_url=slack_fake.api_url,
-            teams_emulator=True,
-            **overrides,
-        )
+        settings = slack_settings(db_url, slack_fake.api_url, teams_emulator=True, **overrides)
         runtime = await bootstrap(settings, ManualClock(START))
         assert runtime.slack is not None
         client = TestClient(TestServer(build_web_app(runtime), host="127.0.0.1"))

@@ -12,8 +12,7 @@ from bot.adapters.slack import SLACK_KEY, SlackAdapter
 from bot.bootstrap import Runtime, bootstrap
 from bot.web import build_web_app
 from kernel.clock import ManualClock
-from tests.conftest import make_settings
-from tests.slack_support import BOT_TOKEN, SIGNING_SECRET, FakeSlack, running
+from tests.slack_support import FakeSlack, running, slack_settings
 from turn.pipeline import Signaalbot
 
 
@@ -37,13 +36,7 @@ async def slack_runtime(
     migrate: Callable[[str], None],
 ) -> AsyncIterator[Runtime]:
     migrate(db_url)
-    settings = make_settings(
-        db_url,
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=fake_slack.api_url,
-        **slack_overrides,
-    )
+    settings = slack_settings(db_url, fake_slack.api_url, **slack_overrides)
     runtime = await bootstrap(settings, clock)
     try:
         yield runtime

@@ -26,15 +26,13 @@ from bot.adapters.slack import SlackAdapter
 from bot.bootstrap import Runtime, bootstrap
 from kernel.clock import ManualClock
 from kernel.core import Identity, Platform, Submit
-from tests.conftest import make_settings
 from tests.integration.slack.test_slack_flow import GOOD_TEXT, REST, open_signal_form
 from tests.slack_support import (
-    BOT_TOKEN,
-    SIGNING_SECRET,
     TEAM,
     Call,
     FakeSlack,
     SlackDriver,
+    slack_settings,
     submission,
 )
 from tests.unit.handlers.util import signal_values
@@ -64,13 +62,7 @@ async def second_instance(
     db_url: str, clock: ManualClock, fake_slack: FakeSlack
 ) -> AsyncIterator[Runtime]:
     """Another process on the same database (a restart, or the next replica)."""
-    settings = make_settings(
-        db_url,
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=fake_slack.api_url,
-    )
-    runtime = await bootstrap(settings, clock)
+    runtime = await bootstrap(slack_settings(db_url, fake_slack.api_url), clock)
     try:
         yield runtime
     finally:
